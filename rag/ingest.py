@@ -1,0 +1,189 @@
+"""Files → Documents: find the files, decode their bytes honestly, turn HTML into text, mark boilerplate.
+
+Every file that cannot be used raises IngestError with a one-line reason; callers report it and go on.
+"""
+from __future__ import annotations
+
+import codecs
+import hashlib
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from .clean import content_spans
+from .html_text import html_to_text
+from .records import Document
+
+SUPPORTED = {".txt", ".md", ".markdown", ".html", ".htm", ".text"}
+
+# Magic numbers of formats people commonly drop by mistake: named so the message says what the file is.
+_MAGIC = [
+    (b"\x89PNG", "a PNG image"), (b"\xff\xd8\xff", "a JPEG image"), (b"GIF8", "a GIF image"),
+    (b"PK\x03\x04", "a ZIP archive (or Office file)"), (b"\x7fELF", "an ELF executable"),
+    (b"%PDF", "a PDF"), (b"\x1f\x8b", "a gzip archive"), (b"MZ", "a Windows executable"),
+    (b"\xd0\xcf\x11\xe0", "an old Office file"), (b"7z\xbc\xaf", "a 7z archive"), (b"Rar!", "a RAR archive"),
+]
+
+
+class IngestError(Exception):
+    """A file that cannot be indexed; str() is the one-line reason, naming the file."""
+
+
+@dataclass(frozen=True)
+class Decoded:
+    text: str
+    encoding: str
+
+
+def find_files(paths: list[str | os.PathLike]) -> tuple[list[Path], list[str]]:
+    """Expand folders (recursively, sorted, symlink loops safe) into supported files; return (files, problems)."""
+    files: list[Path] = []
+    problems: list[str] = []
+    seen: set[Path] = set()
+    for raw in paths:
+        path = Path(raw)
+        if not path.exists():
+            problems.append(f"{path}: no such file or folder")
+        elif path.is_dir():
+            for root, dirs, names in os.walk(path, followlinks=False):
+                dirs.sort()
+                for name in sorted(names):
+                    f = Path(root) / name
+                    if f.suffix.lower() in SUPPORTED and not name.startswith("."):
+                        real = f.resolve()
+                        if real not in seen and real.is_file():
+                            seen.add(real)
+                            files.append(f)
+        elif path.suffix.lower() not in SUPPORTED:
+            problems.append(f"{path}: unsupported file type '{path.suffix or 'none'}' "
+                            f"(supported: {', '.join(sorted(SUPPORTED))})")
+        elif path.resolve() not in seen:
+            seen.add(path.resolve())
+            files.append(path)
+    return files, problems
+
+
+def decode(data: bytes, name: str = "file") -> Decoded:
+    """Bytes → text in UTF-8/16/32 (BOM or not), GB18030 (GBK, GB2312) or Big5; IngestError if none fits."""
+    if not data.strip():
+        raise IngestError(f"{name}: empty file")
+    for bom, enc in ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
+                     (codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
+                     (codecs.BOM_UTF16_BE, "utf-16")):
+        if data.startswith(bom):
+            return _verified(_strict(data, enc, name), enc if enc != "utf-8-sig" else "utf-8-bom", name)
+    for magic, what in _MAGIC:
+        if data.startswith(magic):
+            raise IngestError(f"{name}: binary file ({what}), not text; convert it to .txt first")
+    utf16 = _utf16_without_bom(data)
+    if utf16:
+        return _verified(_strict(data, utf16, name), utf16, name)
+    if b"\x00" in data:
+        raise IngestError(f"{name}: binary file (contains NUL bytes), not text")
+    try:
+        return _verified(data.decode("utf-8"), "utf-8", name)
+    except UnicodeDecodeError:
+        pass
+    candidates = []
+    for enc in ("gb18030", "cp950", "big5hkscs"):
+        try:
+            candidates.append((data.decode(enc), enc))
+        except UnicodeDecodeError:
+            continue
+    if not candidates:
+        raise IngestError(f"{name}: cannot decode as UTF-8, UTF-16, GB18030/GBK or Big5 "
+                          f"(truncated or mixed encodings?); re-save it as UTF-8")
+    text, enc = max(candidates, key=lambda c: _plausibility(c[0]))
+    return _verified(text, "big5" if enc in ("cp950", "big5hkscs") else enc, name)
+
+
+def _strict(data: bytes, enc: str, name: str) -> str:
+    try:
+        return data.decode(enc)
+    except UnicodeDecodeError:
+        raise IngestError(f"{name}: not valid {enc} although it looks like it (truncated?); re-save it as UTF-8")
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    """UTF-16 text has NUL in every other byte for ASCII, and rarely NULs elsewhere; guess the byte order."""
+    sample = data[:4096]
+    if len(sample) < 4 or len(data) % 2:
+        return None
+    even, odd = sample[0::2].count(0), sample[1::2].count(0)
+    # ASCII (and Latin-1) characters put a NUL in the high byte: most NULs sit on one side.
+    for nul, other, enc in ((odd, even, "utf-16-le"), (even, odd, "utf-16-be")):
+        if nul >= 1 and other <= nul and _decodes(data, enc) and _printable_share(data[:8192].decode(enc, "ignore")) > 0.95:
+            return enc
+    # CJK-only UTF-16 has no NULs at all: accept when it decodes to mostly CJK and the 8-bit decodings fail.
+    if b"\x00" not in sample and not _decodes(sample, "utf-8") and not _decodes(sample, "gb18030"):
+        for enc in ("utf-16-le", "utf-16-be"):
+            if _decodes(data, enc) and _plausibility(data.decode(enc)[:2000]) > 0.6:
+                return enc
+    return None
+
+
+def _decodes(data: bytes, enc: str) -> bool:
+    try:
+        data.decode(enc)
+        return True
+    except UnicodeDecodeError:
+        return False
+
+
+def _printable_share(text: str) -> float:
+    """Share of characters that are ordinary text: CJK, letters, digits, punctuation, whitespace."""
+    if not text:
+        return 0.0
+    ok = sum(1 for ch in text if ch.isprintable() or ch in "\t\n\r") - sum(
+        1 for ch in text if 0xE000 <= ord(ch) <= 0xF8FF or 0xD800 <= ord(ch) <= 0xDFFF)
+    return ok / len(text)
+
+
+def _plausibility(text: str) -> float:
+    """How much of the text's Chinese reads as real words: share of CJK characters that jieba puts into
+    dictionary words of two or more characters. Mojibake (Big5 bytes read as GBK) scores far lower."""
+    from .tokenize import word_coverage
+    return word_coverage(text[:3000])
+
+
+def _verified(text: str, encoding: str, name: str) -> Decoded:
+    text = text.lstrip("\ufeff")
+    if not text.strip():
+        raise IngestError(f"{name}: only whitespace, nothing to index")
+    sample = text[:20000]
+    bad = sum(1 for ch in sample if (ord(ch) < 32 and ch not in "\t\n\r\f\v") or 0xE000 <= ord(ch) <= 0xF8FF
+              or ch == "\ufffd")
+    if bad / len(sample) > 0.02:
+        raise IngestError(f"{name}: decoded as {encoding} but {bad} characters are control or replacement "
+                          f"characters: binary or wrongly encoded; re-save it as UTF-8")
+    return Decoded(text, encoding)
+
+
+def load(path: str | os.PathLike, max_bytes: int = 64 * 1024 * 1024, source: str | None = None) -> Document:
+    """Read one file into a Document (raises IngestError with a one-line reason)."""
+    path = Path(path)
+    name = source or str(path)
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise IngestError(f"{name}: too large ({size / 1e6:.1f} MB > {max_bytes / 1e6:.0f} MB limit); split it")
+        data = path.read_bytes()
+    except OSError as e:
+        raise IngestError(f"{name}: cannot read ({e.strerror or e})") from None
+    return from_bytes(data, name, html=path.suffix.lower() in (".html", ".htm"))
+
+
+def from_bytes(data: bytes, name: str, html: bool = False) -> Document:
+    decoded = decode(data, name)
+    text = decoded.text
+    if html or re.match(r"\s*(<!doctype html|<html)", text[:200], re.I):
+        text = html_to_text(text)
+        if not text.strip():
+            raise IngestError(f"{name}: HTML without any visible text")
+    spans = content_spans(text)
+    if not spans:
+        raise IngestError(f"{name}: nothing but boilerplate (links, navigation) to index")
+    doc_id = hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+    return Document(id=doc_id, source=name, text=text, spans=spans,
+                    meta={"encoding": decoded.encoding, "bytes": len(data)})

@@ -1,0 +1,70 @@
+"""Question → ranked passages: dense (FAISS) and BM25 (jieba) candidates, fused with per-question weights."""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from . import fuse
+from .config import Config
+from .embed import Embedder
+from .normalize import cjk_ratio, fold, search_form
+from .records import Passage
+from .store import Store
+from .tokenize import terms as keyword_terms
+
+
+@dataclass
+class Query:
+    text: str
+    terms: list[str]
+    vector: np.ndarray
+    timings_ms: dict[str, float] = field(default_factory=dict)
+
+
+class Retriever:
+    def __init__(self, store: Store, embedder: Embedder, config: Config):
+        self.store, self.embedder, self.config = store, embedder, config
+
+    def query(self, question: str) -> Query:
+        t0 = time.perf_counter()
+        vec = self.embedder.encode([fold(question)])[0]
+        t1 = time.perf_counter()
+        ts = keyword_terms(search_form(question), bigrams=self.config.use_bigrams,
+                           user_dict=str(self.config.user_dict) if self.config.user_dict else None)
+        t2 = time.perf_counter()
+        return Query(question, ts, vec, {"encode": (t1 - t0) * 1e3, "tokenize": (t2 - t1) * 1e3})
+
+    def search(self, query: Query, top_k: int | None = None) -> list[Passage]:
+        top_k = top_k or self.config.top_k
+        n = max(self.config.candidates, top_k)
+        t0 = time.perf_counter()
+        dense = self.store.dense_search(query.vector, n)
+        t1 = time.perf_counter()
+        keyword = self.store.bm25_search(query.terms, n)
+        t2 = time.perf_counter()
+        matched = {t for _, _, m in keyword for t in m}
+        share = len(matched & set(query.terms)) / len(set(query.terms)) if query.terms else 0.0
+        w = fuse.weights_for(cjk_ratio(query.text), share)
+        fused = fuse.rrf([([c.id for c, _ in dense], w.dense), ([c.id for c, _, _ in keyword], w.bm25)])
+        by_id = {c.id: c for c, _ in dense} | {c.id: c for c, _, _ in keyword}
+        dense_score = {c.id: s for c, s in dense}
+        bm25_score = {c.id: (s, m) for c, s, m in keyword}
+        best = sorted(fused, key=lambda i: -fused[i])[:top_k]
+        t3 = time.perf_counter()
+        query.timings_ms.update({"dense": (t1 - t0) * 1e3, "bm25": (t2 - t1) * 1e3, "fuse": (t3 - t2) * 1e3})
+        # A chunk found only by BM25 still gets its true cosine, so later stages can compare.
+        missing = [cid for cid in best if cid not in dense_score]
+        if missing:
+            vecs = self.embedder.encode([fold(by_id[cid].text) for cid in missing])
+            dense_score.update(zip(missing, (float(x) for x in vecs @ query.vector)))
+        out = []
+        for cid in best:
+            chunk = by_id[cid]
+            rec = self.store.document(chunk.doc_id)
+            source = rec.sources[0] if rec and rec.sources else chunk.doc_id
+            d = dense_score[cid]
+            s, m = bm25_score.get(cid, (0.0, ()))
+            out.append(Passage(chunk=chunk, source=source, score=fused[cid], dense=d, bm25=s, matched=m))
+        return out

@@ -1,0 +1,66 @@
+"""The storage interface every backend implements (local files today, a distributed engine later).
+
+A store holds documents (original text), their chunks (offsets), one vector and one bag of BM25 terms per
+chunk. Writes go through `writer()`, a context manager whose exit commits atomically: readers see either the
+state before or the state after, never a mix.
+"""
+from __future__ import annotations
+
+from contextlib import AbstractContextManager
+from dataclasses import dataclass, field
+from typing import Protocol
+
+import numpy as np
+
+from ..records import Chunk, Document
+
+
+class StoreError(Exception):
+    """A problem with the index a user can fix; str() says how."""
+
+
+class IndexMismatch(StoreError):
+    """The index was built with other settings (model, dimension, tokenizer) than the ones asked for."""
+
+
+@dataclass
+class DocRecord:
+    id: str
+    sources: list[str]
+    chunks: int
+    chars: int
+    encoding: str
+    added: str
+    segment: str = ""
+    meta: dict = field(default_factory=dict)
+
+    def to_json(self) -> dict:
+        return {"id": self.id, "sources": self.sources, "chunks": self.chunks, "chars": self.chars,
+                "encoding": self.encoding, "added": self.added, "segment": self.segment, **self.meta}
+
+    @classmethod
+    def from_json(cls, d: dict) -> "DocRecord":
+        known = {"id", "sources", "chunks", "chars", "encoding", "added", "segment"}
+        return cls(**{k: d[k] for k in known if k in d}, meta={k: v for k, v in d.items() if k not in known})
+
+
+class Writer(Protocol):
+    def add(self, doc: Document, chunks: list[Chunk], vectors: np.ndarray, terms: list[list[str]]) -> None: ...
+    def add_source(self, doc_id: str, source: str) -> None: ...
+    def remove(self, doc_id: str) -> None: ...
+    def remove_source(self, source: str) -> str | None: ...
+    def commit(self) -> None: ...
+
+
+class Store(Protocol):
+    manifest: dict
+
+    def documents(self) -> list[DocRecord]: ...
+    def document(self, doc_id: str) -> DocRecord | None: ...
+    def doc_for_source(self, source: str) -> str | None: ...
+    def document_text(self, doc_id: str) -> str: ...
+    def chunk_count(self) -> int: ...
+    def dense_search(self, vector: np.ndarray, k: int) -> list[tuple[Chunk, float]]: ...
+    def bm25_search(self, terms: list[str], k: int) -> list[tuple[Chunk, float, tuple[str, ...]]]: ...
+    def writer(self) -> AbstractContextManager[Writer]: ...
+    def refresh(self) -> bool: ...

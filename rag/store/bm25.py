@@ -1,0 +1,113 @@
+"""BM25 over one segment of chunks, stored as plain arrays (a term-column sparse matrix), no pickle.
+
+Segments are immutable; corpus statistics (N, average length, document frequency) are computed at query
+time over the rows still alive in every segment, so removing a document needs no rewrite.
+"""
+from __future__ import annotations
+
+import json
+import math
+from collections import Counter
+from pathlib import Path
+
+import numpy as np
+from scipy import sparse
+
+K1 = 1.2
+B = 0.75
+
+
+class SegmentBM25:
+    def __init__(self, vocab: list[str], matrix: sparse.csc_matrix, lengths: np.ndarray):
+        self.vocab = vocab
+        self.term_id = {t: i for i, t in enumerate(vocab)}
+        self.matrix = matrix  # rows = chunks, columns = terms, values = term frequency
+        self.lengths = lengths.astype(np.float32)
+
+    @classmethod
+    def build(cls, chunk_terms: list[list[str]]) -> "SegmentBM25":
+        term_id: dict[str, int] = {}
+        rows, cols, vals = [], [], []
+        for r, ts in enumerate(chunk_terms):
+            for t, c in Counter(ts).items():
+                rows.append(r)
+                cols.append(term_id.setdefault(t, len(term_id)))
+                vals.append(c)
+        matrix = sparse.csc_matrix((np.array(vals, dtype=np.float32), (rows, cols)),
+                                   shape=(len(chunk_terms), len(term_id)))
+        matrix.sort_indices()  # postings() relies on sorted rows per term
+        lengths = np.array([len(ts) for ts in chunk_terms], dtype=np.float32)
+        return cls(list(term_id), matrix, lengths)
+
+    def save(self, folder: Path) -> None:
+        (folder / "bm25_vocab.json").write_text(json.dumps(self.vocab, ensure_ascii=False), encoding="utf-8")
+        m = self.matrix
+        np.savez(folder / "bm25.npz", data=m.data, indices=m.indices, indptr=m.indptr,
+                 shape=np.array(m.shape), lengths=self.lengths)
+
+    @classmethod
+    def load(cls, folder: Path) -> "SegmentBM25":
+        vocab = json.loads((folder / "bm25_vocab.json").read_text(encoding="utf-8"))
+        z = np.load(folder / "bm25.npz", allow_pickle=False)
+        matrix = sparse.csc_matrix((z["data"], z["indices"], z["indptr"]), shape=tuple(z["shape"]))
+        return cls(vocab, matrix, z["lengths"])
+
+    def rows_terms(self, rows: np.ndarray) -> list[list[str]]:
+        """The bag of terms of the given rows (to merge segments without re-tokenizing)."""
+        sub = self.matrix.tocsr()[rows]
+        out = []
+        for r in range(sub.shape[0]):
+            lo, hi = sub.indptr[r], sub.indptr[r + 1]
+            out.append([self.vocab[c] for c, n in zip(sub.indices[lo:hi], sub.data[lo:hi]) for _ in range(int(n))])
+        return out
+
+    def postings(self, term: str, live: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(rows, tf) of live rows containing the term."""
+        j = self.term_id.get(term)
+        if j is None:
+            return np.empty(0, dtype=np.int32), np.empty(0, dtype=np.float32)
+        lo, hi = self.matrix.indptr[j], self.matrix.indptr[j + 1]
+        rows, tf = self.matrix.indices[lo:hi], self.matrix.data[lo:hi]
+        keep = live[rows]
+        return rows[keep], tf[keep]
+
+
+def search(segments: list[tuple[SegmentBM25, np.ndarray]], query_terms: list[str], k: int
+           ) -> list[tuple[int, int, float, tuple[str, ...]]]:
+    """Top k (segment index, row, score, matched terms) over all segments' live rows."""
+    n_live = sum(int(live.sum()) for _, live in segments)
+    if not n_live or not query_terms:
+        return []
+    total_len = sum(float(bm.lengths[live].sum()) for bm, live in segments)
+    avgdl = max(total_len / n_live, 1.0)
+    qtf = Counter(query_terms)
+    postings = {t: [bm.postings(t, live) for bm, live in segments] for t in qtf}
+    scores = [np.zeros(len(live), dtype=np.float32) for _, live in segments]
+    hits: dict[str, list[np.ndarray]] = {}
+    for t, per_seg in postings.items():
+        df = sum(len(rows) for rows, _ in per_seg)
+        if not df:
+            continue
+        idf = math.log(1.0 + (n_live - df + 0.5) / (df + 0.5))
+        for s, (rows, tf) in enumerate(per_seg):
+            if len(rows):
+                norm = K1 * (1 - B + B * segments[s][0].lengths[rows] / avgdl)
+                scores[s][rows] += qtf[t] * idf * tf * (K1 + 1) / (tf + norm)
+        hits[t] = [rows for rows, _ in per_seg]
+    candidates = []
+    for s, sc in enumerate(scores):
+        nz = np.flatnonzero(sc)
+        if len(nz) > k:
+            nz = nz[np.argpartition(-sc[nz], k - 1)[:k]]
+        candidates.extend((s, int(r), float(sc[r])) for r in nz)
+    candidates.sort(key=lambda c: -c[2])
+    out = []
+    for s, r, score in candidates[:k]:
+        matched = tuple(t for t, per_seg in hits.items() if _contains(per_seg[s], r))
+        out.append((s, r, score, matched))
+    return out
+
+
+def _contains(sorted_rows: np.ndarray, row: int) -> bool:
+    i = int(np.searchsorted(sorted_rows, row))
+    return i < len(sorted_rows) and sorted_rows[i] == row
