@@ -33,6 +33,7 @@ class IndexReport:
     unchanged: list[str] = field(default_factory=list)
     duplicates: list[str] = field(default_factory=list)
     failed: list[str] = field(default_factory=list)  # one-line reasons
+    warnings: list[str] = field(default_factory=list)  # indexed, but something was off (truncated, mixed)
     chunks: int = 0
     seconds: float = 0.0
 
@@ -84,6 +85,8 @@ class Assistant:
                 except IngestError as e:
                     report.failed.append(str(e))
                 else:
+                    if doc.meta.get("warning"):
+                        report.warnings.append(doc.meta["warning"])
                     current = store.doc_for_source(source)
                     if current == doc.id:
                         report.unchanged.append(source)
@@ -141,9 +144,12 @@ class Assistant:
 
     # ---------- asking ----------
     def check_question(self, question: str) -> str:
-        q = (question or "").strip()
+        # Control characters (pasted terminal output, NULs) carry nothing; drop them before anything else.
+        q = "".join(ch for ch in (question or "") if ch.isprintable() or ch in " \t\n").strip()
         if not q:
             raise QuestionError("the question is empty; type a question")
+        if not any(ch.isalnum() for ch in q):
+            raise QuestionError("the question has no words, only punctuation or symbols; ask with words")
         if len(q) > self.config.max_question_chars:
             raise QuestionError(f"the question is {len(q)} characters long; the limit is "
                                 f"{self.config.max_question_chars}, shorten it")

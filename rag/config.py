@@ -30,7 +30,17 @@ class Config:
     # Below this relevance (0..1, see answer.py) we say "not found" instead of answering.
     abstain_threshold: float = 0.35
     max_question_chars: int = 2000
+    # `rag eval` keeps one index per (documents, model, index settings) here; a second run re-embeds nothing.
+    eval_cache: Path = Path("embeddings/eval-cache")
     max_file_bytes: int = 64 * 1024 * 1024
+    # Storage: "local" (files in index_dir) or "milvus" (see store/milvus.py): milvus_uri is a path ending in .db
+    # (embedded Milvus Lite) or http(s)://host:19530 (a server or cluster); the token comes from RAG_MILVUS_TOKEN
+    # only (a secret does not belong on a command line). milvus_keyword: BM25 over our terms or Milvus' jieba.
+    store: str = "local"
+    milvus_uri: str = "embeddings/milvus.db"
+    milvus_collection: str = "rag"
+    milvus_token: str | None = None
+    milvus_keyword: str = "terms"
 
     @classmethod
     def from_env(cls, **overrides) -> "Config":
@@ -39,8 +49,15 @@ class Config:
             "index_dir": os.environ.get("RAG_INDEX"),
             "model": os.environ.get("RAG_MODEL"),
             "user_dict": os.environ.get("RAG_USER_DICT"),
+            "store": os.environ.get("RAG_STORE"),
+            "milvus_uri": os.environ.get("RAG_MILVUS_URI"),
+            "milvus_collection": os.environ.get("RAG_MILVUS_COLLECTION"),
+            "milvus_token": os.environ.get("RAG_MILVUS_TOKEN"),
         }
-        values = {k: v for k, v in {**env, **overrides}.items() if v is not None}
+        values = {k: v for k, v in env.items() if v is not None}
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        if "milvus_uri" in values and "store" not in values:  # naming a Milvus means using it
+            values["store"] = "milvus"
         for key in ("index_dir", "user_dict"):
             if key in values:
                 values[key] = Path(values[key])

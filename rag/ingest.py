@@ -34,6 +34,7 @@ class IngestError(Exception):
 class Decoded:
     text: str
     encoding: str
+    warning: str | None = None  # decoded, but something was off (truncated tail, mixed encodings)
 
 
 def find_files(paths: list[str | os.PathLike]) -> tuple[list[Path], list[str]]:
@@ -81,21 +82,64 @@ def decode(data: bytes, name: str = "file") -> Decoded:
         return _verified(_strict(data, utf16, name), utf16, name)
     if b"\x00" in data:
         raise IngestError(f"{name}: binary file (contains NUL bytes), not text")
+    return _decode_8bit(data, name)
+
+
+_LEGACY = ("gb18030", "cp950", "big5hkscs")
+
+
+def _label(enc: str) -> str:
+    return "big5" if enc in ("cp950", "big5hkscs") else enc
+
+
+def _decode_8bit(data: bytes, name: str) -> Decoded:
     try:
         return _verified(data.decode("utf-8"), "utf-8", name)
-    except UnicodeDecodeError:
-        pass
+    except UnicodeDecodeError as e:
+        if e.start >= len(data) - 3 and e.reason == "unexpected end of data":
+            # A file cut off in the middle of its last character: keep everything before it.
+            return _verified(data[:e.start].decode("utf-8"), "utf-8", name,
+                             warning=f"{name}: ends in a cut-off character (truncated file?); indexed the rest")
     candidates = []
-    for enc in ("gb18030", "cp950", "big5hkscs"):
+    for enc in _LEGACY:
+        for cut in range(0, 2):  # a legacy double-byte file cut after a lead byte: drop it
+            try:
+                candidates.append((data[:len(data) - cut].decode(enc), enc, cut))
+                break
+            except UnicodeDecodeError:
+                continue
+    if candidates:
+        text, enc, cut = max(candidates, key=lambda c: (_plausibility(c[0]), -c[2]))
+        warning = f"{name}: ends in a cut-off character (truncated file?); indexed the rest" if cut else None
+        return _verified(text, _label(enc), name, warning=warning)
+    return _decode_lines(data, name)
+
+
+def _decode_lines(data: bytes, name: str) -> Decoded:
+    """Last resort for files pasted together from several encodings: decode line by line."""
+    parts, used = [], set()
+    for line in data.splitlines(keepends=True):
         try:
-            candidates.append((data.decode(enc), enc))
-        except UnicodeDecodeError:
+            parts.append(line.decode("utf-8"))
+            used.add("utf-8")
             continue
-    if not candidates:
-        raise IngestError(f"{name}: cannot decode as UTF-8, UTF-16, GB18030/GBK or Big5 "
-                          f"(truncated or mixed encodings?); re-save it as UTF-8")
-    text, enc = max(candidates, key=lambda c: _plausibility(c[0]))
-    return _verified(text, "big5" if enc in ("cp950", "big5hkscs") else enc, name)
+        except UnicodeDecodeError:
+            pass
+        options = []
+        for enc in _LEGACY:
+            try:
+                options.append((line.decode(enc), enc))
+            except UnicodeDecodeError:
+                continue
+        if not options:
+            raise IngestError(f"{name}: cannot decode as UTF-8, UTF-16, GB18030/GBK or Big5 "
+                              f"(corrupt or another encoding); re-save it as UTF-8")
+        text, enc = max(options, key=lambda o: _plausibility(o[0]))
+        parts.append(text)
+        used.add(_label(enc))
+    label = "mixed (" + "+".join(sorted(used)) + ")"
+    return _verified("".join(parts), label, name, warning=f"{name}: lines in different encodings ({label[7:-1]}); "
+                     f"decoded line by line, check the result")
 
 
 def _strict(data: bytes, enc: str, name: str) -> str:
@@ -147,7 +191,7 @@ def _plausibility(text: str) -> float:
     return word_coverage(text[:3000])
 
 
-def _verified(text: str, encoding: str, name: str) -> Decoded:
+def _verified(text: str, encoding: str, name: str, warning: str | None = None) -> Decoded:
     text = text.lstrip("\ufeff")
     if not text.strip():
         raise IngestError(f"{name}: only whitespace, nothing to index")
@@ -157,7 +201,7 @@ def _verified(text: str, encoding: str, name: str) -> Decoded:
     if bad / len(sample) > 0.02:
         raise IngestError(f"{name}: decoded as {encoding} but {bad} characters are control or replacement "
                           f"characters: binary or wrongly encoded; re-save it as UTF-8")
-    return Decoded(text, encoding)
+    return Decoded(text, encoding, warning)
 
 
 def load(path: str | os.PathLike, max_bytes: int = 64 * 1024 * 1024, source: str | None = None) -> Document:
@@ -185,5 +229,7 @@ def from_bytes(data: bytes, name: str, html: bool = False) -> Document:
     if not spans:
         raise IngestError(f"{name}: nothing but boilerplate (links, navigation) to index")
     doc_id = hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
-    return Document(id=doc_id, source=name, text=text, spans=spans,
-                    meta={"encoding": decoded.encoding, "bytes": len(data)})
+    meta = {"encoding": decoded.encoding, "bytes": len(data)}
+    if decoded.warning:
+        meta["warning"] = decoded.warning
+    return Document(id=doc_id, source=name, text=text, spans=spans, meta=meta)
