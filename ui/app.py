@@ -1,52 +1,211 @@
-"""Minimal Gradio chat over the index (the full UI with sources panel and documents tab comes later)."""
+"""The chat UI (Gradio) and the HTTP API in one process on one port: `rag serve`.
+
+    FastAPI app ── /api/*, /v1/*, /healthz, /login        (ui/api.py)
+               └─ /  Gradio Blocks: chat + sources, documents, settings   (this file)
+Both call one ui.service.Service, which holds the one Assistant (model loaded once at start).
+"""
 from __future__ import annotations
 
-import html
 import os
+import time
+from pathlib import Path
 
-from rag.assistant import Assistant, QuestionError
+from rag.assistant import QuestionError
 from rag.config import Config
 
-EXAMPLES = [
+from .api import build_api, pieces
+from .render import answer_markdown, documents_rows, md_text, sources_panel, turn_data
+from .service import NO_DOCUMENTS, Service, ServiceError
+
+STATIC = Path(__file__).parent / "static"
+EXAMPLES = [  # about the seed documents
     "市长对12345热线提出了哪些要求？",
+    "老农贸市场改造是怎么回事？",
+    "那资金呢？",
     "what did the mayor order about 12345 hotline",
-    "老農貿市場改造的資金從哪裡來？",
     "淄博提出了哪“五个转变”？",
 ]
+DOC_HEADERS = ["文件 file", "id", "块 chunks", "字符 chars", "编码 encoding", "添加时间 added (UTC)"]
+STREAM_DELAY = 0.02  # seconds between streamed pieces: enough to read as streaming, short enough not to wait
 
 
-def render(answer) -> str:
-    """Answer text plus numbered sources; document text is escaped so it renders inert."""
-    lines = [html.escape(answer.text)]
-    if answer.citations:
-        lines.append("")
-        for c in answer.citations:
-            lines.append(f"[{c.n}] {html.escape(os.path.basename(c.source))} [{c.start}:{c.end}] "
-                         f"“{html.escape(c.quote)}”")
-    elif answer.abstained and answer.passages:
-        lines.append("\n最接近的段落 (closest passages):")
-        for p in answer.passages[:3]:
-            lines.append(f"- {html.escape(os.path.basename(p.source))} [{p.chunk.start}:{p.chunk.end}] "
-                         f"{html.escape(p.chunk.text[:100])}…")
-    return "\n".join(lines)
-
-
-def build(assistant: Assistant):
+def build(service: Service):
     import gradio as gr
 
-    def respond(message, history):
+    def open_doc(request) -> dict:
+        """Called from the sources panel's JavaScript with {doc, start, end}: the document around the span,
+        as plain text pieces (the browser inserts them as text)."""
+        if isinstance(request, list) and request:  # tolerate the arguments arriving as a list
+            request = request[0]
         try:
-            return render(assistant.ask(message))
-        except QuestionError as e:
-            return f"⚠️ {e}"
+            return service.document_window(str(request["doc"]), int(request["start"]), int(request["end"]))
+        except (ServiceError, ValueError, TypeError, KeyError) as e:
+            return {"error": str(e)}
 
-    return gr.ChatInterface(respond, title="中文文档问答 · Cited answers over your documents",
-                            examples=EXAMPLES, flagging_mode="never")
+    def respond(message, chat, turns, top_k, length, show_passages):
+        message = (message or "").strip()
+        chat, turns = list(chat or []), list(turns or [])
+        if not message:
+            yield gr.skip(), gr.skip(), gr.skip(), gr.skip()
+            return
+        turn = len(turns) + 1
+        chat += [{"role": "user", "content": md_text(message)},
+                 {"role": "assistant", "content": "检索中… (searching)"}]
+        yield chat, turns, gr.skip(), ""
+        try:
+            asked = service.ask(message, int(top_k), [t["question"] for t in turns], length)
+        except (QuestionError, ServiceError) as e:
+            chat[-1] = {"role": "assistant", "content": "⚠ " + md_text(str(e))}
+            yield chat, turns, gr.skip(), gr.skip()
+            return
+        answer = asked.answer
+        turns.append(turn_data(turn, message, asked.query, answer))
+        panel = sources_panel(turns, show_passages)
+        shown = ""
+        for piece in pieces(answer.text, 10):
+            shown += piece
+            chat[-1] = {"role": "assistant", "content": answer_markdown(shown, turn)}
+            yield chat, turns, panel, gr.skip()  # the box was cleared at once; the user may type already
+            time.sleep(STREAM_DELAY)
+        if answer.abstained:
+            chat[-1]["content"] += "\n\n*最接近的段落见右侧来源栏 (closest passages are in the sources panel)*"
+        yield chat, turns, panel, gr.skip()
+
+    def new_chat():
+        return [], [], sources_panel([], note=_panel_note())
+
+    def _panel_note() -> str:
+        return "" if service.documents() else NO_DOCUMENTS
+
+    def doc_table():
+        rows = documents_rows(service.documents())
+        choices = [(f"{r[0]} · {r[1][:8]}", r[1]) for r in rows]
+        return gr.update(value=rows), gr.update(choices=choices, value=None)
+
+    def on_upload(files, progress=gr.Progress()):
+        if not files:
+            return (gr.skip(),) * 4
+        items, refused = [], []
+        for f in files:
+            path = Path(f if isinstance(f, str) else f.name)
+            try:
+                service.check_upload(path.name, path.stat().st_size)  # before reading a huge file
+                items.append((path.name, path.read_bytes()))
+            except ServiceError as e:
+                refused.append(str(e))
+        progress(0, desc="索引中 indexing…")
+        report = service.add_files(
+            items, progress=lambda done, total, name: progress((done, total), desc=f"索引 {Path(name).name}"))
+        failed = refused + report.failed
+        lines = [f"✔ 新增 added {len(report.added)} · 更新 updated {len(report.updated)} · "
+                 f"未变 unchanged {len(report.unchanged)} · 重复 duplicates {len(report.duplicates)} · "
+                 f"失败 failed {len(failed)} · {report.chunks} chunks, {report.seconds:.1f} s"]
+        lines += [f"- ✘ {md_text(reason)}" for reason in failed]
+        table, pick = doc_table()
+        return "\n".join(lines), table, pick, None
+
+    def on_delete(doc_id):
+        if not doc_id:
+            return "请先选择一个文档 (pick a document first)", *doc_table()
+        try:
+            rec = service.delete(doc_id)
+            message = f"✔ 已删除 deleted {md_text(Path(rec.sources[0]).name if rec.sources else rec.id)}"
+        except ServiceError as e:
+            message = f"⚠ {md_text(str(e))}"
+        return message, *doc_table()
+
+    with gr.Blocks(title="中文文档问答 · rag-zh", analytics_enabled=False) as demo:
+        gr.Markdown("## 中文文档问答 · Cited answers over your documents\n"
+                    "每句答案都标注来源 `[n]`，点击查看原文。Every sentence is cited; click `[n]` or a source.")
+        turns = gr.State([])
+        with gr.Tabs():
+            with gr.Tab("对话 Chat", id="chat"):
+                with gr.Row(equal_height=False):
+                    with gr.Column(scale=3, min_width=320):
+                        chatbot = gr.Chatbot(elem_id="chatbot", height=480, show_label=False, label="对话",
+                                             feedback_options=None, buttons=["copy"],
+                                             placeholder="问一个关于文档的问题 · Ask about your documents")
+                        with gr.Row():
+                            msg = gr.Textbox(elem_id="question", show_label=False, scale=5, lines=1,
+                                             max_lines=4, placeholder="输入问题，回车发送 · Type a question, Enter")
+                            send = gr.Button("发送 Send", variant="primary", scale=1, min_width=90, elem_id="send")
+                        with gr.Row():
+                            clear = gr.Button("新对话 New chat", size="sm", elem_id="new-chat")
+                        gr.Examples([[q] for q in EXAMPLES], inputs=[msg], label="示例问题 Example questions")
+                    with gr.Column(scale=2, min_width=300):
+                        sources = gr.HTML(sources_panel([]), elem_id="sources", padding=True,
+                                          js_on_load=(STATIC / "sources.js").read_text(encoding="utf-8"),
+                                          server_functions=[open_doc])
+            with gr.Tab("文档 Documents", id="docs"):
+                upload = gr.File(file_count="multiple", elem_id="upload", type="filepath",
+                                 label="拖放或点击上传（可多选）· Drop files here (.txt .md .html), several at once")
+                status = gr.Markdown(elem_id="upload-status")
+                table = gr.Dataframe(headers=DOC_HEADERS, elem_id="doc-table", interactive=False, wrap=True,
+                                     value=[], label="已索引文档 Indexed documents")
+                with gr.Row():
+                    pick = gr.Dropdown(label="选择文档 Document", choices=[], elem_id="doc-pick", scale=3)
+                    delete = gr.Button("删除 Delete", variant="stop", elem_id="doc-delete", scale=1)
+            with gr.Tab("设置 Settings", id="settings"):
+                top_k = gr.Slider(1, 10, value=service.config.top_k, step=1, elem_id="top-k",
+                                  label="检索段落数 top-k (passages retrieved)")
+                length = gr.Radio([("短 short", "short"), ("中 medium", "medium"), ("长 long", "long")],
+                                  value="medium", label="答案长度 Answer length", elem_id="answer-length")
+                show_passages = gr.Checkbox(True, label="显示检索到的段落 Show retrieved passages",
+                                            elem_id="show-passages")
+                gr.Markdown("HTTP API: `POST /api/ask`, `POST /v1/chat/completions` (OpenAI), "
+                            "`GET/POST /api/documents` · [API docs](/api/docs)")
+
+        inputs = [msg, chatbot, turns, top_k, length, show_passages]
+        outputs = [chatbot, turns, sources, msg]
+        ui = {"api_visibility": "undocumented"}  # the UI's own events; gradio_client users call /ask below
+        msg.submit(respond, inputs, outputs, show_progress="hidden", **ui)
+        send.click(respond, inputs, outputs, show_progress="hidden", **ui)
+        clear.click(new_chat, None, [chatbot, turns, sources], **ui)
+        show_passages.change(lambda t, s: sources_panel(t, s, _panel_note()), [turns, show_passages], sources,
+                             **ui)
+        upload.upload(on_upload, upload, [status, table, pick, upload], **ui)
+        delete.click(on_delete, pick, [status, table, pick], **ui)
+        demo.load(lambda: (sources_panel([], note=_panel_note()), *doc_table()), None, [sources, table, pick],
+                  **ui)
+
+        def ask(question: str, top_k: int = 0, history: list[str] | None = None) -> dict:
+            """Answer a question from the documents; returns the same object as `rag ask --json`."""
+            try:
+                asked = service.ask(question, top_k or None, history or [])
+            except (QuestionError, ServiceError) as e:
+                raise gr.Error(str(e)) from None
+            return asked.to_json(question.strip())
+
+        gr.api(ask, api_name="ask")
+    return demo
+
+
+def create_app(service: Service):
+    """FastAPI app with the API routes first and the Gradio UI mounted at / (so /api/* wins)."""
+    import gradio as gr
+    os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+    app = build_api(service)
+    theme = gr.themes.Soft(font=["system-ui", "PingFang SC", "Microsoft YaHei", "Noto Sans CJK SC",
+                                 "WenQuanYi Micro Hei", "sans-serif"], font_mono=["ui-monospace", "monospace"])
+    app = gr.mount_gradio_app(app, build(service), path="/", max_file_size=service.max_upload_bytes,
+                              footer_links=["api"], theme=theme,
+                              css=(STATIC / "app.css").read_text(encoding="utf-8"),
+                              head=(STATIC / "head.html").read_text(encoding="utf-8"))
+    from .api import TokenGate
+    app.add_middleware(TokenGate, service=service)
+    return app
 
 
 def serve(config: Config, host: str = "127.0.0.1", port: int = 7860) -> None:
-    assistant = Assistant(config)
-    assistant.store()  # fail fast with a clear message when there is no index
-    assistant.ask("warm up")  # load the model before the first user waits for it
-    demo = build(assistant)
-    demo.launch(server_name=host, server_port=port, show_error=True)
+    import uvicorn
+    t0 = time.perf_counter()
+    service = Service(config)
+    service.warm_up()  # the model loads once, here, not when the first user asks
+    docs = service.documents()
+    print(f"model {config.model} ready in {time.perf_counter() - t0:.1f}s; "
+          f"{len(docs)} documents in {config.index_dir}" + ("" if docs else " (upload some in the UI)"), flush=True)
+    if service.token:
+        print("API token required (RAG_API_TOKEN is set)", flush=True)
+    app = create_app(service)
+    print(f"chat UI and API on http://{host}:{port}  (API docs: /api/docs)", flush=True)
+    uvicorn.run(app, host=host, port=port, log_level="warning")

@@ -1,0 +1,87 @@
+"""Follow-up questions without an LLM: carry the previous question's key terms into a short or pronoun-led one.
+
+"老农贸市场改造是怎么回事？" then "那资金呢？" should retrieve with "农贸市场 改造 资金", not with "资金" alone.
+We only touch the *search* query: the user's words are kept for display, and a question that stands on its
+own (long enough, no pronoun) is left exactly as it is.
+"""
+from __future__ import annotations
+
+import re
+
+from .normalize import is_cjk, search_form
+from .tokenize import STOPWORDS, _jieba
+
+MAX_CARRIED = 6          # key terms taken over from the previous turn
+SHORT_CONTENT_CHARS = 4  # a question with this few content characters (CJK) needs context
+SHORT_CONTENT_WORDS = 2  # ... or this few content words (Latin)
+
+# Words that ask rather than name a topic; they are never worth carrying into the next turn.
+_QUESTION_WORDS = frozenset("""
+怎么回事 回事 是什么 什么样 怎么样 情况 介绍 讲讲 说说 告诉 请 问 呢 呀 吗 具体 详细 主要 内容 一下 方面 关于 有关
+呢 还有 另外 那么 然后 又 再 what about tell me more detail details please
+""".split())
+# Words that point back at something said before.
+_PRONOUN_PREFIXES = ("这", "那", "它", "其", "该", "此", "上述", "前者", "后者", "他们", "她们")
+_EN_PRONOUNS = frozenset("it its they them their this that these those he she his her".split())
+_WORD = re.compile(r"[\w\u3400-\u9fff]")
+
+
+def _words(text: str) -> list[str]:
+    return [w for w in _jieba(None).cut(search_form(text), HMM=True) if _WORD.search(w) and not w.isspace()]
+
+
+def key_terms(question: str) -> list[str]:
+    """The words that name the topic: no function or question words, no single CJK characters."""
+    out: list[str] = []
+    for w in _words(question):
+        if w in STOPWORDS or w in _QUESTION_WORDS or w.startswith(_PRONOUN_PREFIXES):
+            continue
+        if len(w) < 2 and not w.isdigit():
+            continue
+        if w not in out:
+            out.append(w)
+    return out
+
+
+def needs_context(question: str) -> bool:
+    """Short, or leaning on a pronoun ("那资金呢？", "它什么时候开始？", "what about its cost?")."""
+    words = _words(question)
+    if any(w.startswith(_PRONOUN_PREFIXES) for w in words if is_cjk(w[0])):
+        return True
+    if any(w in _EN_PRONOUNS for w in words):
+        return True
+    content = key_terms(question)
+    cjk_chars = sum(len(w) for w in content if is_cjk(w[0]))
+    latin_words = sum(1 for w in content if not is_cjk(w[0]))
+    return cjk_chars <= SHORT_CONTENT_CHARS and latin_words <= SHORT_CONTENT_WORDS
+
+
+def contextualize(question: str, history: list[str] | None = None) -> str:
+    """The query to search with. `history` holds the earlier user questions, oldest first."""
+    previous = ""
+    for earlier in history or []:
+        previous = _with_context(earlier, previous)
+    return _with_context(question, previous)
+
+
+def _with_context(question: str, previous: str) -> str:
+    if not previous or not needs_context(question):
+        return question
+    own = set(key_terms(question))
+    carried = [t for t in key_terms(previous) if t not in own][:MAX_CARRIED]
+    return f"{' '.join(carried)} {question}" if carried else question
+
+
+def user_questions(history: list | None) -> list[str]:
+    """Earlier user questions from a history given as strings, OpenAI-style messages or Gradio chat messages."""
+    out = []
+    for item in history or []:
+        if isinstance(item, str):
+            out.append(item)
+        elif isinstance(item, dict) and item.get("role") == "user":
+            content = item.get("content")
+            if isinstance(content, list):  # OpenAI content parts / Gradio 6 message parts
+                content = " ".join(p.get("text", "") for p in content if isinstance(p, dict))
+            if isinstance(content, str) and content.strip():
+                out.append(content)
+    return out

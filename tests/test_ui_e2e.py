@@ -1,0 +1,172 @@
+"""`rag serve` in a real process, driven in headless Chromium as a person would: log in with the token, ask,
+follow [n] to the sources, open the document, upload a GBK file and ask about it, check that a document's
+markup stays inert, look at it at phone width. Screenshots land in the test's tmp folder."""
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync"]
+TOKEN = "e2e-token"
+ROOT = Path(__file__).resolve().parent.parent
+GBK_DOC = ("青石镇古井修缮公告\n"
+           "青石镇古井修缮工程总投资八十万元，由镇文化站负责实施。\n"
+           "资金来自县文物保护专项经费。\n"
+           "预计明年三月完工，完工后古井将向游客开放。\n")
+EVIL_DOC = ("测试用的网页片段说明。\n"
+            "页面里有一张图片<img src=x onerror=\"window.__xss=1\">和一段脚本<script>window.__xss=2</script>。\n"
+            "值班室的值班电话是八八六六九九，工作日早八点到晚六点有人接听。\n")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Chromium is missing (/usr/bin/chromium): apt-get install chromium, or run bash scripts/test.sh")
+    sync_api = pytest.importorskip("playwright.sync_api", reason="pip install playwright (the [test] extra)")
+    with sync_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)  # never a downloaded browser
+        yield b
+        b.close()
+
+
+@pytest.fixture(scope="module")
+def server(browser, real_seed_assistant, tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("serve")
+    index = tmp / "index"
+    shutil.copytree(real_seed_assistant.config.index_dir, index)  # the seeds, indexed once per session
+    port = _free_port()
+    log = open(tmp / "serve.log", "w")
+    env = {**os.environ, "RAG_API_TOKEN": TOKEN, "PYTHONPATH": str(ROOT)}
+    proc = subprocess.Popen([sys.executable, "-m", "rag", "serve", "--index", str(index), "--port", str(port)],
+                            cwd=tmp, env=env, stdout=log, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.time() + 180
+        while True:
+            if proc.poll() is not None:
+                pytest.fail(f"rag serve exited with {proc.returncode}:\n{(tmp / 'serve.log').read_text()}")
+            try:
+                if httpx.get(f"{base}/healthz", timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if time.time() > deadline:
+                pytest.fail(f"rag serve did not come up:\n{(tmp / 'serve.log').read_text()}")
+            time.sleep(0.5)
+        yield base
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()
+
+
+def _ask(page, question: str, turn: int):
+    page.fill("#question textarea", question)
+    page.keyboard.press("Enter")
+    # The answer is done when the panel shows this turn and the streamed text has its last marker.
+    page.wait_for_selector(f'#sources .turn[data-turn="{turn}"]', timeout=120_000)
+    page.wait_for_function(
+        """(turn) => { const bots = document.querySelectorAll('#chatbot .message.bot, #chatbot [data-testid="bot"]');
+                       const last = bots[bots.length - 1];
+                       return last && !last.textContent.includes('检索中') &&
+                              (last.querySelectorAll('a[href^="#src-' + turn + '-"]').length > 0 ||
+                               last.textContent.includes('没有找到')); }""", arg=turn, timeout=120_000)
+    page.wait_for_timeout(300)  # the last streamed piece
+    bots = page.locator('#chatbot [data-testid="bot"]')
+    return bots.nth(bots.count() - 1)
+
+
+def test_chat_in_the_browser(server, browser, tmp_path):
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    try:
+        _session(page, server, tmp_path)
+    except Exception:
+        page.screenshot(path=str(tmp_path / "failure.png"), full_page=True)
+        print(f"\nfailure screenshot: {tmp_path / 'failure.png'}")
+        raise
+    finally:
+        page.close()
+
+
+def _session(page, server, tmp_path):
+    dialogs = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+
+    # The token is asked for once; the cookie carries it afterwards.
+    page.goto(server + "/")
+    page.wait_for_url("**/login**")
+    page.fill("input[name=token]", TOKEN)
+    page.click("button[type=submit]")
+    page.wait_for_selector("#question textarea", timeout=60_000)
+    assert "示例问题" in page.inner_text("body")  # example questions on first open
+
+    # The 12345-hotline question: an answer with [n] markers and a sources panel with those n.
+    answer = _ask(page, "市长对12345热线提出了哪些要求？", 1)
+    text = answer.inner_text()
+    markers = answer.locator('a[href^="#src-1-"]')
+    assert "12345" in text and markers.count() >= 1 and "[1]" in text
+    sources = page.locator("#sources .turn[data-turn='1'] .src:not(.passage)")
+    assert sources.count() == markers.count()
+    first = page.locator("#src-1-1")
+    assert "001_" in first.inner_text() and "12345" in first.locator("mark").inner_text()
+    assert first.locator(".term").count() >= 1  # the terms that matched
+    markers.first.click()
+    page.wait_for_selector("#src-1-1.flash", timeout=5_000)
+    first.click()  # the document view opens at the cited span
+    page.wait_for_selector("#sources .doc-view:not([hidden]) mark.doc-span", timeout=30_000)
+    assert page.inner_text("#sources .doc-view mark.doc-span") == first.locator("mark").inner_text()
+    page.screenshot(path=str(tmp_path / "chat.png"), full_page=True)
+
+    # A follow-up leans on the previous question.
+    _ask(page, "老农贸市场改造是怎么回事？", 2)
+    _ask(page, "那资金呢？", 3)
+    assert "000_" in page.inner_text("#src-3-1") and "农贸市场" in page.inner_text("#sources .src-query")
+
+    # Upload a GBK file (and one with markup) in the documents tab, then ask about it.
+    gbk, evil = tmp_path / "青石镇古井.txt", tmp_path / "evil.txt"
+    gbk.write_bytes(GBK_DOC.encode("gbk"))
+    evil.write_text(EVIL_DOC, encoding="utf-8")
+    page.get_by_role("tab", name="文档 Documents").click()
+    page.set_input_files("#upload input[type=file]", [str(gbk), str(evil)])
+    page.wait_for_function("document.querySelector('#upload-status').innerText.includes('新增 added 2')",
+                           timeout=120_000)
+    page.wait_for_selector("#doc-table :text('青石镇古井.txt')", timeout=30_000)
+    assert "gb18030" in page.inner_text("#doc-table")
+    page.screenshot(path=str(tmp_path / "documents.png"), full_page=True)
+    page.get_by_role("tab", name="对话 Chat").click()
+    answer = _ask(page, "青石镇古井修缮工程总投资多少？", 4)
+    assert "八十万元" in answer.inner_text()
+    assert "青石镇古井.txt" in page.inner_text("#src-4-1")
+
+    # A document's markup is shown as text, in the panel and in the document view, and never runs.
+    _ask(page, "值班室的值班电话是多少？", 5)
+    page.click("#src-5-1")
+    page.wait_for_selector("#sources .doc-view:not([hidden]) mark.doc-span", timeout=30_000)
+    assert '<img src=x onerror="window.__xss=1">' in page.inner_text("#sources .doc-view")
+    assert page.locator("#sources img, #chatbot img[src=x]").count() == 0
+    assert page.evaluate("window.__xss") is None and not dialogs
+    page.screenshot(path=str(tmp_path / "inert.png"), full_page=True)
+
+    # Phone width: the panel goes under the chat and nothing needs sideways scrolling.
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.wait_for_timeout(500)
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+    page.screenshot(path=str(tmp_path / "phone.png"), full_page=True)
+    print(f"\nscreenshots: {tmp_path}/chat.png documents.png inert.png phone.png")
