@@ -10,7 +10,15 @@ from .config import Config
 
 
 def _config(args) -> Config:
-    return Config.from_env(index_dir=getattr(args, "index", None), model=getattr(args, "model", None))
+    return Config.from_env(index_dir=getattr(args, "index", None), model=getattr(args, "model", None),
+                           store=getattr(args, "store", None), milvus_uri=getattr(args, "milvus_uri", None),
+                           milvus_collection=getattr(args, "milvus_collection", None))
+
+
+def _where(config: Config) -> str:
+    if config.store == "milvus":
+        return f"Milvus {config.milvus_uri} (collection {config.milvus_collection})"
+    return str(config.index_dir)
 
 
 def cmd_index(args) -> int:
@@ -31,7 +39,7 @@ def cmd_index(args) -> int:
         print(f"skipped: {reason}", file=sys.stderr)
     print(f"indexed {len(report.added)} new, {len(report.updated)} updated, {len(report.unchanged)} unchanged, "
           f"{len(report.duplicates)} duplicate, {len(report.failed)} failed; {report.chunks} chunks in "
-          f"{report.seconds:.1f}s → {assistant.config.index_dir}")
+          f"{report.seconds:.1f}s → {_where(assistant.config)}")
     return 0 if not report.failed or (report.added or report.updated or report.unchanged) else 1
 
 
@@ -80,10 +88,53 @@ def cmd_serve(args) -> int:
     return 0
 
 
+def cmd_migrate(args) -> int:
+    """Copy a local index into Milvus: vectors and terms as they are, nothing re-embedded."""
+    from pathlib import Path
+
+    from tqdm import tqdm
+
+    from .store import LocalStore, StoreError
+    from .store.milvus import MilvusStore, migrate, parse_target
+    config = _config(args)
+    source = Path(args.source or config.index_dir)
+    try:  # the copy keeps the source's model and tokenizer, whatever --model says
+        manifest = json.loads((Path(source) / "manifest.json").read_text(encoding="utf-8"))
+        model, dim, bigrams = manifest["model"]["name"], manifest["model"]["dim"], manifest["tokenizer"]["bigrams"]
+    except (OSError, ValueError, KeyError) as e:
+        raise StoreError(f"{source} is not a local index ({e}); give the folder of `rag index --index`")
+    config = config.with_(model=model, use_bigrams=bigrams)
+    local = LocalStore.open(source, config=config)
+    if args.to != "milvus":
+        uri, collection = parse_target(args.to)
+        config = config.with_(milvus_uri=uri, milvus_collection=collection)
+    target = MilvusStore.open(config.with_(store="milvus"), create=True, model_dim=dim)
+    bar = tqdm(total=0, unit="doc", disable=args.quiet or None, file=sys.stderr, dynamic_ncols=True)
+
+    def progress(done, total):
+        bar.total = total
+        bar.update(done - bar.n)
+
+    docs, chunks = migrate(local, target, progress=progress)
+    bar.close()
+    target.refresh()
+    skipped = len(local.documents()) - docs
+    print(f"copied {docs} documents, {chunks} chunks ({skipped} already there) from {source} → "
+          f"Milvus {target.uri} (collection {target.name}); {len(target.documents())} documents, "
+          f"{target.chunk_count()} chunks there now")
+    if target.chunk_count() < local.chunk_count():
+        raise StoreError(f"Milvus has {target.chunk_count()} chunks, the local index {local.chunk_count()}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--index", help="index folder (default embeddings/index, or $RAG_INDEX)")
     common.add_argument("--model", help="sentence-transformers model name or path (default: bundled USE)")
+    common.add_argument("--store", choices=("local", "milvus"), help="index backend (default local, or $RAG_STORE)")
+    common.add_argument("--milvus-uri", help="Milvus Lite path ending in .db, or http://host:19530 "
+                                             "($RAG_MILVUS_URI; token in $RAG_MILVUS_TOKEN); implies --store milvus")
+    common.add_argument("--milvus-collection", help="index name in Milvus (default rag, or $RAG_MILVUS_COLLECTION)")
     p = argparse.ArgumentParser(prog="rag", description="Question answering over Chinese documents, with citations.")
     sub = p.add_subparsers(dest="command", required=True)
     s = sub.add_parser("index", parents=[common], help="add or update files and folders")
@@ -105,6 +156,12 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--host", default="127.0.0.1")
     s.add_argument("--port", type=int, default=7860)
     s.set_defaults(func=cmd_serve)
+    s = sub.add_parser("migrate", parents=[common], help="copy a local index into Milvus without re-embedding")
+    s.add_argument("--from", dest="source", help="local index folder (default --index)")
+    s.add_argument("--to", required=True, help="milvus://host:19530, milvus:///path/x.db, either with "
+                                               "?collection=NAME, or 'milvus' for --milvus-uri")
+    s.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    s.set_defaults(func=cmd_migrate)
     return p
 
 

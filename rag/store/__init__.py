@@ -6,6 +6,12 @@ from .local import LocalStore
 
 
 def open_store(config, *, create: bool = False, model_dim: int | None = None) -> Store:
+    backend = getattr(config, "store", "local")
+    if backend == "milvus":
+        from .milvus import MilvusStore  # pymilvus is an optional extra: imported only when asked for
+        return MilvusStore.open(config, create=create, model_dim=model_dim)
+    if backend != "local":
+        raise StoreError(f"unknown store '{backend}'; use local or milvus")
     return LocalStore.open(config.index_dir, config=config, create=create, model_dim=model_dim)
 
 
