@@ -82,6 +82,29 @@ def cmd_ask(args) -> int:
     return 0
 
 
+def cmd_eval(args) -> int:
+    from tqdm import tqdm
+
+    from . import eval as evaluation
+    config = _config(args)
+    if args.cache:
+        config = config.with_(eval_cache=args.cache)
+    bar = tqdm(total=0, unit="q", disable=args.quiet or None, file=sys.stderr, dynamic_ncols=True)
+
+    def progress(done, total):
+        bar.total = total
+        bar.update(done - bar.n)
+
+    result = evaluation.evaluate(args.dir, config, limit=args.limit, unanswerable=args.unanswerable,
+                                 progress=progress)
+    bar.close()
+    if args.json:
+        print(json.dumps(result, ensure_ascii=False))
+    else:
+        print(evaluation.format_table(os.path.basename(os.path.normpath(args.dir)), result))
+    return 0
+
+
 def cmd_serve(args) -> int:
     from ui.app import serve
     serve(_config(args), host=args.host, port=args.port)
@@ -152,6 +175,14 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--json", action="store_true", help="print one JSON object")
     s.add_argument("-k", "--top-k", type=int, default=None)
     s.set_defaults(func=cmd_ask)
+    s = sub.add_parser("eval", parents=[common], help="measure retrieval and answers on DIR (docs/ + queries.jsonl)")
+    s.add_argument("dir")
+    s.add_argument("--json", action="store_true", help="print one JSON object")
+    s.add_argument("--limit", type=int, default=None, help="ask at most N questions (an even spread)")
+    s.add_argument("--unanswerable", metavar="OTHER_DIR", help="also ask OTHER_DIR's questions (a 'not found' is right)")
+    s.add_argument("--cache", help="folder of cached eval indexes (default embeddings/eval-cache)")
+    s.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    s.set_defaults(func=cmd_eval)
     s = sub.add_parser("serve", parents=[common], help="chat UI and HTTP API")
     s.add_argument("--host", default="127.0.0.1")
     s.add_argument("--port", type=int, default=7860)
@@ -169,10 +200,11 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     from .assistant import QuestionError
     from .embed import ModelError
+    from .eval import EvalError
     from .store import StoreError
     try:
         return args.func(args)
-    except (StoreError, QuestionError, ModelError, FileNotFoundError) as e:
+    except (StoreError, QuestionError, ModelError, FileNotFoundError, EvalError) as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

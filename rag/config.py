@@ -28,7 +28,8 @@ class Config:
     answer_sentences: int = 3
     answer_chars: int = 150
     # Below this relevance (0..1, see answer.py) we say "not found" instead of answering.
-    abstain_threshold: float = 0.35
+    # Calibrated on answerable vs unanswerable bench questions (README "Answer quality").
+    abstain_threshold: float = 0.25
     max_question_chars: int = 2000
     # `rag eval` keeps one index per (documents, model, index settings) here; a second run re-embeds nothing.
     eval_cache: Path = Path("embeddings/eval-cache")

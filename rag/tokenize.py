@@ -51,6 +51,35 @@ def terms(search_text: str, bigrams: bool = True, user_dict: str | None = None) 
     return out
 
 
+def words(search_text: str, user_dict: str | None = None) -> list[str]:
+    """jieba's precise-mode words (no overlapping sub-words): the units a question is made of."""
+    return list(_jieba(user_dict).cut(search_text, HMM=True))
+
+
+@functools.lru_cache(maxsize=1)
+def _idf_table() -> tuple[dict[str, float], float]:
+    """jieba's IDF table (from a large general corpus, shipped with jieba): corpus-independent word weights."""
+    import jieba.analyse
+    path = Path(jieba.analyse.__file__).parent / "idf.txt"
+    table = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        word, _, value = line.partition(" ")
+        if value:
+            table[word] = float(value)
+    values = sorted(table.values())
+    return table, values[len(values) // 2]
+
+
+def known_idf(word: str) -> float | None:
+    return _idf_table()[0].get(word)
+
+
+def idf(word: str) -> float:
+    """How specific a word is (about 1 for 的, 14 for a rare name); unknown words get the median (~12)."""
+    table, median = _idf_table()
+    return table.get(word, median)
+
+
 def word_coverage(text: str) -> float:
     """Share of CJK characters that jieba places inside dictionary words of 2+ characters (0..1).
     Real Chinese scores ~0.6-0.9; mojibake from a wrong legacy codec scores far lower."""

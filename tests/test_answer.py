@@ -41,3 +41,28 @@ def test_rejects_bad_questions(assistant):
         assistant.ask("   ")
     with pytest.raises(QuestionError, match="limit"):
         assistant.ask("问" * 5000)
+
+
+def test_english_words_become_chinese_units():
+    from rag.lexicon import translate
+    from rag.retrieve import coverage, question_units
+    found = dict(translate("what did the mayor order about 12345 hotline"))
+    assert "市长" in found["mayor"] and "热线" in found["hotline"]
+    assert dict(translate("Who won Super Bowl 50?"))["super bowl"][0] == "超级碗"  # phrases before words
+    units = question_units("what did the mayor order about 12345 hotline")
+    assert {"12345", "mayor", "hotline"} <= {u.label for u in units}
+    assert coverage(units, "市长要求12345热线") > 0.6 > coverage(units, "农贸市场改造")
+
+
+def test_units_of_chinese_question_skip_question_words_and_weigh_by_idf():
+    from rag.retrieve import question_units
+    units = {u.label: u.weight for u in question_units("市長對12345熱線有什麼要求")}
+    assert "什么" not in units and "12345" in units and "热线" in units  # folded to simplified
+    assert units["热线"] > units["要求"]
+
+
+def test_traditional_question_cites_original_script(assistant):
+    ans = assistant.ask("老農貿市場改造的資金支持力度是多少")
+    assert not ans.abstained and "000_" in ans.citations[0].source
+    doc = assistant.document_text(ans.citations[0].doc_id)
+    assert all(doc[c.start:c.end] == c.quote for c in ans.citations)
