@@ -71,7 +71,7 @@ def server(browser, real_seed_assistant, tmp_path_factory):
     finally:
         proc.terminate()
         try:
-            proc.wait(20)
+            proc.wait(5)  # uvicorn waits for open keep-alive connections; no need to be polite
         except subprocess.TimeoutExpired:
             proc.kill()
         log.close()
@@ -170,3 +170,26 @@ def _session(page, server, tmp_path):
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
     page.screenshot(path=str(tmp_path / "phone.png"), full_page=True)
     print(f"\nscreenshots: {tmp_path}/chat.png documents.png inert.png phone.png")
+
+
+def test_clients_against_the_server(server):
+    """The same process answers httpx, the openai client and gradio_client (all with the bearer token)."""
+    auth = {"Authorization": f"Bearer {TOKEN}"}
+    assert httpx.post(f"{server}/api/ask", json={"question": "12345热线"}, timeout=60).status_code == 401
+    d = httpx.post(f"{server}/api/ask", json={"question": "市长对12345热线提出了哪些要求？", "top_k": 3},
+                   headers=auth, timeout=60).json()
+    assert "[1]" in d["answer"] and "001_" in d["citations"][0]["source"]
+
+    from openai import OpenAI
+    oa = OpenAI(base_url=f"{server}/v1", api_key=TOKEN)
+    question = [{"role": "user", "content": "12345热线有什么要求"}]
+    resp = oa.chat.completions.create(model="rag-zh", messages=question)
+    assert "[1]" in resp.choices[0].message.content and resp.model_extra["citations"]
+    streamed = "".join(c.choices[0].delta.content or "" for c in oa.chat.completions.create(
+        model="rag-zh", stream=True, messages=question))
+    assert streamed == resp.choices[0].message.content
+
+    from gradio_client import Client
+    result = Client(server + "/", headers=auth, verbose=False).predict(
+        "市长对12345热线提出了哪些要求？", 3, [], api_name="/ask")
+    assert result["answer"] == d["answer"]

@@ -127,7 +127,7 @@ def build(service: Service):
                                              placeholder="问一个关于文档的问题 · Ask about your documents")
                         with gr.Row():
                             msg = gr.Textbox(elem_id="question", show_label=False, scale=5, lines=1,
-                                             max_lines=4, placeholder="输入问题，回车发送 · Type a question, Enter")
+                                             max_lines=4, placeholder="输入问题，回车发送 · Ask, then Enter")
                             send = gr.Button("发送 Send", variant="primary", scale=1, min_width=90, elem_id="send")
                         with gr.Row():
                             clear = gr.Button("新对话 New chat", size="sm", elem_id="new-chat")
@@ -185,6 +185,14 @@ def create_app(service: Service):
     import gradio as gr
     os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
     app = build_api(service)
+    gradio_js = Path(gr.__file__).parent / "templates" / "frontend" / "gradio.js"
+
+    @app.get("/gradio.js", include_in_schema=False)
+    async def web_component():
+        """Gradio's web-component loader, served here so embedding works without the CDN (it loads /assets/…)."""
+        from fastapi.responses import FileResponse
+        return FileResponse(gradio_js, media_type="text/javascript", headers={"Access-Control-Allow-Origin": "*"})
+
     theme = gr.themes.Soft(font=["system-ui", "PingFang SC", "Microsoft YaHei", "Noto Sans CJK SC",
                                  "WenQuanYi Micro Hei", "sans-serif"], font_mono=["ui-monospace", "monospace"])
     app = gr.mount_gradio_app(app, build(service), path="/", max_file_size=service.max_upload_bytes,
