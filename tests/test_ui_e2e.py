@@ -144,9 +144,12 @@ def _session(page, server, tmp_path):
     gbk.write_bytes(GBK_DOC.encode("gbk"))
     evil.write_text(EVIL_DOC, encoding="utf-8")
     page.get_by_role("tab", name="文档 Documents").click()
-    page.set_input_files("#upload input[type=file]", [str(gbk), str(evil)])
+    photo = tmp_path / "photo.txt"
+    photo.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(64))
+    page.set_input_files("#upload input[type=file]", [str(gbk), str(evil), str(photo)])
     page.wait_for_function("document.querySelector('#upload-status').innerText.includes('新增 added 2')",
                            timeout=120_000)
+    assert "photo.txt: binary file (a PNG image)" in page.inner_text("#upload-status")
     page.wait_for_selector("#doc-table :text('青石镇古井.txt')", timeout=30_000)
     assert "gb18030" in page.inner_text("#doc-table")
     page.screenshot(path=str(tmp_path / "documents.png"), full_page=True)

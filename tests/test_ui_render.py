@@ -30,6 +30,7 @@ def test_answer_markers_become_links_and_markdown_is_inert():
     assert md.count('class="cite"') == 2 and 'href="#src-3-2"' in md
     assert "\\*强调\\*" in md and "&lt;i&gt;" in md
     assert md_text("[1](javascript:alert(1))") == "\\[1\\]\\(javascript:alert\\(1\\)\\)"
+    assert md_text("it's \"q\" <b>&") == "it's \"q\" &lt;b&gt;&amp;"
 
 
 def test_empty_panel_has_a_friendly_note():

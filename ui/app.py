@@ -97,7 +97,8 @@ def build(service: Service):
         report = service.add_files(
             items, progress=lambda done, total, name: progress((done, total), desc=f"索引 {Path(name).name}"))
         failed = refused + report.failed
-        lines = [f"✔ 新增 added {len(report.added)} · 更新 updated {len(report.updated)} · "
+        ok = report.added or report.updated or report.unchanged or report.duplicates
+        lines = [f"{'✔' if ok else '✘'} 新增 added {len(report.added)} · 更新 updated {len(report.updated)} · "
                  f"未变 unchanged {len(report.unchanged)} · 重复 duplicates {len(report.duplicates)} · "
                  f"失败 failed {len(failed)} · {report.chunks} chunks, {report.seconds:.1f} s"]
         lines += [f"- ✘ {md_text(reason)}" for reason in failed]

@@ -21,7 +21,8 @@ def esc(text: str) -> str:
 
 def md_text(text: str) -> str:
     """Literal text inside a Markdown chat message: HTML-escaped and Markdown-escaped."""
-    return _MD_SPECIAL.sub(r"\\\1", esc(text)).replace("\n", "  \n")
+    # Quotes stay as they are: Gradio's Markdown shows "&#x27;" literally, and they are harmless in text.
+    return _MD_SPECIAL.sub(r"\\\1", html.escape(str(text), quote=False)).replace("\n", "  \n")
 
 
 def answer_markdown(text: str, turn: int) -> str:
