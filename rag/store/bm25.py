@@ -52,6 +52,29 @@ class SegmentBM25:
         matrix = sparse.csc_matrix((z["data"], z["indices"], z["indptr"]), shape=tuple(z["shape"]))
         return cls(vocab, matrix, z["lengths"])
 
+    @classmethod
+    def merge(cls, parts: list[tuple["SegmentBM25", np.ndarray]]) -> "SegmentBM25":
+        """The given rows of several segments, in order, as one segment: columns are remapped to a joint
+        vocabulary, nothing is re-tokenized, and terms no kept row uses are dropped."""
+        term_id: dict[str, int] = {}
+        rows, cols, vals, lengths, offset = [], [], [], [], 0
+        for bm, keep in parts:
+            sub = bm.matrix.tocsr()[np.asarray(keep)].tocoo()
+            used = np.unique(sub.col)
+            remap = np.full(len(bm.vocab), -1, dtype=np.int64)
+            remap[used] = [term_id.setdefault(bm.vocab[c], len(term_id)) for c in used.tolist()]
+            rows.append(sub.row.astype(np.int64) + offset)
+            cols.append(remap[sub.col])
+            vals.append(sub.data.astype(np.float32))
+            lengths.append(bm.lengths[np.asarray(keep)])
+            offset += len(keep)
+        if not parts:
+            return cls([], sparse.csc_matrix((0, 0), dtype=np.float32), np.zeros(0, dtype=np.float32))
+        matrix = sparse.csc_matrix((np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))),
+                                   shape=(offset, len(term_id)))
+        matrix.sort_indices()
+        return cls(list(term_id), matrix, np.concatenate(lengths))
+
     def rows_terms(self, rows: np.ndarray) -> list[list[str]]:
         """The bag of terms of the given rows (to merge segments without re-tokenizing)."""
         sub = self.matrix.tocsr()[rows]
@@ -75,10 +98,10 @@ class SegmentBM25:
 def search(segments: list[tuple[SegmentBM25, np.ndarray]], query_terms: list[str], k: int
            ) -> list[tuple[int, int, float, tuple[str, ...]]]:
     """Top k (segment index, row, score, matched terms) over all segments' live rows."""
-    n_live = sum(int(live.sum()) for _, live in segments)
+    n_live = sum(int(np.count_nonzero(live)) for _, live in segments)
     if not n_live or not query_terms:
         return []
-    total_len = sum(float(bm.lengths[live].sum()) for bm, live in segments)
+    total_len = sum(float(np.dot(bm.lengths, live)) for bm, live in segments)
     avgdl = max(total_len / n_live, 1.0)
     qtf = Counter(query_terms)
     postings = {t: [bm.postings(t, live) for bm, live in segments] for t in qtf}
@@ -101,13 +124,16 @@ def search(segments: list[tuple[SegmentBM25, np.ndarray]], query_terms: list[str
             nz = nz[np.argpartition(-sc[nz], k - 1)[:k]]
         candidates.extend((s, int(r), float(sc[r])) for r in nz)
     candidates.sort(key=lambda c: -c[2])
-    out = []
-    for s, r, score in candidates[:k]:
-        matched = tuple(t for t, per_seg in hits.items() if _contains(per_seg[s], r))
-        out.append((s, r, score, matched))
-    return out
-
-
-def _contains(sorted_rows: np.ndarray, row: int) -> bool:
-    i = int(np.searchsorted(sorted_rows, row))
-    return i < len(sorted_rows) and sorted_rows[i] == row
+    top = candidates[:k]
+    # Which query terms each hit contains: one vectorized membership test per (term, segment).
+    matched: list[list[str]] = [[] for _ in top]
+    for s in {c[0] for c in top}:
+        idx = [i for i, c in enumerate(top) if c[0] == s]
+        rows = np.array([top[i][1] for i in idx])
+        for t, per_seg in hits.items():
+            post = per_seg[s]  # sorted rows containing t
+            if len(post):
+                at = np.minimum(np.searchsorted(post, rows), len(post) - 1)
+                for i in np.asarray(idx)[post[at] == rows]:
+                    matched[i].append(t)
+    return [(s, r, score, tuple(m)) for (s, r, score), m in zip(top, matched)]

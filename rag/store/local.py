@@ -48,6 +48,7 @@ MERGE_FACTOR = 4         # this many large segments in one size tier (×4 steps)
 DEAD_RATIO_TO_MERGE = 0.3
 NPROBE_SHARE = 1 / 8     # IVF lists searched per query; bench/ measures the recall this gives
 LOCK_WAIT_SECONDS = 600
+TEXT_CACHE_CHARS = 8_000_000  # document texts kept in memory for search hits (~16 MB of CJK text)
 
 
 def _now() -> str:
@@ -72,7 +73,8 @@ def _fsync_dir(path: Path) -> None:
 
 
 def _ivf_nlist(n: int) -> int:
-    return int(min(1024, max(64, 2 * math.sqrt(n))))
+    """~2·sqrt(n) lists (≈280 at 20k rows, 632 at 100k, capped at 1024), at least 39 training rows per list."""
+    return max(1, min(1024, int(2 * math.sqrt(n)), n // 39))
 
 
 def _build_ivf(vectors: np.ndarray) -> faiss.Index:
@@ -199,7 +201,9 @@ class LocalStore:
         self._docs: dict[str, DocRecord] = {}
         self._by_source: dict[str, str] = {}
         self._log_pos: tuple[str, int] | None = None  # (log file, bytes applied)
-        self._text_cache: dict[str, str] = {}
+        self._text_cache: dict[str, str] = {}  # insertion order = recency
+        self._text_chars = 0
+        self._docs_dir = str(root / "docs")
         self._stamp = None
         self._load()
 
@@ -321,12 +325,17 @@ class LocalStore:
         return self._by_source.get(source)
 
     def document_text(self, doc_id: str) -> str:
-        text = self._text_cache.get(doc_id)
+        # Every search hit needs its chunk's text: keep recently used documents (LRU, bounded by characters);
+        # reading files per hit was most of a query's search time.
+        cache = self._text_cache
+        text = cache.pop(doc_id, None)
         if text is None:
-            text = (self.root / "docs" / f"{doc_id}.txt").read_text(encoding="utf-8")
-            if len(self._text_cache) > 256:
-                self._text_cache.clear()
-            self._text_cache[doc_id] = text
+            with open(os.path.join(self._docs_dir, doc_id + ".txt"), encoding="utf-8") as f:
+                text = f.read()
+            self._text_chars += len(text)
+            while self._text_chars > TEXT_CACHE_CHARS and cache:
+                self._text_chars -= len(cache.pop(next(iter(cache))))
+        cache[doc_id] = text  # (re)inserted last = most recently used
         return text
 
     def chunk_count(self) -> int:
