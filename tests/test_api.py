@@ -200,3 +200,11 @@ def test_ui_and_api_share_one_app(service):
         assert c.post("/api/ask", json={"question": "12345热线"}).json()["citations"]
         info = c.get("/gradio_api/info").json()
         assert "/ask" in info["named_endpoints"]
+
+
+def test_answer_length_setting(client):
+    short = client.post("/api/ask", json={"question": "市长对12345热线提出了哪些要求", "length": "short"}).json()
+    long = client.post("/api/ask", json={"question": "市长对12345热线提出了哪些要求", "length": "long"}).json()
+    assert len(short["citations"]) == 1 and len(short["answer"]) <= len(long["answer"])
+    r = client.post("/api/ask", json={"question": "12345", "length": "huge"})
+    assert r.status_code == 400 and "short, medium, long" in r.json()["error"]["message"]
