@@ -31,7 +31,7 @@ METRICS = ("n", "recall@1", "recall@5", "recall@10", "mrr@10", "answer_hit", "an
            "abstain_answerable", "abstain_unanswerable", "latency_ms_p50", "latency_ms_p95", "index_seconds")
 RETRIEVE_K = 10
 # Modules whose code decides what goes into an index: a change to any of them invalidates cached indexes.
-_INDEX_MODULES = ("ingest", "clean", "html_text", "normalize", "chunk", "tokenize", "lexicon", "store/local",
+_INDEX_MODULES = ("ingest", "clean", "html_text", "normalize", "chunk", "tokenize", "store/local",
                   "store/bm25")
 _MARKER = re.compile(r"\[\d+\]")
 
