@@ -5,6 +5,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -114,10 +115,20 @@ def test_second_writer_waits_for_the_first(tmp_path):
     with LocalStore._locked(index):
         proc = subprocess.Popen(CLI + ["index", str(corpus), "--index", str(index), "-q"],
                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        time.sleep(8)
+        err_lines: list[str] = []
+        reader = threading.Thread(target=lambda: err_lines.extend(proc.stderr), daemon=True)
+        reader.start()
+        deadline = time.monotonic() + 180  # process start-up is slow on a loaded machine
+        while not any("waiting for another process" in line for line in err_lines):
+            assert proc.poll() is None, "".join(err_lines)  # it must wait, not fail or go ahead
+            assert time.monotonic() < deadline, "the second writer never reported waiting"
+            time.sleep(0.2)
+        time.sleep(1)
         assert proc.poll() is None  # still waiting for the lock we hold
-    out, err = proc.communicate(timeout=300)
-    assert proc.returncode == 0 and "waiting for another process" in err
+    out = proc.stdout.read()
+    proc.wait(timeout=300)
+    reader.join(timeout=10)
+    assert proc.returncode == 0, "".join(err_lines)
     assert "4 new" in out
 
 
