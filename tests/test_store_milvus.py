@@ -91,6 +91,12 @@ def test_search_results_slice_documents_and_long_texts_round_trip(mconfig, tmp_p
     assert store.document_text(doc.id) == body
     for chunk, score, matched in store.bm25_search(["市长", "江城", "编号"], 50):
         assert body[chunk.start:chunk.end] == chunk.text and score > 0 and set(matched) <= {"市长", "江城", "编号"}
+    vec = a.embedder.encode(["江城的市长"])[0]
+    for ranker in ("rrf", "weighted"):  # Milvus' own fusion, kept to measure against fuse.py
+        hits = store.hybrid_search(vec, ["市长", "江城"], 5, ranker)
+        assert len(hits) == 5 and all(body[c.start:c.end] == c.text for c, _ in hits)
+    store.keyword = "jieba"  # Milvus' jieba analyzer over the search form
+    assert store.bm25_search(["江城", "市长"], 3)
 
 
 def test_same_ranking_as_local_backend(config, seeds, tmp_path):
@@ -175,7 +181,8 @@ class _App:
 
     def __init__(self, uri: str):
         self.p = subprocess.Popen([sys.executable, "-c", _APP.format(tests=str(TESTS), uri=uri)],
-                                  stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, cwd=TESTS.parent)
+                                  stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, cwd=TESTS.parent,
+                                  env={**os.environ, "GRPC_VERBOSITY": "NONE"})  # no keepalive chatter
 
     def __call__(self, line: str):
         self.p.stdin.write(line + "\n")

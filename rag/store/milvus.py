@@ -123,12 +123,18 @@ class MilvusStore:
                              "pip install 'rag-zh[milvus]'") from None
         # pymilvus logs every failed call with a traceback; we turn failures into one-line StoreErrors instead.
         logging.getLogger("pymilvus.decorators").setLevel(logging.CRITICAL)
+        options = {}
         if _is_lite_path(uri):
             if not uri.endswith(".db"):
                 raise StoreError(f"'{uri}' is neither http(s)://host:port nor a Milvus Lite path ending in .db")
             Path(uri).parent.mkdir(parents=True, exist_ok=True)
+            import jieba  # Lite's jieba analyzer runs in this process: no "Building prefix dict" chatter
+            jieba.setLogLevel(logging.WARNING)
+            # pymilvus pings every 10 s; Lite's in-process gRPC server allows one per 5 minutes and answers
+            # more with GOAWAY "too_many_pings" (logged, then reconnected).
+            options = {"grpc_options": {"grpc.keepalive_time_ms": 300_000}}
         try:
-            return MilvusClient(uri=uri, token=token or "", timeout=30)
+            return MilvusClient(uri=uri, token=token or "", timeout=30, **options)
         except Exception as e:
             if _is_lite_path(uri) and (Path(uri) / "LOCK").exists():
                 raise StoreError(
