@@ -59,15 +59,9 @@ def words(search_text: str, user_dict: str | None = None) -> list[str]:
 @functools.lru_cache(maxsize=1)
 def _idf_table() -> tuple[dict[str, float], float]:
     """jieba's IDF table (from a large general corpus, shipped with jieba): corpus-independent word weights."""
-    import jieba.analyse
-    path = Path(jieba.analyse.__file__).parent / "idf.txt"
-    table = {}
-    for line in path.read_text(encoding="utf-8").splitlines():
-        word, _, value = line.partition(" ")
-        if value:
-            table[word] = float(value)
-    values = sorted(table.values())
-    return table, values[len(values) // 2]
+    import jieba.analyse  # importing it loads idf.txt once (default_tfidf): reuse that table
+    table, median = jieba.analyse.default_tfidf.idf_loader.get_idf()
+    return table, median
 
 
 def known_idf(word: str) -> float | None:
