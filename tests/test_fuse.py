@@ -18,7 +18,7 @@ def test_weights_follow_language():
 
 
 def test_combine_lets_a_clear_keyword_winner_beat_a_close_cosine():
-    dense = {"a": 0.50, "b": 0.47, "c": 0.30}
+    dense = {"a": 0.50, "b": 0.47, "c": 0.25}
     bm25 = {"b": 20.0, "a": 5.0}
     zh = fuse.combine(dense, bm25, {}, fuse.weights_for(1.0))
     assert max(zh, key=zh.get) == "b"
