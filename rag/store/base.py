@@ -3,6 +3,9 @@
 A store holds documents (original text), their chunks (offsets), one vector and one bag of BM25 terms per
 chunk. Writes go through `writer()`, a context manager whose exit commits atomically: readers see either the
 state before or the state after, never a mix.
+
+Optional (check with getattr): `chunk_vectors(chunk_ids) -> dict[chunk_id, vector]`, the stored unit vectors of
+live chunks (unknown ids left out), so a chunk found only by BM25 gets its cosine without being encoded again.
 """
 from __future__ import annotations
 
