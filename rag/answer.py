@@ -14,6 +14,7 @@ README "Answer quality". Below Config.abstain_threshold we say "not found" and s
 from __future__ import annotations
 
 import math
+import threading
 import time
 from collections import OrderedDict
 
@@ -48,18 +49,22 @@ class _VectorCache:
 
     def __init__(self, size: int = 20000):
         self.size, self.data = size, OrderedDict()
+        self.lock = threading.Lock()  # the UI and the HTTP API ask from several threads
 
     def get(self, embedder: Embedder, texts: list[str]) -> np.ndarray:
         key = embedder.name
-        missing = [t for t in dict.fromkeys(texts) if (key, t) not in self.data]
+        with self.lock:
+            found = {t: self.data[(key, t)] for t in texts if (key, t) in self.data}
+        missing = [t for t in dict.fromkeys(texts) if t not in found]
         if missing:
-            for t, v in zip(missing, embedder.encode(missing)):
-                self.data[(key, t)] = v
+            found.update(zip(missing, embedder.encode(missing)))
+        with self.lock:
+            for t in dict.fromkeys(texts):
+                self.data[(key, t)] = found[t]
+                self.data.move_to_end((key, t))
             while len(self.data) > self.size:
                 self.data.popitem(last=False)
-        for t in texts:
-            self.data.move_to_end((key, t))
-        return np.stack([self.data[(key, t)] for t in texts]) if texts else np.zeros((0, 1), dtype=np.float32)
+        return np.stack([found[t] for t in texts]) if texts else np.zeros((0, 1), dtype=np.float32)
 
 
 _cache = _VectorCache()

@@ -66,3 +66,16 @@ def test_traditional_question_cites_original_script(assistant):
     assert not ans.abstained and "000_" in ans.citations[0].source
     doc = assistant.document_text(ans.citations[0].doc_id)
     assert all(doc[c.start:c.end] == c.quote for c in ans.citations)
+
+
+def test_neighbours_merge_into_one_exact_citation():
+    from rag.answer import text_gap
+    text = "第一句。第二句。\n第三句。"
+    assert not text_gap(text, 4, 4) and text_gap(text, 8, 9) and not text_gap(text, 6, 4)
+
+
+def test_hotline_answer_covers_the_mayors_demands(real_seed_assistant):
+    ans = real_seed_assistant.ask("what did the mayor order about 12345 hotline")
+    assert not ans.abstained and "解决率" in ans.text and len(ans.citations) <= 3
+    for c in ans.citations:
+        assert real_seed_assistant.document_text(c.doc_id)[c.start:c.end] == c.quote and f"[{c.n}]" in ans.text
