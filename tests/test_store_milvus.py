@@ -15,6 +15,7 @@ pytest.importorskip("milvus_lite")
 
 from rag import Assistant, Config  # noqa: E402
 from rag.cli import main  # noqa: E402
+from rag.normalize import fold  # noqa: E402
 from rag.store import IndexMismatch, StoreError, open_store  # noqa: E402
 from rag.store.milvus import TEXT_PART, parse_target, term_token  # noqa: E402
 
@@ -92,6 +93,9 @@ def test_search_results_slice_documents_and_long_texts_round_trip(mconfig, tmp_p
     for chunk, score, matched in store.bm25_search(["市长", "江城", "编号"], 50):
         assert body[chunk.start:chunk.end] == chunk.text and score > 0 and set(matched) <= {"市长", "江城", "编号"}
     vec = a.embedder.encode(["江城的市长"])[0]
+    hit = store.dense_search(vec, 1)[0][0]
+    stored = store.chunk_vectors([hit.id, "no-such:0"])
+    assert list(stored) == [hit.id] and np.allclose(stored[hit.id], a.embedder.encode([fold(hit.text)])[0], atol=1e-5)
     for ranker in ("rrf", "weighted"):  # Milvus' own fusion, kept to measure against fuse.py
         hits = store.hybrid_search(vec, ["市长", "江城"], 5, ranker)
         assert len(hits) == 5 and all(body[c.start:c.end] == c.text for c, _ in hits)

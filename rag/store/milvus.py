@@ -293,6 +293,14 @@ class MilvusStore:
     def chunk_count(self) -> int:
         return sum(d.chunks for d in self._docs.values())
 
+    def chunk_vectors(self, chunk_ids: list[str]) -> dict[str, np.ndarray]:
+        """Optional Store method (see base.py): stored vectors of live chunks; unknown ids are left out."""
+        ids = [c for c in dict.fromkeys(chunk_ids) if c.rpartition(":")[0] in self._docs]
+        if not ids:
+            return {}
+        rows = self.client.get(self.chunks_col, ids=ids, output_fields=["vector"])
+        return {r["id"]: np.asarray(r["vector"], dtype=np.float32) for r in rows}
+
     def _chunk(self, entity: dict, hit_id: str) -> Chunk:
         return Chunk(id=hit_id, doc_id=entity["doc_id"], text=entity["text"],
                      start=int(entity["char_start"]), end=int(entity["char_end"]))
