@@ -43,8 +43,11 @@ class DocRecord:
 
     @classmethod
     def from_json(cls, d: dict) -> "DocRecord":
-        known = {"id", "sources", "chunks", "chars", "encoding", "added", "segment"}
-        return cls(**{k: d[k] for k in known if k in d}, meta={k: v for k, v in d.items() if k not in known})
+        known = _KNOWN
+        return cls(**{k: v for k, v in d.items() if k in known}, meta={k: v for k, v in d.items() if k not in known})
+
+
+_KNOWN = frozenset({"id", "sources", "chunks", "chars", "encoding", "added", "segment"})
 
 
 class Writer(Protocol):
