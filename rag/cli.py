@@ -37,6 +37,8 @@ def cmd_index(args) -> int:
     bar.close()
     for reason in report.failed:
         print(f"skipped: {reason}", file=sys.stderr)
+    for warning in report.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
     print(f"indexed {len(report.added)} new, {len(report.updated)} updated, {len(report.unchanged)} unchanged, "
           f"{len(report.duplicates)} duplicate, {len(report.failed)} failed; {report.chunks} chunks in "
           f"{report.seconds:.1f}s → {_where(assistant.config)}")

