@@ -187,13 +187,17 @@ class Embedder:
                         self._string_model = True
                     self._model = SentenceTransformer(modules=modules, device=self.device)
                 else:
-                    self._model = SentenceTransformer(self.name, device=self.device)
+                    # No download unless asked: this tool is meant to run offline, and a hub lookup without
+                    # network retries for minutes before failing.
+                    offline = not os.environ.get("RAG_ALLOW_DOWNLOAD")
+                    self._model = SentenceTransformer(self.name, device=self.device, local_files_only=offline)
             except ModelError:
                 raise
             except Exception as e:  # hub names fail here without network: say what to do
                 raise ModelError(f"cannot load embedding model '{self.name}' ({type(e).__name__}: "
                                  f"{' '.join(str(e).split())[:120]}); "
-                                 f"give a local model folder or the default '{DEFAULT_MODEL}'") from None
+                                 f"give a local model folder, the default '{DEFAULT_MODEL}', or set "
+                                 f"RAG_ALLOW_DOWNLOAD=1 to fetch it from the Hugging Face hub") from None
 
     def load(self) -> "Embedder":
         """Load the model now (a server does this before its first request)."""

@@ -62,7 +62,7 @@ def test_a_plain_sentence_transformers_model_from_a_local_folder(tmp_path, seeds
 
 def test_unknown_model_gives_a_one_line_message(monkeypatch):
     from rag.embed import ModelError
-    monkeypatch.setenv("HF_HUB_OFFLINE", "1")  # never try the network in tests
+    monkeypatch.delenv("RAG_ALLOW_DOWNLOAD", raising=False)  # local files only: fails at once, no network
     with pytest.raises(ModelError, match="cannot load embedding model 'no/such-model'.*local model folder"):
         Embedder("no/such-model").encode(["x"])
     try:
