@@ -50,6 +50,21 @@ class DocRecord:
 _KNOWN = frozenset({"id", "sources", "chunks", "chars", "encoding", "added", "segment"})
 
 
+class DocRecordsView:
+    """The document-record reads both backends share; they keep `_docs` (id → DocRecord) and `_by_source`."""
+    _docs: dict[str, DocRecord]
+    _by_source: dict[str, str]
+
+    def documents(self) -> list[DocRecord]:
+        return sorted(self._docs.values(), key=lambda d: d.added)
+
+    def document(self, doc_id: str) -> DocRecord | None:
+        return self._docs.get(doc_id)
+
+    def doc_for_source(self, source: str) -> str | None:
+        return self._by_source.get(source)
+
+
 class Writer(Protocol):
     def add(self, doc: Document, chunks: list[Chunk], vectors: np.ndarray, terms: list[list[str]]) -> None: ...
     def add_source(self, doc_id: str, source: str) -> None: ...

@@ -37,7 +37,7 @@ import faiss
 import numpy as np
 
 from ..records import Chunk, Document
-from .base import DocRecord, IndexMismatch, StoreError
+from .base import DocRecord, DocRecordsView, IndexMismatch, StoreError
 from .bm25 import SegmentBM25, search as bm25_search
 
 FORMAT = 2  # 1 kept documents inside manifest.json; it is still read and upgraded at the next commit
@@ -196,7 +196,7 @@ def _read_log(path: Path, start: int, end: int, docs: dict[str, DocRecord]) -> N
             docs.pop(entry["del"], None)
 
 
-class LocalStore:
+class LocalStore(DocRecordsView):
     def __init__(self, root: Path, manifest: dict):
         # One query per core: OpenMP threads for a single query were 2× slower on a busy 2-core machine, and two
         # clients use both cores anyway. IVF training sets its own threads.
@@ -321,15 +321,6 @@ class LocalStore:
         return True
 
     # ---------- reading ----------
-    def documents(self) -> list[DocRecord]:
-        return sorted(self._docs.values(), key=lambda d: d.added)
-
-    def document(self, doc_id: str) -> DocRecord | None:
-        return self._docs.get(doc_id)
-
-    def doc_for_source(self, source: str) -> str | None:
-        return self._by_source.get(source)
-
     def document_text(self, doc_id: str) -> str:
         # Every search hit needs its chunk's text: keep recently used documents (LRU, bounded by characters);
         # reading files per hit was most of a query's search time.

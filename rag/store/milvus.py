@@ -31,7 +31,7 @@ import numpy as np
 
 from ..normalize import search_form
 from ..records import Chunk, Document
-from .base import DocRecord, IndexMismatch, StoreError
+from .base import DocRecord, DocRecordsView, IndexMismatch, StoreError
 
 FORMAT = 1
 TEXT_PART = 16_000  # characters per text row: 4 bytes each at worst, under the 65,535-byte VARCHAR limit
@@ -76,7 +76,7 @@ def _is_lite_path(uri: str) -> bool:
     return "://" not in uri
 
 
-class MilvusStore:
+class MilvusStore(DocRecordsView):
     def __init__(self, client, name: str, uri: str, manifest: dict, keyword: str):
         self.client, self.name, self.uri = client, name, uri
         self.chunks_col, self.docs_col = f"{name}_chunks", f"{name}_docs"
@@ -268,15 +268,6 @@ class MilvusStore:
         return True
 
     # ---------- reading ----------
-    def documents(self) -> list[DocRecord]:
-        return sorted(self._docs.values(), key=lambda d: d.added)
-
-    def document(self, doc_id: str) -> DocRecord | None:
-        return self._docs.get(doc_id)
-
-    def doc_for_source(self, source: str) -> str | None:
-        return self._by_source.get(source)
-
     def document_text(self, doc_id: str) -> str:
         text = self._text_cache.get(doc_id)  # documents are content-addressed: a cached text never goes stale
         if text is None:
