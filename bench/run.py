@@ -237,24 +237,7 @@ def worker_build(a) -> dict:
            "vectors": {"encoded": emb.encoded, "from_cache": emb.cached, "synthesized": emb.synthesized,
                        "encode_seconds": emb.encode_seconds}}
     # incremental: add one new document, remove one, a few times (real encoding for the new one)
-    extra = Path(a.index + "-extra")
-    shutil.rmtree(extra, ignore_errors=True)
-    extra.mkdir()
-    docs = real_documents()
-    adds, removes = [], []
-    for i in range(a.repeats):
-        name, text = docs[(37 * i) % len(docs)]
-        f = extra / f"new_{i}.txt"
-        f.write_text(f"新增文件{i}：" + text[:1200], encoding="utf-8")
-        t = time.perf_counter()
-        r = assistant.index([f])
-        adds.append(time.perf_counter() - t)
-        assert r.added, r
-        t = time.perf_counter()
-        assistant.remove(str(f))
-        removes.append(time.perf_counter() - t)
-    out["add_one_s"] = adds
-    out["remove_one_s"] = removes
+    out["add_one_s"], out["remove_one_s"] = add_remove_timings(assistant, a.index, a.repeats)
     if a.export:  # chunk texts and vectors for the baseline (the same encoder's vectors, not re-encoded)
         texts, vecs = [], []
         for seg in store._segments.values():
@@ -265,23 +248,17 @@ def worker_build(a) -> dict:
         Path(a.export).mkdir(parents=True, exist_ok=True)
         np.save(Path(a.export) / "vectors.npy", np.vstack(vecs))
         (Path(a.export) / "texts.json").write_text(json.dumps(texts, ensure_ascii=False), encoding="utf-8")
-    shutil.rmtree(extra, ignore_errors=True)
     return out
 
 
-def worker_incremental(a) -> dict:
-    """Add one new document to an existing index and remove it again, a few times (real encoding)."""
-    from rag import Assistant, Config
-    assistant = Assistant(Config(index_dir=Path(a.index)))
-    store = assistant.store()
-    chunks0 = store.chunk_count()
-    extra = Path(a.index + "-extra")
+def add_remove_timings(assistant, index: str, repeats: int) -> tuple[list[float], list[float]]:
+    """Add one new real document to the index and remove it again, `repeats` times: seconds of each."""
+    extra = Path(index + "-extra")
     shutil.rmtree(extra, ignore_errors=True)
     extra.mkdir()
     docs = real_documents()
     adds, removes = [], []
-    assistant.embedder.load()
-    for i in range(a.repeats):
+    for i in range(repeats):
         name, text = docs[(37 * i) % len(docs)]
         f = extra / f"new_{i}.txt"
         f.write_text(f"新增文件{i}：" + text[:1200], encoding="utf-8")
@@ -293,6 +270,17 @@ def worker_incremental(a) -> dict:
         assistant.remove(str(f))
         removes.append(time.perf_counter() - t)
     shutil.rmtree(extra, ignore_errors=True)
+    return adds, removes
+
+
+def worker_incremental(a) -> dict:
+    """Add one new document to an existing index and remove it again, a few times (real encoding)."""
+    from rag import Assistant, Config
+    assistant = Assistant(Config(index_dir=Path(a.index)))
+    store = assistant.store()
+    chunks0 = store.chunk_count()
+    assistant.embedder.load()
+    adds, removes = add_remove_timings(assistant, a.index, a.repeats)
     return {"chunks": chunks0, "add_one_s": adds, "remove_one_s": removes, "disk_mb": du(Path(a.index)) / 2**20,
             "peak_rss_mb": peak_rss_mb()}
 
