@@ -59,6 +59,9 @@ class Assistant:
     def documents(self) -> list[DocRecord]:
         return self.store().documents()
 
+    def document_count(self) -> int:
+        return self.store().document_count()
+
     def document_text(self, doc_id: str) -> str:
         return self.store().document_text(doc_id)
 

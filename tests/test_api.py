@@ -114,6 +114,19 @@ def test_sse_stream_format(client):
     assert first["object"] == "chat.completion.chunk" and first["choices"][0]["delta"]["role"] == "assistant"
 
 
+def test_documents_are_listed_a_page_at_a_time(client):
+    everything = client.get("/api/documents").json()
+    assert everything["total"] == len(everything["documents"]) == 5
+    page = client.get("/api/documents", params={"offset": 1, "limit": 2}).json()
+    assert page["total"] == 5 and page["documents"] == everything["documents"][1:3]
+    found = client.get("/api/documents", params={"q": "003_"}).json()
+    assert found["total"] == 1 and found["documents"][0]["sources"][0].endswith(".txt") \
+        and "003_" in found["documents"][0]["sources"][0]
+    for params in ({"limit": 0}, {"limit": 10_001}, {"offset": -1}):
+        r = client.get("/api/documents", params=params)
+        assert r.status_code == 400 and "must be a whole number" in r.json()["error"]["message"]
+
+
 def test_upload_list_and_delete_documents(client, service, tmp_path):
     before = len(client.get("/api/documents").json()["documents"])
     r = client.post("/api/documents", files=[("files", ("古井.txt", GBK_TEXT.encode("gbk"), "text/plain"))])
@@ -123,6 +136,7 @@ def test_upload_list_and_delete_documents(client, service, tmp_path):
     assert len(docs) == before + 1
     new = next(d for d in docs if d["sources"][0].endswith("古井.txt"))
     assert new["encoding"] == "gb18030" and new["chunks"] >= 1 and new["added"]
+    assert r.json()["documents"] == [new]  # the upload answers with what it made, not the whole index
     stored = service.uploads / "古井.txt"
     assert stored.is_file() and new["sources"] == [str(stored)]
     d = client.post("/api/ask", json={"question": "古井修缮工程总投资多少"}).json()
@@ -164,7 +178,7 @@ def test_empty_index_says_so_then_accepts_uploads(config, monkeypatch):
     monkeypatch.delenv("RAG_API_TOKEN", raising=False)
     with client_for(Service(config)) as c:
         assert c.get("/healthz").json()["documents"] == 0
-        assert c.get("/api/documents").json() == {"documents": []}
+        assert c.get("/api/documents").json() == {"documents": [], "total": 0, "offset": 0, "limit": 1000}
         r = c.post("/api/ask", json={"question": "古井修缮"})
         assert r.status_code == 409 and "No documents yet" in r.json()["error"]["message"]
         c.post("/api/documents", files={"file": ("古井.txt", GBK_TEXT.encode("gbk"))})

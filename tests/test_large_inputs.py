@@ -43,3 +43,15 @@ def test_hundred_thousand_tiny_files(config, tmp_path):
     print(f"100k tiny files: first run {first:.0f}s, unchanged re-run {time.perf_counter() - t0:.0f}s")
     assert len(again.unchanged) == 100_000 and again.chunks == 0
     assert len(a.documents()) == 100_000
+    # At this many documents a question still finds the one file that holds its number, and one file can go.
+    t0 = time.perf_counter()
+    ans = a.ask("第54321号小文件记录了什么?")
+    asked = time.perf_counter() - t0
+    assert ans.citations and ans.citations[0].source.endswith("054321.txt")
+    c = ans.citations[0]
+    assert a.document_text(c.doc_id)[c.start:c.end] == c.quote
+    t0 = time.perf_counter()
+    a.remove(str(folder / "054321.txt"))
+    removed = time.perf_counter() - t0
+    assert len(a.documents()) == 99_999
+    print(f"100k tiny files: ask {asked * 1000:.0f} ms, remove one {removed:.2f}s")

@@ -3,7 +3,7 @@
     POST   /api/ask                {"question", "top_k"?, "history"?, "length"?} → the `rag ask --json` object
     POST   /v1/chat/completions    OpenAI-compatible; `stream: true` gives server-sent events
     GET    /v1/models
-    GET    /api/documents          POST /api/documents (multipart, one or more files)
+    GET    /api/documents?q=&offset=&limit=   POST /api/documents (multipart, one or more files)
     GET    /api/documents/{id}     DELETE /api/documents/{id}
     GET    /healthz
 
@@ -114,8 +114,8 @@ def build_api(service: Service, app: FastAPI | None = None) -> FastAPI:
 
     @app.get("/healthz")
     async def healthz():
-        docs = await run_in_threadpool(service.documents)
-        return {"status": "ok", "documents": len(docs), "model": service.config.model,
+        count = await run_in_threadpool(service.document_count)
+        return {"status": "ok", "documents": count, "model": service.config.model,
                 "auth": service.token is not None}
 
     @app.get("/login", include_in_schema=False)
@@ -190,9 +190,10 @@ def build_api(service: Service, app: FastAPI | None = None) -> FastAPI:
                                  headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
 
     @app.get("/api/documents")
-    async def list_documents():
-        docs = await run_in_threadpool(service.documents)
-        return {"documents": [d.to_json() for d in docs]}
+    async def list_documents(q: str = "", offset: int = 0, limit: int = 1000):
+        """Documents oldest first, a page at a time (`total` counts those matching `q` in id or file name)."""
+        docs, total = await run_in_threadpool(service.documents_page, q, offset, limit)
+        return {"documents": [d.to_json() for d in docs], "total": total, "offset": offset, "limit": limit}
 
     @app.get("/api/documents/{doc_id}")
     async def get_document(doc_id: str):
@@ -216,7 +217,8 @@ def build_api(service: Service, app: FastAPI | None = None) -> FastAPI:
         report = await run_in_threadpool(service.add_files, files)
         body = {"added": len(report.added), "updated": len(report.updated), "unchanged": len(report.unchanged),
                 "duplicates": len(report.duplicates), "failed": report.failed, "chunks": report.chunks,
-                "documents": [d.to_json() for d in service.documents()]}
+                "documents": [d.to_json() for d in service.records_for(
+                    report.added + report.updated + report.unchanged + report.duplicates)]}
         if report.failed and not (report.added or report.updated or report.unchanged or report.duplicates):
             return JSONResponse({"error": {"message": "; ".join(report.failed), "type": "invalid_request_error",
                                            "code": 422}, **body}, status_code=422)

@@ -27,6 +27,7 @@ EXAMPLES = [  # about the seed documents
 ]
 DOC_HEADERS = ["文件 file", "id", "块 chunks", "字符 chars", "编码 encoding", "添加时间 added (UTC)"]
 STREAM_DELAY = 0.02  # seconds between streamed pieces: enough to read as streaming, short enough not to wait
+TABLE_ROWS = 500  # documents shown in the Documents tab at once (the filter box reaches the rest)
 
 
 def build(service: Service):
@@ -75,14 +76,18 @@ def build(service: Service):
         return [], [], sources_panel([], note=_panel_note())
 
     def _panel_note() -> str:
-        return "" if service.documents() else NO_DOCUMENTS
+        return "" if service.document_count() else NO_DOCUMENTS
 
-    def doc_table():
-        rows = documents_rows(service.documents())
+    def doc_table(query: str = ""):
+        # Newest first and at most TABLE_ROWS: a folder of 100k files would freeze the browser as one table.
+        docs, total = service.documents_page(query or "", limit=TABLE_ROWS, newest_first=True)
+        rows = documents_rows(docs)
         choices = [(f"{r[0]} · {r[1][:8]}", r[1]) for r in rows]
-        return gr.update(value=rows), gr.update(choices=choices, value=None)
+        label = f"已索引文档 Indexed documents · {total:,}" + (f" (最新 newest {len(rows)} shown; 输入名称筛选 "
+                                                          f"type a name to filter)" if total > len(rows) else "")
+        return gr.update(value=rows, label=label), gr.update(choices=choices, value=None)
 
-    def on_upload(files, progress=gr.Progress()):
+    def on_upload(files, query, progress=gr.Progress()):
         if not files:
             return (gr.skip(),) * 4
         items, refused = [], []
@@ -102,18 +107,18 @@ def build(service: Service):
                  f"未变 unchanged {len(report.unchanged)} · 重复 duplicates {len(report.duplicates)} · "
                  f"失败 failed {len(failed)} · {report.chunks} chunks, {report.seconds:.1f} s"]
         lines += [f"- ✘ {md_text(reason)}" for reason in failed]
-        table, pick = doc_table()
+        table, pick = doc_table(query)
         return "\n".join(lines), table, pick, None
 
-    def on_delete(doc_id):
+    def on_delete(doc_id, query):
         if not doc_id:
-            return "请先选择一个文档 (pick a document first)", *doc_table()
+            return "请先选择一个文档 (pick a document first)", *doc_table(query)
         try:
             rec = service.delete(doc_id)
             message = f"✔ 已删除 deleted {md_text(Path(rec.sources[0]).name if rec.sources else rec.id)}"
         except ServiceError as e:
             message = f"⚠ {md_text(str(e))}"
-        return message, *doc_table()
+        return message, *doc_table(query)
 
     with gr.Blocks(title="中文文档问答 · rag-zh", analytics_enabled=False) as demo:
         gr.Markdown("## 中文文档问答 · Cited answers over your documents\n"
@@ -141,6 +146,8 @@ def build(service: Service):
                 upload = gr.File(file_count="multiple", elem_id="upload", type="filepath",
                                  label="拖放或点击上传（可多选）· Drop files here (.txt .md .html), several at once")
                 status = gr.Markdown(elem_id="upload-status")
+                doc_filter = gr.Textbox(elem_id="doc-filter", show_label=False, lines=1, max_lines=1,
+                                        placeholder="按文件名或 id 筛选 · Filter by file name or id")
                 table = gr.Dataframe(headers=DOC_HEADERS, elem_id="doc-table", interactive=False, wrap=True,
                                      value=[], label="已索引文档 Indexed documents")
                 with gr.Row():
@@ -164,8 +171,9 @@ def build(service: Service):
         clear.click(new_chat, None, [chatbot, turns, sources], **ui)
         show_passages.change(lambda t, s: sources_panel(t, s, _panel_note()), [turns, show_passages], sources,
                              **ui)
-        upload.upload(on_upload, upload, [status, table, pick, upload], **ui)
-        delete.click(on_delete, pick, [status, table, pick], **ui)
+        upload.upload(on_upload, [upload, doc_filter], [status, table, pick, upload], **ui)
+        delete.click(on_delete, [pick, doc_filter], [status, table, pick], **ui)
+        doc_filter.change(doc_table, doc_filter, [table, pick], show_progress="hidden", **ui)
         demo.load(lambda: (sources_panel([], note=_panel_note()), *doc_table()), None, [sources, table, pick],
                   **ui)
 

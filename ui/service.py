@@ -24,6 +24,7 @@ from rag.store import DocRecord, StoreError
 UPLOAD_TYPES = (".txt", ".md", ".html", ".htm")
 # Answer length presets: (sentences, characters) at most.
 LENGTHS = {"short": (1, 80), "medium": (3, 150), "long": (5, 320)}
+MAX_PAGE = 10_000  # documents per listing page (API); the UI table shows fewer
 NO_DOCUMENTS = "还没有文档，请先在「文档 Documents」页上传。(No documents yet: upload some first.)"
 
 
@@ -89,7 +90,7 @@ class Service:
             raise ServiceError("top_k must be a whole number from 1 to 50")
         if length is not None and length not in LENGTHS:
             raise ServiceError(f"length must be one of {', '.join(LENGTHS)}")
-        if not self.has_index() or not self.assistant.documents():
+        if not self.document_count():
             raise ServiceError(NO_DOCUMENTS, 409)
         query = contextualize(question, user_questions(history))
         assistant = self.assistant
@@ -103,6 +104,35 @@ class Service:
     # ---------- documents ----------
     def documents(self) -> list[DocRecord]:
         return self.assistant.documents() if self.has_index() else []
+
+    def document_count(self) -> int:
+        return self.assistant.document_count() if self.has_index() else 0
+
+    def documents_page(self, query: str = "", offset: int = 0, limit: int = 1000,
+                       newest_first: bool = False) -> tuple[list[DocRecord], int]:
+        """One page of the documents whose id or file name contains `query` (case-insensitive), and how many
+        match: a folder of 100k files must not reach a browser or a client as one list."""
+        if not (isinstance(offset, int) and offset >= 0):
+            raise ServiceError("offset must be a whole number, 0 or more")
+        if not (isinstance(limit, int) and 1 <= limit <= MAX_PAGE):
+            raise ServiceError(f"limit must be a whole number from 1 to {MAX_PAGE}")
+        docs = self.documents()
+        if newest_first:
+            docs.reverse()
+        needle = query.strip().casefold()
+        if needle:
+            docs = [d for d in docs if needle in d.id or any(needle in Path(s).name.casefold() for s in d.sources)]
+        return docs[offset:offset + limit], len(docs)
+
+    def records_for(self, sources: list[str]) -> list[DocRecord]:
+        """The records now holding these sources (what an upload produced), in order, each once."""
+        store, out, seen = self.assistant.store(), [], set()
+        for source in sources:
+            doc_id = store.doc_for_source(source)
+            if doc_id and doc_id not in seen and (rec := store.document(doc_id)):
+                seen.add(doc_id)
+                out.append(rec)
+        return out
 
     def document(self, doc_id: str) -> DocRecord:
         rec = self.assistant.store().document(doc_id) if self.has_index() else None

@@ -58,6 +58,9 @@ class DocRecordsView:
     def documents(self) -> list[DocRecord]:
         return sorted(self._docs.values(), key=lambda d: d.added)
 
+    def document_count(self) -> int:
+        return len(self._docs)
+
     def document(self, doc_id: str) -> DocRecord | None:
         return self._docs.get(doc_id)
 
@@ -77,6 +80,7 @@ class Store(Protocol):
     manifest: dict
 
     def documents(self) -> list[DocRecord]: ...
+    def document_count(self) -> int: ...
     def document(self, doc_id: str) -> DocRecord | None: ...
     def doc_for_source(self, source: str) -> str | None: ...
     def document_text(self, doc_id: str) -> str: ...

@@ -419,7 +419,8 @@ class _Writer:
         self.docs: dict[str, DocRecord] = dict(store._docs)  # records are replaced, never changed in place
         self.by_source: dict[str, str] = dict(store._by_source)
         self.changed: set[str] = set()  # ids put or deleted since the last commit
-        self.new_docs: list[tuple[Document, list[Chunk], np.ndarray, list[list[str]]]] = []
+        # Keyed by document id (insertion order kept): a batch of 100k tiny files must not rescan a list per add.
+        self.new_docs: dict[str, tuple[Document, list[Chunk], np.ndarray, list[list[str]]]] = {}
         self.fresh_segments: dict[str, Segment] = {}  # written by this writer, handed to the store
         self.dirty = False
         self.upgrade = "documents" in store.manifest
@@ -451,8 +452,8 @@ class _Writer:
         other = self.by_source.get(doc.source)  # a source now has new content: drop it from the old doc
         if other is not None and other != doc.id:
             self._drop_source(other, doc.source)
-        self.new_docs = [n for n in self.new_docs if n[0].id != doc.id]
-        self.new_docs.append((doc, chunks, vectors, terms))
+        self.new_docs.pop(doc.id, None)  # re-added in this batch: the latest content wins, in the latest place
+        self.new_docs[doc.id] = (doc, chunks, vectors, terms)
         self._put(DocRecord(
             id=doc.id, sources=[doc.source], chunks=len(chunks), chars=len(doc.text),
             encoding=doc.meta.get("encoding", "utf-8"), added=_now(), segment="(pending)",
@@ -479,7 +480,7 @@ class _Writer:
         if doc_id not in self.docs:
             raise StoreError(f"no document '{doc_id}' in the index; see rag docs")
         self._delete(doc_id)
-        self.new_docs = [n for n in self.new_docs if n[0].id != doc_id]
+        self.new_docs.pop(doc_id, None)
 
     def remove_source(self, source: str) -> str | None:
         doc_id = self.by_source.get(source)
@@ -501,7 +502,7 @@ class _Writer:
         """Make everything added or removed so far visible, atomically (the writer stays usable)."""
         root = self.store.root
         m = self.manifest
-        new = [n for n in self.new_docs if n[0].id in self.docs]
+        new = [n for doc_id, n in self.new_docs.items() if doc_id in self.docs]
         if new:
             sid = self._new_segment_id()
             doc_ids, rows, vecs, terms = [], [], [], []
@@ -525,7 +526,7 @@ class _Writer:
         _write_atomic(root / "manifest.json", json.dumps(m, ensure_ascii=False, indent=1).encode("utf-8"))
         _fsync_dir(root)
         self._collect_garbage(sweep=compacted)
-        self.new_docs, self.changed, self.dirty, self.upgrade = [], set(), False, False
+        self.new_docs, self.changed, self.dirty, self.upgrade = {}, set(), False, False
 
     def _write_log(self) -> bool:
         """Append the changed records to the document log (or write a fresh one when the log has grown to twice
