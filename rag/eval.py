@@ -107,7 +107,9 @@ def open_index(docs: Path, config: Config, progress: Callable[[int, int, str], N
     if not info.exists():
         tmp = final.with_name(f".{final.name}.{os.getpid()}.tmp")
         shutil.rmtree(tmp, ignore_errors=True)
-        builder = Assistant(config.with_(index_dir=tmp))
+        # Always built into local files: the cache is a folder (whatever backend is measured), and a Milvus
+        # collection is then filled from it by copying, so both backends answer from the same vectors.
+        builder = Assistant(config.with_(index_dir=tmp, store="local"))
         report = builder.index([docs], progress=progress)
         if report.failed and not (report.added or report.updated):
             raise EvalError(f"nothing in {docs} could be indexed: {report.failed[0]}")
@@ -119,8 +121,27 @@ def open_index(docs: Path, config: Config, progress: Callable[[int, int, str], N
         embedder = builder.embedder  # already loaded: reuse it
     else:
         embedder = None
+    if config.store == "milvus":
+        _copy_to_milvus(final, config)
     assistant = Assistant(config.with_(index_dir=final), embedder=embedder)
     return assistant, json.loads(info.read_text(encoding="utf-8"))["index_seconds"]
+
+
+def _copy_to_milvus(cached: Path, config: Config) -> None:
+    """Fill the configured Milvus collection from the cached local index (documents already there are
+    skipped, so this is a no-op on the second run). A collection holding other documents would mix them into
+    the measurement: refused."""
+    from .store.local import LocalStore
+    from .store.milvus import MilvusStore, migrate
+    local = LocalStore.open(cached, config=config.with_(store="local"))
+    target = MilvusStore.open(config, create=True, model_dim=local.manifest["model"]["dim"])
+    extra = {d.id for d in target.documents()} - {d.id for d in local.documents()}
+    if extra:
+        raise EvalError(f"Milvus collection '{target.name}' holds {len(extra)} documents that are not in the "
+                        f"eval set; name an empty one with --milvus-collection")
+    if target.document_count() < local.document_count():
+        migrate(local, target)
+        target.refresh()
 
 
 def gold_hit(answer_text: str, answers: tuple[str, ...]) -> bool:

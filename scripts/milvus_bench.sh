@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Local files vs Milvus Lite on one bench set: build, add one document, remove it, then `rag eval` on both
-# (the same cached vectors: `rag migrate` copies the eval index). The figures in README "Milvus backend".
+# (the same cached vectors: `rag eval --store milvus` copies the eval index into the collection).
+# The figures in README "Milvus backend".
 #   bash scripts/milvus_bench.sh [SET (default xquad-zh-dev)] [--limit N]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -20,8 +21,6 @@ f="$W/one/$(basename "$one")"
 echo "remove one: local $(t $PY -m rag remove "$f" --index "$W/local")," \
      "milvus $(t $PY -m rag remove "$f" --milvus-uri "$W/m.db" --milvus-collection b)"
 $PY -m rag eval "$BENCH" --cache "$W/cache" --json -q "$@" > "$W/local.json"
-key=$(ls "$W/cache")
-$PY -m rag migrate -q --from "$W/cache/$key" --to "milvus://$W/e.db?collection=e" >/dev/null
 $PY -m rag eval "$BENCH" --cache "$W/cache" --json -q --store milvus --milvus-uri "$W/e.db" \
     --milvus-collection e "$@" > "$W/milvus.json"
 echo "rag eval local:  $(cat "$W/local.json")"

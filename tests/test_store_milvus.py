@@ -237,3 +237,19 @@ def test_two_app_processes_share_one_milvus(tmp_path, seeds):
             app.close()
         server.terminate()
         server.wait(timeout=30)
+
+
+def test_eval_on_milvus_from_an_empty_cache_equals_local(mconfig, tmp_path):
+    """`rag eval --store milvus` on a cache miss: the cached index is built locally, copied into the
+    collection once, and gives the local backend's figures."""
+    from rag import eval as ev
+    fixtures = TESTS / "fixtures" / "eval" / "zh"
+    cache = tmp_path / "cache"
+    local = ev.evaluate(fixtures, mconfig.with_(store="local", eval_cache=cache))
+    milvus = ev.evaluate(fixtures, mconfig.with_(eval_cache=tmp_path / "other-cache"))  # a miss: builds, copies
+    again = ev.evaluate(fixtures, mconfig.with_(eval_cache=tmp_path / "other-cache"))  # a hit: copies nothing
+    drop = ("latency_ms_p50", "latency_ms_p95", "index_seconds")
+    assert {k: v for k, v in milvus.items() if k not in drop} == {k: v for k, v in local.items() if k not in drop}
+    assert {k: v for k, v in again.items() if k not in drop} == {k: v for k, v in local.items() if k not in drop}
+    with pytest.raises(ev.EvalError, match="name an empty one with --milvus-collection"):
+        ev.evaluate(TESTS / "fixtures" / "eval" / "other", mconfig.with_(eval_cache=tmp_path / "other-cache"))

@@ -121,7 +121,8 @@ class Service:
             docs.reverse()
         needle = query.strip().casefold()
         if needle:
-            docs = [d for d in docs if needle in d.id or any(needle in Path(s).name.casefold() for s in d.sources)]
+            docs = [d for d in docs
+                    if needle in d.id or any(needle in os.path.basename(s).casefold() for s in d.sources)]
         return docs[offset:offset + limit], len(docs)
 
     def records_for(self, sources: list[str]) -> list[DocRecord]:
