@@ -17,30 +17,17 @@ import argparse
 import json
 import resource
 import sys
-import threading
 import time
 import warnings
 from pathlib import Path
 
 import numpy as np
+# The same questions and the same two-client measurement as our side: bench/run.py imports only the standard
+# library and numpy at load time, so this venv (no rag installed) can import it.
+from run import qps_two_clients, questions
 
 warnings.filterwarnings("ignore")
 SHARED = Path(__file__).resolve().parent.parent.parent / "shared"
-
-
-def questions(limit: int) -> list[str]:
-    import random
-    qs = []
-    for s in ["cmrc2018-dev", "xquad-zh-dev", "xquad-en2zh-dev"]:
-        lines = (SHARED / "bench" / s / "queries.jsonl").read_text(encoding="utf-8").splitlines()
-        qs.append([json.loads(x)["question"] for x in lines])
-    rng = random.Random(1)
-    out = []
-    for group in qs:
-        rng.shuffle(group)
-        out.extend(group[:limit // len(qs) + 1])
-    rng.shuffle(out)
-    return out[:limit]
 
 
 def embeddings():
@@ -100,20 +87,7 @@ def cmd_run(a) -> dict:
         t = time.perf_counter()
         ensemble.invoke(q)
         lat.append((time.perf_counter() - t) * 1e3)
-    done = []
-
-    def client(part):
-        for q in part:
-            ensemble.invoke(q)
-            done.append(1)
-    per = qs[5:5 + min(a.queries, 40)]
-    t = time.perf_counter()
-    threads = [threading.Thread(target=client, args=(per[i::2],)) for i in range(2)]
-    for th in threads:
-        th.start()
-    for th in threads:
-        th.join()
-    qps2 = len(done) / (time.perf_counter() - t)
+    qps2 = qps_two_clients(ensemble.invoke, qs[5:5 + min(a.queries, 40)])
     adds, removes = [], []
     all_texts = list(texts)
     for i in range(a.repeats):

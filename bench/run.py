@@ -305,6 +305,23 @@ def exact_recall(store, vectors: list[np.ndarray], k: int) -> float:
     return hits / (k * len(vectors))
 
 
+def qps_two_clients(ask, qs: list[str]) -> float:
+    """Questions per second with two client threads splitting `qs` between them (bench/baseline.py too)."""
+    done = []
+
+    def client(part):
+        for q in part:
+            ask(q)
+            done.append(1)
+    t = time.perf_counter()
+    threads = [threading.Thread(target=client, args=(qs[i::2],)) for i in range(2)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    return len(done) / (time.perf_counter() - t)
+
+
 def worker_query(a) -> dict:
     from rag import Assistant, Config
     config = Config(index_dir=Path(a.index))
@@ -324,21 +341,7 @@ def worker_query(a) -> dict:
             stage.setdefault(k, []).append(v)
     for q in qs[10:10 + 50]:
         qvecs.append(assistant.embedder.encode([q])[0])
-    # two concurrent clients
-    per = qs[10:10 + a.queries]
-    done = []
-
-    def client(part):
-        for q in part:
-            assistant.ask(q)
-            done.append(1)
-    t = time.perf_counter()
-    threads = [threading.Thread(target=client, args=(per[i::2],)) for i in range(2)]
-    for th in threads:
-        th.start()
-    for th in threads:
-        th.join()
-    qps2 = len(done) / (time.perf_counter() - t)
+    qps2 = qps_two_clients(assistant.ask, qs[10:10 + a.queries])
     recall = exact_recall(assistant.store(), qvecs, 50)
     return {"n": len(lat), "p50": pct(lat, 50), "p95": pct(lat, 95), "p99": pct(lat, 99),
             "cpu_p50": pct(cpu, 50), "cpu_p95": pct(cpu, 95), "cpu_p99": pct(cpu, 99),
