@@ -38,6 +38,11 @@ class IndexReport:
     chunks: int = 0
     seconds: float = 0.0
 
+    @property
+    def indexed(self) -> list[str]:
+        """The sources this run leaves in the index: new, updated, unchanged, or the duplicate of another."""
+        return self.added + self.updated + self.unchanged + self.duplicates
+
 
 class Assistant:
     def __init__(self, config: Config | None = None, embedder: Embedder | None = None):

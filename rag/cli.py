@@ -140,9 +140,8 @@ def cmd_migrate(args) -> int:
         bar.total = total
         bar.update(done - bar.n)
 
-    docs, chunks = migrate(local, target, progress=progress)
+    docs, chunks = migrate(local, target, progress=progress)  # its writer refreshes the target when it closes
     bar.close()
-    target.refresh()
     skipped = len(local.documents()) - docs
     print(f"copied {docs} documents, {chunks} chunks ({skipped} already there) from {source} → "
           f"Milvus {target.uri} (collection {target.name}); {len(target.documents())} documents, "

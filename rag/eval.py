@@ -140,8 +140,7 @@ def _copy_to_milvus(cached: Path, config: Config) -> None:
         raise EvalError(f"Milvus collection '{target.name}' holds {len(extra)} documents that are not in the "
                         f"eval set; name an empty one with --milvus-collection")
     if target.document_count() < local.document_count():
-        migrate(local, target)
-        target.refresh()
+        migrate(local, target)  # its writer refreshes the target when it closes
 
 
 def gold_hit(answer_text: str, answers: tuple[str, ...]) -> bool:

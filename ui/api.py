@@ -217,9 +217,8 @@ def build_api(service: Service, app: FastAPI | None = None) -> FastAPI:
         report = await run_in_threadpool(service.add_files, files)
         body = {"added": len(report.added), "updated": len(report.updated), "unchanged": len(report.unchanged),
                 "duplicates": len(report.duplicates), "failed": report.failed, "chunks": report.chunks,
-                "documents": [d.to_json() for d in service.records_for(
-                    report.added + report.updated + report.unchanged + report.duplicates)]}
-        if report.failed and not (report.added or report.updated or report.unchanged or report.duplicates):
+                "documents": [d.to_json() for d in service.records_for(report.indexed)]}
+        if report.failed and not report.indexed:
             return JSONResponse({"error": {"message": "; ".join(report.failed), "type": "invalid_request_error",
                                            "code": 422}, **body}, status_code=422)
         return body

@@ -102,7 +102,7 @@ def build(service: Service):
         report = service.add_files(
             items, progress=lambda done, total, name: progress((done, total), desc=f"索引 {Path(name).name}"))
         failed = refused + report.failed
-        ok = report.added or report.updated or report.unchanged or report.duplicates
+        ok = report.indexed
         lines = [f"{'✔' if ok else '✘'} 新增 added {len(report.added)} · 更新 updated {len(report.updated)} · "
                  f"未变 unchanged {len(report.unchanged)} · 重复 duplicates {len(report.duplicates)} · "
                  f"失败 failed {len(failed)} · {report.chunks} chunks, {report.seconds:.1f} s"]
