@@ -25,7 +25,8 @@ from .config import Config
 from .embed import Embedder
 from .normalize import fold, search_form
 from .records import Answer, Citation, Passage
-from .retrieve import Query, coverage
+from .retrieve import Query
+from .units import coverage
 
 NOT_FOUND = "文档中没有找到相关内容。(Not found in the documents.)"
 PASSAGES_FOR_SENTENCES = 3

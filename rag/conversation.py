@@ -9,17 +9,13 @@ from __future__ import annotations
 import re
 
 from .normalize import is_cjk, search_form
-from .tokenize import STOPWORDS, _jieba
+from .stopwords import CHAT_WORDS, STOPWORDS
+from .tokenize import _jieba
 
 MAX_CARRIED = 6          # key terms taken over from the previous turn
 SHORT_CONTENT_CHARS = 4  # a question with this few content characters (CJK) needs context
 SHORT_CONTENT_WORDS = 2  # ... or this few content words (Latin)
 
-# Words that ask rather than name a topic; they are never worth carrying into the next turn.
-_QUESTION_WORDS = frozenset("""
-怎么回事 回事 是什么 什么样 怎么样 情况 介绍 讲讲 说说 告诉 请 问 呢 呀 吗 具体 详细 主要 内容 一下 方面 关于 有关
-呢 还有 另外 那么 然后 又 再 what about tell me more detail details please
-""".split())
 # Words that point back at something said before.
 _PRONOUN_PREFIXES = ("这", "那", "它", "其", "该", "此", "上述", "前者", "后者", "他们", "她们")
 _EN_PRONOUNS = frozenset("it its they them their this that these those he she his her".split())
@@ -34,7 +30,7 @@ def key_terms(question: str) -> list[str]:
     """The words that name the topic: no function or question words, no single CJK characters."""
     out: list[str] = []
     for w in _words(question):
-        if w in STOPWORDS or w in _QUESTION_WORDS or w.startswith(_PRONOUN_PREFIXES):
+        if w in STOPWORDS or w in CHAT_WORDS or w.startswith(_PRONOUN_PREFIXES):
             continue
         if len(w) < 2 and not w.isdigit():
             continue

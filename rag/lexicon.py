@@ -13,19 +13,13 @@ import gzip
 import re
 from pathlib import Path
 
+from .stopwords import ENGLISH_STOP
+
 MAX_TRANSLATIONS = 6
 _WORD = re.compile(r"[A-Za-z][A-Za-z'-]*")
 _PAREN = re.compile(r"\([^)]*\)|\[[^]]*\]")
 _SKIP = re.compile(r"^(variant of|old variant|see |also written|surname|CL:|abbr\.|used in|erhua|Japanese variant)", re.I)
 _LEAD = re.compile(r"^(to |a |an |the |be )+")
-# English words too common or too vague to translate into a useful keyword.
-_STOP = frozenset("""
-what which who whom whose when where why how is are was were be been being do does did done the a an of to in on
-at by for with from as and or but not no it its this that these those there their they them he she his her i you
-we our your me my about into than then so such can could would should will shall may might many much more most
-some any other one two also has have had having used use called name named type kind year years time times s
-first last number part several each if after before during over under between through while up down out
-""".split())
 
 
 def _data_file() -> Path | None:
@@ -105,14 +99,14 @@ def translate(question: str) -> list[tuple[str, list[str]]]:
         for n in (3, 2):  # longest phrase first
             if i + n <= len(words):
                 phrase = " ".join(w.lower() for w in words[i:i + n])
-                if phrase in index and words[i].lower() not in _STOP and words[i + n - 1].lower() not in _STOP:
+                if phrase in index and words[i].lower() not in ENGLISH_STOP and words[i + n - 1].lower() not in ENGLISH_STOP:
                     out.append((phrase, _specific(index[phrase])))
                     i += n
                     break
         else:
             w = words[i]
             i += 1
-            if w.lower() in _STOP or len(w) < 3:
+            if w.lower() in ENGLISH_STOP or len(w) < 3:
                 continue
             merged: list[str] = []  # 'points' has its own entry, but 'point' has the common ones: take both
             for lemma in _lemmas(w):

@@ -11,20 +11,10 @@ import re
 from pathlib import Path
 
 from .normalize import is_cjk
+from .stopwords import STOPWORDS
 
 _CJK_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
-_WORDLIKE = re.compile(r"[\w\u3400-\u4dbf\u4e00-\u9fff]", re.U)
-
-# Function words that match everywhere and carry no topic; question words are here because the documents
-# state facts, they do not ask.
-STOPWORDS = frozenset("""
-的 了 和 是 在 也 有 就 都 而 及 与 或 着 之 其 把 被 让 对 从 向 为 以 于 这 那 个 些 么 吗 呢 吧 啊 呀 哦 嗯
-我 你 他 她 它 我们 你们 他们 她们 它们 自己 这个 那个 这些 那些 什么 怎么 怎样 如何 为什么 哪 哪里 哪些 哪个
-多少 几 谁 是否 是不是 有没有 请问 一下 一个 没有 可以 能 会 要 说 并 但 还 又 很 最 更 所 等 等等 以及 如果 因为 所以
-what which who whom whose when where why how is are was were be been being do does did done the a an of
-to in on at by for with from as and or but not no it its this that these those there their they them he she
-his her i you we our your me my about into than then so such can could would should will shall may might
-""".split())
+_WORDLIKE = re.compile(r"[\w\u3400-\u4dbf\u4e00-\u9fff]", re.UNICODE)
 
 
 @functools.lru_cache(maxsize=4)

@@ -45,7 +45,7 @@ def test_rejects_bad_questions(assistant):
 
 def test_english_words_become_chinese_units():
     from rag.lexicon import translate
-    from rag.retrieve import coverage, question_units
+    from rag.units import coverage, question_units
     found = dict(translate("what did the mayor order about 12345 hotline"))
     assert "市长" in found["mayor"] and "热线" in found["hotline"]
     assert dict(translate("Who won Super Bowl 50?"))["super bowl"][0] == "超级碗"  # phrases before words
@@ -55,7 +55,7 @@ def test_english_words_become_chinese_units():
 
 
 def test_units_of_chinese_question_skip_question_words_and_weigh_by_idf():
-    from rag.retrieve import question_units
+    from rag.units import question_units
     units = {u.label: u.weight for u in question_units("市長對12345熱線有什麼要求")}
     assert "什么" not in units and "12345" in units and "热线" in units  # folded to simplified
     assert units["热线"] > units["要求"]
