@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from rag import Assistant
-from rag.store.local import LocalStore
+from rag.store.files import file_lock
 
 ROOT = Path(__file__).resolve().parent.parent
 CLI = [sys.executable, str(ROOT / "tests" / "fake_model.py")]
@@ -116,7 +116,7 @@ def test_second_writer_waits_for_the_first(tmp_path):
     corpus = _corpus(tmp_path, 0)
     index = tmp_path / "index"
     assert _run(["index", str(corpus / "001_2b5757c2b96f3ff0.txt"), "--index", str(index), "-q"]).returncode == 0
-    with LocalStore._locked(index):
+    with file_lock(index):
         proc = subprocess.Popen(CLI + ["index", str(corpus), "--index", str(index), "-q"],
                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         err_lines: list[str] = []

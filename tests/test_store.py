@@ -85,11 +85,11 @@ def test_crash_before_commit_keeps_previous_state(config, seeds, monkeypatch):
     a = Assistant(config)
     a.index([seeds])
     before = (config.index_dir / "manifest.json").read_bytes()
-    from rag.store import local
+    from rag.store import local_writer
 
     def boom(*args, **kwargs):
         raise RuntimeError("simulated crash")
-    monkeypatch.setattr(local, "_write_atomic", boom)
+    monkeypatch.setattr(local_writer, "write_atomic", boom)
     f = next(seeds.glob("002*"))
     f.write_text("完全不同的内容。", encoding="utf-8")
     with pytest.raises(RuntimeError):
@@ -167,9 +167,10 @@ def test_format_1_index_is_read_and_upgraded(config, tmp_path):
 
 
 def test_tiered_merges_keep_every_chunk_and_use_ivf(config, tmp_path, monkeypatch):
-    from rag.store import local
-    monkeypatch.setattr(local, "FLAT_MAX_ROWS", 12)
-    monkeypatch.setattr(local, "SMALL_SEGMENTS_MAX", 3)
+    from rag.store import merge, segment
+    monkeypatch.setattr(segment, "FLAT_MAX_ROWS", 12)
+    monkeypatch.setattr(merge, "FLAT_MAX_ROWS", 12)
+    monkeypatch.setattr(merge, "SMALL_SEGMENTS_MAX", 3)
     a = Assistant(config)
     for i in range(10):
         a.index([_docs(tmp_path, 3, f"t{i}")])
@@ -193,8 +194,9 @@ def test_tiered_merges_keep_every_chunk_and_use_ivf(config, tmp_path, monkeypatc
 
 
 def test_dead_rows_are_skipped_and_rewritten(config, tmp_path, monkeypatch):
-    from rag.store import local
-    monkeypatch.setattr(local, "FLAT_MAX_ROWS", 12)
+    from rag.store import merge, segment
+    monkeypatch.setattr(segment, "FLAT_MAX_ROWS", 12)
+    monkeypatch.setattr(merge, "FLAT_MAX_ROWS", 12)
     a = Assistant(config)
     folder = _docs(tmp_path, 20)
     a.index([folder])
@@ -213,7 +215,7 @@ def test_dead_rows_are_skipped_and_rewritten(config, tmp_path, monkeypatch):
     store = a.store()
     assert next(iter(store._segments)) != seg_before
     rows = sum(len(s) for s in store._segments.values())
-    assert rows < 20 and store.chunk_count() > (1 - local.DEAD_RATIO_TO_MERGE) * rows
+    assert rows < 20 and store.chunk_count() > (1 - merge.DEAD_RATIO_TO_MERGE) * rows
 
 
 def test_chunk_vectors_match_what_was_indexed(config, seeds):

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Protocol
 
 import numpy as np
@@ -24,6 +25,37 @@ class StoreError(Exception):
 
 class IndexMismatch(StoreError):
     """The index was built with other settings (model, dimension, tokenizer) than the ones asked for."""
+
+
+def now() -> str:
+    """Record and manifest times: UTC, to the second."""
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def chunk_id(doc_id: str, ordinal: int) -> str:
+    """The one chunk-id format every backend stores and every citation carries: "<doc id>:<n>"."""
+    return f"{doc_id}:{ordinal}"
+
+
+def split_chunk_id(cid: str) -> tuple[str, int | None]:
+    """(doc id, ordinal) of a chunk id; ordinal None when the id is not one of ours."""
+    doc_id, _, ordinal = cid.rpartition(":")
+    return doc_id, int(ordinal) if ordinal.isdigit() else None
+
+
+def check_settings(manifest: dict, config, model_dim: int | None, where: str, other: str) -> None:
+    """Refuse an index built with another model, dimension or tokenizer than the configured ones. `where` names
+    the index in the message, `other` says where else to build ("another --index folder", "another collection")."""
+    built = manifest["model"]
+    if built["name"] != config.model:
+        raise IndexMismatch(f"index {where} was built with model '{built['name']}', not '{config.model}'; "
+                            f"use --model {built['name']} or {other}")
+    if model_dim is not None and built.get("dim") not in (None, model_dim):
+        raise IndexMismatch(f"index {where} has {built['dim']}-dim vectors but the model gives {model_dim}; "
+                            f"rebuild it into {other}")
+    bigrams = manifest["tokenizer"]["bigrams"]
+    if bigrams != config.use_bigrams:
+        raise IndexMismatch(f"index {where} was built with bigrams={bigrams}; rebuild it to change the tokenizer")
 
 
 @dataclass
@@ -42,7 +74,7 @@ class DocRecord:
                 "encoding": self.encoding, "added": self.added, "segment": self.segment, **self.meta}
 
     @classmethod
-    def from_json(cls, d: dict) -> "DocRecord":
+    def from_json(cls, d: dict) -> DocRecord:
         known = _KNOWN
         return cls(**{k: v for k, v in d.items() if k in known}, meta={k: v for k, v in d.items() if k not in known})
 
@@ -51,7 +83,8 @@ _KNOWN = frozenset({"id", "sources", "chunks", "chars", "encoding", "added", "se
 
 
 class DocRecordsView:
-    """The document-record reads both backends share; they keep `_docs` (id → DocRecord) and `_by_source`."""
+    """The document-record reads both backends share; they expose `_docs` (id → DocRecord) and `_by_source`
+    (source name → id) of their current snapshot."""
     _docs: dict[str, DocRecord]
     _by_source: dict[str, str]
 

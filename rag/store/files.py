@@ -1,0 +1,119 @@
+"""The local index's files: manifest, atomic writes, the write lock, and what disk errors mean to a user."""
+from __future__ import annotations
+
+import contextlib
+import errno
+import fcntl
+import json
+import os
+import sys
+import threading
+import time
+from pathlib import Path
+
+import faiss
+
+from .base import IndexMismatch, StoreError, now
+
+FORMAT = 2  # 1 kept documents inside manifest.json; it is still read and upgraded at the next commit
+READS_FORMATS = (1, 2)
+LOCK_WAIT_SECONDS = 600
+
+_thread_locks: dict[str, threading.Lock] = {}
+_thread_locks_guard = threading.Lock()
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+    with open(tmp, "wb") as f:
+        f.write(data)
+        f.flush()
+        os.fsync(f.fileno())
+    os.replace(tmp, path)
+
+
+def new_manifest(config, model_dim: int | None) -> dict:
+    from importlib.metadata import PackageNotFoundError, version
+
+    def v(name):  # the installed version, without importing the package (sentence-transformers is slow)
+        try:
+            return version(name)
+        except PackageNotFoundError:
+            return None
+    return {
+        "format": FORMAT, "created": now(), "updated": now(), "commit": 0,
+        "versions": {"sentence_transformers": v("sentence-transformers"), "faiss": faiss.__version__,
+                     "jieba": v("jieba")},
+        "model": {"name": config.model, "dim": model_dim},
+        "tokenizer": {"name": "jieba-search", "bigrams": config.use_bigrams,
+                      "user_dict": str(config.user_dict) if config.user_dict else None},
+        "chunking": {"max_chars": config.chunk_chars, "overlap_chars": config.chunk_overlap_chars},
+        "segments": [], "next_segment": 1,
+        "documents_log": {"file": None, "bytes": 0, "lines": 0, "next": 1},
+        "counts": {"documents": 0, "chunks": 0},
+    }
+
+
+def read_manifest(root: Path) -> dict:
+    try:
+        manifest = json.loads((root / "manifest.json").read_text(encoding="utf-8"))
+        if not isinstance(manifest, dict) or not isinstance(manifest.get("segments"), list):
+            raise ValueError("not a manifest")
+    except FileNotFoundError:
+        raise StoreError(f"no index at {root}; build one with: rag index PATH --index {root}") from None
+    except (OSError, ValueError) as e:
+        raise StoreError(f"{root}/manifest.json is unreadable ({str(e)[:80]}); run rag check --repair") from None
+    if manifest.get("format") not in READS_FORMATS:
+        raise IndexMismatch(f"index {root} has format {manifest.get('format')}, this version reads {FORMAT}; "
+                            f"rebuild it with rag index into a new --index folder")
+    return manifest
+
+
+def manifest_stamp(root: Path):
+    try:
+        st = os.stat(root / "manifest.json")
+        return (st.st_mtime_ns, st.st_size, st.st_ino)
+    except OSError:
+        return None
+
+
+def os_message(e: OSError, where) -> str:
+    """One line for the disk problems a user can fix."""
+    if e.errno == errno.ENOSPC:
+        return f"no space left on the device writing {where}; free some space and run the command again"
+    if e.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return f"cannot write {where} ({e.strerror}); check its permissions or use another --index folder"
+    return f"cannot write {where} ({e.strerror or e}); the index is unchanged"
+
+
+def thread_lock(root: Path) -> threading.Lock:
+    key = str(Path(root).resolve())
+    with _thread_locks_guard:
+        return _thread_locks.setdefault(key, threading.Lock())
+
+
+@contextlib.contextmanager
+def file_lock(root: Path):
+    try:
+        fd = os.open(root / ".lock", os.O_CREAT | os.O_RDWR, 0o644)
+    except OSError as e:
+        raise StoreError(os_message(e, root / ".lock")) from None
+    try:
+        deadline = time.monotonic() + LOCK_WAIT_SECONDS
+        told = False
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except OSError as e:
+                if e.errno not in (errno.EAGAIN, errno.EACCES):
+                    raise
+                if time.monotonic() > deadline:
+                    raise StoreError(f"another process is still writing to {root}; try again when it is done")
+                if not told:
+                    print(f"waiting for another process writing to {root} ...", file=sys.stderr)
+                    told = True
+                time.sleep(0.2)
+        yield
+    finally:
+        os.close(fd)  # closing releases the lock
