@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 SET=${1:-xquad-zh-dev}; shift || true
 PY=${PY:-.venv/bin/python}; [ -x "$PY" ] || PY=python
 BENCH=../shared/bench/$SET
-W=$(mktemp -d /tmp/milvus-bench.XXXXXX)
+W=$(mktemp -d -t milvus-bench.XXXXXX)  # under $TMPDIR (default /tmp)
 export GRPC_VERBOSITY=NONE
 one=$(ls seeds/*.txt | head -1)
 mkdir -p "$W/one" && cp "$one" "$W/one/"
