@@ -20,12 +20,16 @@ from collections import OrderedDict
 
 import numpy as np
 
+from . import shapes
 from .chunk import sentences
 from .config import Config
 from .embed import Embedder
 from .normalize import fold, search_form
 from .records import Answer, Citation, Passage
+from .replies import is_question
 from .retrieve import Query
+from .shaped import Cand, Part, Plan, answer_slices, shaped
+from .spans import plain
 from .units import coverage
 
 NOT_FOUND = "文档中没有找到相关内容。(Not found in the documents.)"
@@ -125,31 +129,86 @@ def compose(query: Query, passages: list[Passage], embedder: Embedder, config: C
     short = shortlist(query, passages, get_text)
     dense = sentence_cosines(query, short, embedder)
     lex_weight = 0.35 + 0.25 * query.cjk  # coverage speaks louder in Chinese, where it is exact
-    scored = []
+    cands = []
     for (lex, rank, p, s, e, text), d in zip(short, dense):
-        short = 0.15 if len(text) < MIN_SENTENCE_CHARS else 0.0  # headings and fragments rarely answer
-        score = lex_weight * lex + (1 - lex_weight) * float(d) - 0.04 * rank - short
-        scored.append((score, rank, p, s, e, text))
-    scored.sort(key=lambda x: -x[0])
-    chosen = [scored[0]]
-    used = len(scored[0][5])
-    for cand in scored[1:]:
-        if len(chosen) >= config.answer_sentences:
-            break
-        if cand[0] >= RUNNER_UP_RATIO * chosen[0][0] and used + len(cand[5]) <= config.answer_chars:
-            chosen.append(cand)
-            used += len(cand[5])
-    spans = _with_neighbours(chosen, get_text, config.answer_chars - used)
-    citations, parts = [], []
-    for n, (score, rank, p, s, e) in enumerate(spans, 1):
-        text = get_text(p.chunk.doc_id)[s:e]
-        citations.append(Citation(n=n, doc_id=p.chunk.doc_id, chunk_id=p.chunk.id, source=p.source,
-                                  start=s, end=e, quote=text, score=score))
-        parts.append(f"{text}[{n}]")
+        fragment = 0.15 if len(text) < MIN_SENTENCE_CHARS else 0.0  # headings and fragments rarely answer
+        score = lex_weight * lex + (1 - lex_weight) * float(d) - 0.04 * rank - fragment
+        cands.append(Cand(score, lex, rank, p, s, e, text))
+    cands.sort(key=lambda c: -c.score)
+    shape = shapes.detect(query.text)
+    plan = shaped(shape, query.text, query.units, cands, get_text, _topic(query, cands[0].text))
+    if plan is None:
+        plan = _best_sentences(cands, get_text, config)
+    text, citations = _render(plan, get_text)
     timings = dict(query.timings_ms)
     timings["answer"] = (time.perf_counter() - t0) * 1e3
-    return Answer(query.text, "".join(parts) if _all_cjk_end(parts) else " ".join(parts),
-                  citations, False, passages, timings)
+    return Answer(query.text, text, citations, plan.abstained, passages, timings)
+
+
+def _topic(query: Query, sentence: str) -> str:
+    """What the question is about, in its own words, for the 'not stated' note: its two weightiest units that
+    the best sentence contains (else the two weightiest)."""
+    sf = search_form(sentence)
+    units = sorted(query.units, key=lambda u: -u.weight)
+    found = [u.label for u in units if u.found(sf) >= 1.0] or [u.label for u in units]
+    return "“" + "”“".join(found[:2]) + "”" if found else "这个话题"
+
+
+def _best_sentences(cands: list[Cand], get_text, config: Config) -> Plan:
+    """The best sentence with close runners-up and its paragraph neighbours. A best sentence that asks is
+    context: the reply after it is the answer."""
+    best = cands[0]
+    if is_question(best.text):
+        reply = answer_slices(best, get_text)
+        if reply[0] != (best.start, best.end):
+            return Plan([Part(best.passage, [(best.start, best.end)]), Part(best.passage, reply)])
+    chosen = [best]
+    used = len(best.text)
+    for c in cands[1:]:
+        if len(chosen) >= config.answer_sentences:
+            break
+        if (c.score >= RUNNER_UP_RATIO * best.score and used + len(c.text) <= config.answer_chars
+                and not is_question(c.text)):
+            chosen.append(c)
+            used += len(c.text)
+    spans = _with_neighbours([(c.score, c.rank, c.passage, c.start, c.end) for c in chosen], get_text,
+                             config.answer_chars - used)
+    return Plan([Part(p, [(s, e)]) for _, _, p, s, e in spans])
+
+
+def _render(plan: Plan, get_text) -> tuple[str, list[Citation]]:
+    """Text with [n] after each slice (shown without Markdown markup), list items one per line after '- '."""
+    citations: list[Citation] = []
+    prose: list[str] = []
+    lines: list[str] = [plan.lead] if plan.lead else []
+    for part in plan.parts:
+        doc = get_text(part.passage.chunk.doc_id)
+        spans = part.spans if part.item else _merge(doc, part.spans)
+        pieces = []
+        for s, e in spans:
+            n = len(citations) + 1
+            citations.append(Citation(n=n, doc_id=part.passage.chunk.doc_id, chunk_id=part.passage.chunk.id,
+                                      source=part.passage.source, start=s, end=e, quote=doc[s:e],
+                                      score=part.passage.score))
+            pieces.append(f"{plain(doc[s:e]).strip()}[{n}]")
+        if part.item:
+            lines.append("- " + "".join(pieces))
+        else:
+            prose.extend(pieces)
+    if prose:
+        lines.insert(1 if plan.lead else 0, "".join(prose) if _all_cjk_end(prose) else " ".join(prose))
+    return "\n".join(lines), citations
+
+
+def _merge(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Touching sentences (nothing but spaces between them on one line) become one citation."""
+    out: list[tuple[int, int]] = []
+    for s, e in sorted(spans):
+        if out and not text_gap(text, out[-1][1], s):
+            out[-1] = (out[-1][0], max(out[-1][1], e))
+        else:
+            out.append((s, e))
+    return out
 
 
 def _with_neighbours(chosen, get_text, budget: int) -> list[tuple]:

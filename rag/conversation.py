@@ -1,6 +1,7 @@
 """Follow-up questions without an LLM: carry the previous question's key terms into a short or pronoun-led one.
 
-"老农贸市场改造是怎么回事？" then "那资金呢？" should retrieve with "农贸市场 改造 资金", not with "资金" alone.
+"老农贸市场改造是怎么回事？" then "那资金呢？" should search with "〔老 农贸市场 改造〕那资金呢？", not with "资金"
+alone; the carried words are marked so that they count less than the question's own (units.CONTEXT_WEIGHT).
 We only touch the *search* query: the user's words are kept for display, and a question that stands on its
 own (long enough, no pronoun) is left exactly as it is.
 """
@@ -65,7 +66,9 @@ def _with_context(question: str, previous: str) -> str:
         return question
     own = set(key_terms(question))
     carried = [t for t in key_terms(previous) if t not in own][:MAX_CARRIED]
-    return f"{' '.join(carried)} {question}" if carried else question
+    # The carried words go inside 〔〕: units.py weighs them below the question's own words, so "那资金呢？"
+    # is answered about the money, not by any sentence on the market renovation.
+    return f"〔{' '.join(carried)}〕{question}" if carried else question
 
 
 def user_questions(history: list | None) -> list[str]:

@@ -17,6 +17,10 @@ from .tokenize import idf, known_idf, words
 _ANCHOR = re.compile(r"\d+(?:\.\d+)?|[A-Za-z][A-Za-z0-9]*")
 ANCHOR_WEIGHT = 12.0  # a number or acronym is as specific as a rare word (jieba IDFs run 1-14)
 ENGLISH_WEIGHT = 7.0  # an English word is known only through noisy translations: a middling weight
+# Words carried over from earlier turns of a conversation (conversation.py puts them in 〔〕): they set the
+# topic, but the question's own words say what is asked, so they weigh about a third.
+CONTEXT_WEIGHT = 0.35
+CONTEXT = re.compile(r"〔([^〔〕]*)〕")
 
 __all__ = ["QUESTION_WORDS", "STOPWORDS", "Unit", "coverage", "question_units"]
 
@@ -50,6 +54,16 @@ def _weight(word: str) -> float:
 
 
 def question_units(question: str, user_dict: str | None = None) -> list[Unit]:
+    carried = " ".join(CONTEXT.findall(question))
+    if carried:
+        own = CONTEXT.sub(" ", question)
+        own_labels = {u.label for u in _units(own, user_dict)}
+        return [u if u.label in own_labels else Unit(u.label, u.forms, u.weight * CONTEXT_WEIGHT)
+                for u in _units(f"{carried} {own}", user_dict)]
+    return _units(question, user_dict)
+
+
+def _units(question: str, user_dict: str | None) -> list[Unit]:
     sf = search_form(question)
     units: dict[str, Unit] = {}
     english = cjk_ratio(question) < 0.5

@@ -3,6 +3,7 @@ import re
 import pytest
 
 from rag import Assistant, QuestionError
+from rag.spans import plain
 
 
 @pytest.fixture
@@ -19,7 +20,7 @@ def test_answer_cites_exact_slices(assistant):
     assert markers == {c.n for c in ans.citations}
     for c in ans.citations:
         assert assistant.document_text(c.doc_id)[c.start:c.end] == c.quote
-        assert c.quote in ans.text
+        assert plain(c.quote).strip() in ans.text
     assert "001_" in ans.citations[0].source
 
 
@@ -76,6 +77,8 @@ def test_neighbours_merge_into_one_exact_citation():
 
 def test_hotline_answer_covers_the_mayors_demands(real_seed_assistant):
     ans = real_seed_assistant.ask("what did the mayor order about 12345 hotline")
-    assert not ans.abstained and "解决率" in ans.text and len(ans.citations) <= 3
+    assert not ans.abstained and ans.text.startswith("- ")
+    for order in ("闭环管理机制", "有跟踪、有反馈、有评价", "优先派单、限时办结", "晴雨表"):
+        assert order in ans.text
     for c in ans.citations:
         assert real_seed_assistant.document_text(c.doc_id)[c.start:c.end] == c.quote and f"[{c.n}]" in ans.text

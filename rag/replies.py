@@ -1,0 +1,188 @@
+"""Where the answer sits relative to the best-matching sentence: the reply after a question, every item of a list,
+the words a person said. All functions take the document's original text and return (start, end) slices of it.
+
+Why: the sentence that shares the most words with a question is often a question itself (the character asking
+it in dialogue), or one item of several, or a sentence that merely names both people. The answer is around it.
+"""
+from __future__ import annotations
+
+import re
+
+from .chunk import sentences
+from .normalize import search_form
+from .spans import is_question
+
+Span = tuple[int, int]
+_OPEN, _CLOSE = "“「『\"", "”」』\""
+# A line that only says who spoke ('杨浩询问道。', '刘国亮回复道。'): it ends a turn in dialogue.
+_SAID = re.compile(r"^[^“”「」\"]{1,16}(道|说|问|答|表示|回答|回复|笑道|点头)[。:：]?$")
+# Directive sentences: what a speech or plan orders ('要…', '必须…', '确保…').
+DIRECTIVE = re.compile(r"要|必须|务必|一定|坚决|确保|不能|不得|严禁|切实|着力|加快|推动|推进|建立|强化|抓好|落实|提高|"
+                       r"坚持|打造|实行|开展|聚焦|支持|引导|鼓励|争取|力争|完善|优化|加强|促进|扶持|整合|探索|严格|尽快")
+_ACK = re.compile(r"^[“「\"]?(好的|好,|好，|是的|明白|收到|放心|您放心|谢谢|行,|行，)")
+# Numbered items: 一、 （一） (1) 1. 1、 第一， 一是 and bullets; group 'family' tells the styles apart.
+_MARK = re.compile(r"^[“「\"]?\s*(?:(?P<dun>[一二三四五六七八九十]{1,3})、|[（(](?P<par>[一二三四五六七八九十\d]{1,3})[）)]|"
+                   r"(?P<dig>\d{1,2})(?:[.．、]|\s)(?!\d)|第(?P<di>[一二三四五六七八九十]{1,3})(?:[，,、:：是条项点]|个?方面)|"
+                   r"(?P<shi>[一二三四五六七八九十]{1,3})是|(?P<bul>[-*•●○■◆▪])\s*)")
+_CN = {c: i for i, c in enumerate("零一二三四五六七八九十")}
+
+
+def _line(text: str, pos: int) -> Span:
+    start = text.rfind("\n", 0, pos) + 1
+    end = text.find("\n", pos)
+    return start, len(text) if end < 0 else end
+
+
+def _ordinal(s: str) -> int:
+    if s.isdigit():
+        return int(s)
+    if len(s) == 1:
+        return _CN.get(s, 0)
+    if s[0] == "十":
+        return 10 + _CN.get(s[1:], 0)
+    return _CN.get(s[0], 0) * 10 + (_CN.get(s[2:], 0) if len(s) > 2 else 0) if s[1:2] == "十" else 0
+
+
+def mark(sentence: str) -> tuple[str, int] | None:
+    """(style, ordinal) of a numbered or bulleted item, or None. Bullets have ordinal 0."""
+    m = _MARK.match(sentence)
+    if not m:
+        return None
+    for family in ("dun", "par", "dig", "di", "shi", "bul"):
+        if m.group(family):
+            return family, 0 if family == "bul" else _ordinal(m.group(family))
+    return None
+
+
+def reply_after(text: str, start: int, end: int, budget: int) -> list[Span]:
+    """The sentences that answer the question sentence text[start:end]: the rest of the question's own turn is
+    skipped (more questions, 'X询问道。'), then the next turn is taken until the budget, another question
+    opening a line, a line that closes a turn ('刘国亮回复道。'), or, once the reply says something, the next
+    line (in dialogue a new line is usually a new speaker)."""
+    q_line_end = _line(text, start)[1]
+    out: list[Span] = []
+    used = 0
+    for a, b in sentences(text, end, min(len(text), end + 3 * budget + 200)):
+        sent = text[a:b]
+        line_start = text.rfind("\n", 0, a) + 1
+        attribution = bool(_SAID.match(sent.strip())) or (a > line_start and _SAID.match(text[line_start:b]))
+        if not out:
+            if (a < q_line_end and is_question(sent)) or attribution:
+                continue
+        elif attribution or (line_start == a and (is_question(sent) or used >= 40)):
+            break
+        if out and used + b - a > budget:
+            break
+        out.append((a, b))
+        used += b - a
+    return out
+
+
+def _speech(text: str, start: int) -> list[Span]:
+    """The lines of the speech holding text[start]: its own line, plus neighbouring lines that continue it (a
+    quoted line after it with no one else named, not a question, not an acknowledgement)."""
+    line = _line(text, start)
+    lines = [line]
+    for step in (-1, 1):
+        cur = line  # the last non-empty line taken on this side
+        pos = cur
+        while True:
+            nxt = _line(text, pos[1] + 1) if step > 0 else _line(text, max(0, pos[0] - 1))
+            if nxt == pos or (step > 0 and pos[1] >= len(text)) or (step < 0 and pos[0] == 0):
+                break
+            pos = nxt
+            body = text[nxt[0]:nxt[1]].strip()
+            if not body:
+                continue
+            later = body if step > 0 else text[cur[0]:cur[1]].strip()
+            continues = later[:1] in _OPEN and not _ACK.match(later) and not is_question(later[-30:])
+            if not continues or _SAID.match(body) or is_question(body[-30:]):
+                break
+            lines.append(nxt)
+            cur = nxt
+    return sorted(lines)
+
+
+def list_items(text: str, start: int, end: int, budget: int, count: int = 0) -> list[Span]:
+    """Every item of the enumeration around text[start:end]: numbered items of one style in sequence, else the
+    directive sentences of the speech it belongs to. Fewer than two items: [] (not a list)."""
+    items = _numbered(text, start, end)
+    if len(items) < 2:
+        items = [(a, b) for la, lb in _speech(text, start) for a, b in sentences(text, la, lb)
+                 if DIRECTIVE.search(search_form(text[a:b])) and not is_question(text[a:b])]
+    if len(items) < 2:
+        return []
+    if count and len(items) > count:
+        items = _window(items, start, count, None)
+    return _window(items, start, len(items), budget)
+
+
+def _window(items: list[Span], start: int, count: int, budget: int | None) -> list[Span]:
+    """At most `count` consecutive items (and `budget` characters), as early as possible while still holding
+    the item at or after `start` (the best sentence)."""
+    k = next((i for i, (a, b) in enumerate(items) if b > start), len(items) - 1)
+    for first in range(k + 1):
+        out, used = [], 0
+        for a, b in items[first:first + count]:
+            if budget is not None and out and used + b - a > budget:
+                break
+            out.append((a, b))
+            used += b - a
+        if first + len(out) > k:
+            return out
+    return items[k:k + 1]
+
+
+def _numbered(text: str, start: int, end: int) -> list[Span]:
+    lo = _line(text, max(0, start - 1500))[0]
+    hi = _line(text, min(len(text) - 1, end + 2500))[1]
+    sents = sentences(text, lo, hi)
+    best = next((i for i, (a, b) in enumerate(sents) if a <= start < b), None)
+    if best is None:
+        return []
+    marks = [mark(text[a:b]) for a, b in sents]
+    runs: list[list[int]] = []  # indexes of marked sentences, one style, ordinals 1, 2, 3 …
+    for i, m in enumerate(marks):
+        if not m:
+            continue
+        family, n = m
+        run = next((r for r in reversed(runs) if marks[r[-1]][0] == family), None)
+        if run is not None and (n == marks[run[-1]][1] + 1 or (family == "bul" and i - run[-1] <= 3)):
+            run.append(i)
+        elif n in (0, 1):
+            runs.append([i])
+    for run in runs:
+        # The best sentence is an item, an item's body, or the lead-in just before the first item.
+        last_body = run[-1] + 2
+        if len(run) >= 2 and run[0] - 2 <= best <= last_body:
+            return [sents[i] for i in run]
+    return []
+
+
+def spoken_by(text: str, lo: int, hi: int, person: str) -> list[Span]:
+    """Quoted lines within text[lo:hi] (whole lines) said by `person` (a name, or a surname with a title):
+    the narration on the line ('雷亮说道：“…”') or the line after it ('“…”' / '杨浩询问道。') names them, or
+    the line answers a question addressed to them ('雷书记知道这个人?' → the next quoted line)."""
+    key = search_form(person)
+    surname = key[0] if len(key) <= 4 else key
+    out = []
+    pos = _line(text, lo)[0]
+    prev = ""
+    while pos < hi:
+        a, b = _line(text, pos)
+        body = text[a:b]
+        sf = search_form(body)
+        q = next((i for i, ch in enumerate(sf) if ch in _OPEN), -1)
+        if q >= 0:
+            narration = sf[:q] + sf[sf.rfind("”") + 1:] if "”" in sf else sf[:q]
+            nxt = search_form(text[b + 1:_line(text, b + 1)[1]]) if b + 1 < len(text) else ""
+            said = _SAID.match(nxt.strip()) and nxt.strip() or ""
+            named = narration + said
+            if key in named or (surname in named and len(named) < 40) or (not named.strip(" ，,") and key in prev
+                                                                            and is_question(prev)):
+                out.append((a + q, b))
+            prev = sf
+        elif body.strip():
+            prev = prev if _SAID.match(body.strip()) else sf
+        pos = b + 1
+    return out

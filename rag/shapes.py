@@ -1,0 +1,83 @@
+"""What kind of answer a question wants, from its wording alone (Chinese or English): pure, no model.
+
+The kind decides the answer's shape (answer.py): a list question gets every item of the passage that gives
+them; who / when / how many / where get the short span itself first; an attitude question gets the person's
+own words; the rest get the best sentences. Patterns work on the search form (simplified, lower case), so a
+traditional question reads the same.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .normalize import search_form
+
+LIST, WHO, WHEN, HOW_MANY, WHERE, WHY_HOW, ATTITUDE, YES_NO, OTHER = (
+    "list", "who", "when", "how_many", "where", "why_how", "attitude", "yes_no", "other")
+FACTOID = (WHO, WHEN, HOW_MANY, WHERE)  # kinds answered by a short span
+
+_NUM = "一二两三四五六七八九十"
+# Nouns that make "几点/哪几/什么…" a request for several things, not a time or a single fact.
+_ITEMS = ("要求|措施|举措|任务|部署|指示|意见|建议|工作|事情|事|方面|重点|原则|目标|举动|政策|办法|步骤|问题|条件|做法|"
+          "转变|变化|内容|成果|成效|亮点|特点|安排|承诺|规定|环节|机制|行动|项目|领域|产业|条")
+
+_ZH = [
+    (ATTITUDE, re.compile(r"态度|看法|怎么看|如何看|怎样看|看待|评价|观点|立场|怎么想|如何想|什么意见|怎么说的?[？?]?$")),
+    (LIST, re.compile(rf"哪些|哪几|有几[点条项个件]({_ITEMS})|几点({_ITEMS})|"
+                      rf"哪[“\"'‘「]?[{_NUM}]+[个项条点件大]|"
+                      rf"(提出|要求|布置|部署|交代|强调|采取|推出|出台|做)了?(什么|哪|那些)|"
+                      rf"什么({_ITEMS})|({_ITEMS})(是|有)(什么|哪)|做了什么|干了什么")),
+    (WHO, re.compile(r"谁|哪位|何人|什么人|哪个人|哪一位|由哪个(部门|单位)")),
+    (WHEN, re.compile(r"什么时候|何时|哪年|哪一年|哪天|哪一天|几月|几号|几日|几点|什么时间|哪个月|何年|哪个季度|"
+                      r"什么日子|多会儿|截止到?什么")),
+    (HOW_MANY, re.compile(r"多少|几[个名位家项次年天月人亿万元岁倍成件条所座辆台套户批层场届期种类]|多大|多长|多高|"
+                      r"多久|多远|多重|多快|比例|百分之几|几成|总额|金额|数量|规模多")),
+    (WHERE, re.compile(r"(?<!从)哪里(?!来)|(?<!从)哪儿(?!来)|何处|何地|什么地方|哪个(城市|省|国家|地方|区|县|镇|村|地区)|"
+                       r"在哪|去哪|哪座|位于")),
+    (WHY_HOW, re.compile(r"为什么|为何|怎么(?!样)|如何|怎样|原因|为啥|哪里来|哪儿来|从哪|来源|目的")),
+    (YES_NO, re.compile(r"是否|是不是|有没有|能不能|会不会|可不可以|要不要|[吗么][？?]?$")),
+]
+
+_EN = [
+    (ATTITUDE, re.compile(r"\b(attitude|opinion|view|views|stance|think|feel|position)\b|what did .* say about")),
+    (LIST, re.compile(r"\bwhat (did|does|do|has|have|will) .*\b(order|ask|require|demand|propose|request|"
+                      r"announce|plan|instruct|decide|do|want|urge|call)\w*\b|\bwhat (are|were) the\b|"
+                      r"\b(measures|steps|requirements|orders|demands|tasks|actions|points|instructions|"
+                      r"priorities|list)\b|\bwhich \w+s\b")),
+    (WHO, re.compile(r"^\s*(who|whom|whose)\b|\bwho\b")),
+    (WHEN, re.compile(r"\bwhen\b|what (time|year|date|day|month)|which (year|day|month)")),
+    (HOW_MANY, re.compile(r"\bhow (many|much|long|old|big|large|far|high)\b|what (percentage|share|proportion|amount|"
+                          r"number)")),
+    (WHERE, re.compile(r"\bwhere\b|which (city|country|place|province|district|county|town)")),
+    (WHY_HOW, re.compile(r"\b(why|how)\b")),
+    (YES_NO, re.compile(r"^\s*(is|are|was|were|do|does|did|can|could|will|would|has|have|had|should)\b")),
+]
+
+_COUNT = re.compile(rf"([{_NUM}]|\d+)[个项条点件大方面]")
+_CN_DIGITS = {c: i for i, c in enumerate("零一二三四五六七八九十", 0)} | {"两": 2}
+
+
+@dataclass(frozen=True)
+class Shape:
+    kind: str
+    count: int = 0   # how many items a list question names ("哪五个转变" → 5), 0 when it does not say
+    unit: str = ""   # the measure word a how-many question asks in ("多少名" → 名)
+
+    @property
+    def factoid(self) -> bool:
+        return self.kind in FACTOID
+
+
+def detect(question: str) -> Shape:
+    q = re.sub(r"〔[^〔〕]*〕", "", search_form(question)).strip()  # words carried from earlier turns
+    english = not re.search(r"[\u4e00-\u9fff]", q)
+    kind = next((k for k, pattern in (_EN if english else _ZH) if pattern.search(q)), OTHER)
+    count = unit = 0
+    if kind == LIST and not english:
+        m = _COUNT.search(q)
+        if m:
+            count = int(m.group(1)) if m.group(1).isdigit() else _CN_DIGITS.get(m.group(1), 0)
+    if kind == HOW_MANY:
+        m = re.search(r"(?:多少|几)(个月|小时|公里|平方米|万元|亿元|[^\s，。？?的是])", q)
+        unit = m.group(1) if m else ""
+    return Shape(kind, count, unit or "")

@@ -1,0 +1,149 @@
+"""Pieces of a sentence: is it a question, what short span answers a who/when/how-many/where question, and
+the sentence without Markdown markup for display.
+
+All matching runs on the search form (same length as the original, see normalize.py), so a span found there is
+cut from the original text at the same offsets: traditional stays traditional in the answer.
+"""
+from __future__ import annotations
+
+import functools
+import re
+
+from .normalize import search_form
+from .shapes import HOW_MANY, WHEN, WHERE, WHO
+
+_CLOSE = "”’」』\"')）】》 \t"
+# A sentence that asks: ends with a question mark, or with a question particle before its final mark.
+_ASKS = re.compile(r"[？?]$|[吗么呢][。！!…~～]*$|(是否|是不是|有没有|能不能|会不会|多少|几个|怎么样|为什么|为何|如何|何时|"
+                   r"哪里|哪儿|哪个|谁)[^。！!；;]{0,12}[呢吗][。…]*$")
+
+
+def is_question(sentence: str) -> bool:
+    """True for a sentence that asks rather than states ('…资金支持力度是多少?”', '去雷书记那边报到了吗')."""
+    s = search_form(sentence).rstrip(_CLOSE)
+    return bool(_ASKS.search(s))
+
+
+# ---------- markup ----------
+_LEAD = re.compile(r"^\s*(?:#{1,6}\s+|[-*+•●○■□◆◇▪]\s*|>\s*)")
+_EMPH = re.compile(r"(\*\*|__|(?<![\w*])\*(?=\S)|(?<=\S)\*(?![\w*])|`)")
+
+
+def plain(text: str) -> str:
+    """Display form of a document slice: no Markdown heading marks, list bullets, emphasis or code ticks.
+    The citation keeps the exact slice; only what the reader sees is cleaned."""
+    lines = [_EMPH.sub("", _LEAD.sub("", line)) for line in text.split("\n")]
+    return "\n".join(line for line in lines)
+
+
+# ---------- short spans ----------
+_DIGITS = r"\d+(?:[.,，]\d+)*"
+_CN = "零〇一二两三四五六七八九十百千万亿"
+_UNIT_LIST = ("万亿元 亿元 万元 千元 美元 欧元 港元 元 块钱 块 角 个百分点 百分点 % ％ 倍 成 名 人次 人 个 位 家 项 件 条 "
+              "次 岁 年 个月 月 周 天 日 小时 分钟 秒 公里 千米 平方公里 平方米 米 厘米 毫米 亩 公顷 吨 公斤 千克 克 斤 "
+              "座 所 辆 台 套 户 栋 层 张 本 部 场 届 期 批 种 类 支 只 头 篇 首 字 分 度 升 千瓦 兆瓦 瓦 床 间 处 段 份 "
+              "笔 亿 万 千 百").split()
+_UNITS = "|".join(sorted(_UNIT_LIST, key=len, reverse=True))  # longest first: 个月 before 个
+# Units of one kind: a question asking '多少亿元' is not answered by '三个月'.
+_UNIT_KINDS = ("元块角亿万千百", "名人位户家", "年月周天日小时分秒", "%％成倍百分点", "米里亩公顷平方", "吨斤克")
+NUMBER = re.compile(rf"(?:约|近|超过|逾|共|达到?|仅|不到|将近|大约)?(?:{_DIGITS}|[{_CN}]{{1,8}})(?:多|余|几)?"
+                    rf"(?:万|亿|千|百)?(?:{_UNITS})|百分之[{_CN}\d.]+|{_DIGITS}")
+DATE = re.compile(
+    rf"(?:公元前?)?(?:\d{{2,4}}|[〇零一二三四五六七八九]{{2,4}})年(?:\d{{1,2}}|[{_CN}]{{1,3}})月(?:(?:\d{{1,2}}|[{_CN}]{{1,3}})[日号])?|"
+    rf"(?:公元前?)?(?:\d{{2,4}}|[〇零一二三四五六七八九]{{4}})年(?:代|初|底|末|内|前|后|春|夏|秋|冬)?|"
+    rf"(?:\d{{1,2}}|[{_CN}]{{1,3}})月(?:(?:\d{{1,2}}|[{_CN}]{{1,3}})[日号]|初|中旬|下旬|上旬|底|末)?|"
+    r"\d{1,2}[日号]|(?:\d+|[一二三四五六七八九十]+)世纪(?:\d+年代)?|"
+    r"(?:今|明|去|前|后)年(?:初|底|年底|内|上半年|下半年)?|(?:下|上|本|这|那)个?(?:月|周|星期|季度)(?:初|底|末|内)?|"
+    r"(?:明|今|昨|前|后)天(?:上午|下午|晚上|早上)?|翌日|次日|当天|当晚|年底|年初|年内|月底|月初|"
+    r"(?:第?[一二三四]|下一?个?)季度(?:内|末)?|[一二三四五六七八九十两\d]+个?(?:月|天|周|年|小时)(?:内|之内|以内|后)|"
+    r"(?:上午|下午|晚上|凌晨|早上|中午)?\d{1,2}(?:[点时:：]\d{0,2}分?)|星期[一二三四五六日天]|周[一二三四五六日]|"
+    r"(?:上午|下午|晚上|凌晨|早上|中午)")
+_PLACE_SUFFIX = re.compile(r"省|市|区|县|镇|乡|村|街道|路|街|园区|大厦|大厅|中心|广场|会议室|公园|机场|车站|大院|大学|"
+                           r"学院|医院|港|湾|岛")
+_TITLES = ("书记", "市长", "县长", "省长", "区长", "镇长", "主任", "部长", "局长", "秘书", "总理", "主席", "委员", "经理",
+           "董事长", "校长", "院长", "处长", "科长", "队长", "同志", "先生", "女士", "老师", "总")
+
+
+@functools.lru_cache(maxsize=1)
+def _pos():
+    import jieba.posseg
+
+    from .tokenize import _jieba
+    return jieba.posseg.POSTokenizer(_jieba(None))
+
+
+@functools.lru_cache(maxsize=2048)
+def _tagged(text: str) -> tuple[tuple[str, str, int], ...]:
+    out, pos = [], 0
+    for w, flag in _pos().cut(text):
+        out.append((w, flag, pos))
+        pos += len(w)
+    return tuple(out)
+
+
+def people(sf: str) -> list[tuple[int, int]]:
+    """Person names, with a title that follows ('雷书记', '江一鸣', '刘国亮市长' → the name and the title)."""
+    out = []
+    tagged = _tagged(sf)
+    for i, (w, flag, pos) in enumerate(tagged):
+        if flag in ("nr", "nrfg", "nrt") and len(w) >= 2:
+            end = pos + len(w)
+            if i + 1 < len(tagged) and tagged[i + 1][0] in _TITLES:
+                end += len(tagged[i + 1][0])
+            out.append((pos, end))
+        elif len(w) == 1 and flag == "nr" and i + 1 < len(tagged) and tagged[i + 1][0] in _TITLES:
+            out.append((pos, pos + 1 + len(tagged[i + 1][0])))  # 李部长: a surname and a title
+    return out
+
+
+def places(sf: str) -> list[tuple[int, int]]:
+    """Place names (jieba's ns/nt), a word ending in a place suffix, a name followed by its suffix ('永昌'+'区')."""
+    out = []
+    tagged = _tagged(sf)
+    for i, (w, flag, pos) in enumerate(tagged):
+        end = pos + len(w)
+        if i + 1 < len(tagged) and _PLACE_SUFFIX.fullmatch(tagged[i + 1][0]):
+            end += len(tagged[i + 1][0])
+        if (flag in ("ns", "nt") and len(w) >= 2) or (len(w) >= 3 and _PLACE_SUFFIX.search(w[-2:])):
+            out.append((pos, end))
+    return out
+
+
+def find_spans(kind: str, sentence: str, unit: str = "") -> list[tuple[int, int]]:
+    """(start, end) of every span of this kind in a sentence (offsets into the sentence)."""
+    sf = search_form(sentence)
+    if kind == HOW_MANY:
+        found = [m.span() for m in NUMBER.finditer(sf) if not _is_date(sf, m) and not _article(m.group())]
+        if unit:  # "多少名" asks for a count of people: numbers in a unit of that kind only, that unit first
+            kind_of = next((k for k in _UNIT_KINDS if unit[-1] in k), unit)
+            found = [s for s in found if sf[s[1] - 1] in kind_of]
+            found.sort(key=lambda s: not sf[s[0]:s[1]].endswith(unit))
+        return found
+    if kind == WHEN:
+        return [m.span() for m in DATE.finditer(sf)]
+    if kind == WHO:
+        return people(sf)
+    if kind == WHERE:
+        return places(sf)
+    return []
+
+
+def _article(number: str) -> bool:
+    """'一个', '一分钱', '一批': 一 with a measure word is mostly 'a', not a quantity."""
+    return number[:1] == "一" and (len(number) == 2 or number[1:] in _UNIT_LIST)
+
+
+def _is_date(sf: str, m: re.Match) -> bool:
+    """'2019年' and '9月' are times, not quantities (unless the question asks how many years)."""
+    tail = sf[m.end():m.end() + 1]
+    return m.group().isdigit() and tail in ("年", "月", "日", "号") or bool(DATE.fullmatch(m.group()))
+
+
+def best_span(kind: str, sentence: str, asked: str, unit: str = "") -> tuple[int, int] | None:
+    """The span answering the question: not one the question already names (it asks about something else)."""
+    q = search_form(asked)
+    sf = search_form(sentence)
+    for s, e in find_spans(kind, sentence, unit):
+        if sf[s:e] not in q and e - s <= 30:
+            return s, e
+    return None
