@@ -66,13 +66,18 @@ def cmd_docs(args) -> int:
     return 0
 
 
-def cmd_ask(args) -> int:
-    from .assistant import Assistant
-    assistant = Assistant(_config(args))
-    result = assistant.ask(" ".join(args.question), top_k=args.top_k)
-    if args.json:
+def _options(args, history: list[str] | None = None):
+    from .options import AskOptions
+    return AskOptions(top_k=args.top_k, length=args.length,
+                      history=history if history is not None else (args.history or []))
+
+
+def _print_answer(result, as_json: bool) -> None:
+    if as_json:
         print(json.dumps(result.to_json(), ensure_ascii=False, indent=1))
-        return 0
+        return
+    if result.search_query:
+        print(f"(searched with: {result.search_query})")
     print(result.text)
     print()
     if result.abstained:
@@ -81,7 +86,39 @@ def cmd_ask(args) -> int:
             print(f"  ({i}) {p.source} [{p.chunk.start}:{p.chunk.end}] {p.chunk.text[:80]}…")
     for c in result.citations:
         print(f"[{c.n}] {c.source} [{c.start}:{c.end}] “{c.quote}”")
+
+
+def cmd_ask(args) -> int:
+    from .assistant import Assistant
+    assistant = Assistant(_config(args))
+    _print_answer(assistant.ask(" ".join(args.question), _options(args)), args.json)
     return 0
+
+
+def cmd_chat(args) -> int:
+    """Questions from stdin, one a line; each earlier question is history for the next (follow-ups work)."""
+    from .assistant import Assistant
+    from .options import QuestionError
+    assistant = Assistant(_config(args))
+    history: list[str] = list(args.history or [])
+    interactive = sys.stdin.isatty()
+    while True:
+        if interactive:
+            print("? ", end="", file=sys.stderr, flush=True)
+        line = sys.stdin.readline()
+        if not line:
+            return 0
+        if not line.strip():
+            continue
+        try:
+            result = assistant.ask(line, _options(args, history))
+        except QuestionError as e:  # one bad line does not end the conversation
+            print(f"error: {e}", file=sys.stderr)
+            continue
+        _print_answer(result, args.json)
+        history.append(result.question)
+        if not args.json:
+            print()
 
 
 def cmd_eval(args) -> int:
@@ -127,7 +164,7 @@ def cmd_migrate(args) -> int:
         manifest = json.loads((Path(source) / "manifest.json").read_text(encoding="utf-8"))
         model, dim, bigrams = manifest["model"]["name"], manifest["model"]["dim"], manifest["tokenizer"]["bigrams"]
     except (OSError, ValueError, KeyError) as e:
-        raise StoreError(f"{source} is not a local index ({e}); give the folder of `rag index --index`")
+        raise StoreError(f"{source} is not a local index ({e}); give the folder of `rag index --index`") from None
     config = config.with_(model=model, use_bigrams=bigrams)
     local = LocalStore.open(source, config=config)
     if args.to != "milvus":
@@ -171,16 +208,24 @@ def build_parser() -> argparse.ArgumentParser:
     s = sub.add_parser("docs", parents=[common], help="list indexed documents")
     s.add_argument("--json", action="store_true")
     s.set_defaults(func=cmd_docs)
-    s = sub.add_parser("ask", parents=[common], help="answer a question from the documents")
+    asking = argparse.ArgumentParser(add_help=False)  # the per-question options (rag.options.AskOptions)
+    asking.add_argument("--json", action="store_true", help="print one JSON object per answer")
+    asking.add_argument("-k", "--top-k", type=int, default=None)
+    asking.add_argument("--length", choices=("short", "medium", "long"), help="answer length (default medium)")
+    asking.add_argument("--history", action="append", metavar="Q",
+                        help="an earlier question, for follow-ups (repeat, oldest first)")
+    s = sub.add_parser("ask", parents=[common, asking], help="answer a question from the documents")
     s.add_argument("question", nargs="+")
-    s.add_argument("--json", action="store_true", help="print one JSON object")
-    s.add_argument("-k", "--top-k", type=int, default=None)
     s.set_defaults(func=cmd_ask)
+    s = sub.add_parser("chat", parents=[common, asking], help="answer questions from stdin, one a line, "
+                                                             "each earlier one kept as history")
+    s.set_defaults(func=cmd_chat)
     s = sub.add_parser("eval", parents=[common], help="measure retrieval and answers on DIR (docs/ + queries.jsonl)")
     s.add_argument("dir")
     s.add_argument("--json", action="store_true", help="print one JSON object")
     s.add_argument("--limit", type=int, default=None, help="ask at most N questions (an even spread)")
-    s.add_argument("--unanswerable", metavar="OTHER_DIR", help="also ask OTHER_DIR's questions (a 'not found' is right)")
+    s.add_argument("--unanswerable", metavar="OTHER_DIR",
+                   help="also ask OTHER_DIR's questions (a 'not found' is right)")
     s.add_argument("--cache", help="folder of cached eval indexes (default embeddings/eval-cache)")
     s.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     s.set_defaults(func=cmd_eval)

@@ -56,9 +56,11 @@ class Answer:
     abstained: bool
     passages: list[Passage]
     timings_ms: dict[str, float] = field(default_factory=dict)
+    # What was searched when it differs from the question (a follow-up with terms carried from history).
+    search_query: str | None = None
 
     def to_json(self) -> dict:
-        return {
+        d = {
             "question": self.question,
             "answer": self.text,
             "abstained": self.abstained,
@@ -74,3 +76,6 @@ class Answer:
             ],
             "timings_ms": {k: round(v, 2) for k, v in self.timings_ms.items()},
         }
+        if self.search_query and self.search_query != self.question:
+            d["search_query"] = self.search_query
+        return d

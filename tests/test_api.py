@@ -1,6 +1,7 @@
 """The HTTP API in process (fake "test-hash" model): httpx through FastAPI's TestClient, and the real `openai`
 client pointed at it."""
 import json
+import re
 
 import pytest
 from fastapi.testclient import TestClient
@@ -20,10 +21,9 @@ def service(config, seeds, monkeypatch):
 
 
 def client_for(service: Service) -> TestClient:
-    from ui.api import TokenGate
+    from ui.auth import protect
     app = build_api(service)
-    app.add_middleware(TokenGate, service=service)
-    return TestClient(app)
+    return TestClient(protect(app, service, app.state.sessions))
 
 
 @pytest.fixture
@@ -129,7 +129,7 @@ def test_documents_are_listed_a_page_at_a_time(client):
 
 def test_upload_list_and_delete_documents(client, service, tmp_path):
     before = len(client.get("/api/documents").json()["documents"])
-    r = client.post("/api/documents", files=[("files", ("古井.txt", GBK_TEXT.encode("gbk"), "text/plain"))])
+    r = client.post("/api/documents?wait=true", files=[("files", ("古井.txt", GBK_TEXT.encode("gbk"), "text/plain"))])
     assert r.status_code == 200, r.text
     assert r.json()["added"] == 1 and not r.json()["failed"]
     docs = client.get("/api/documents").json()["documents"]
@@ -151,11 +151,11 @@ def test_upload_list_and_delete_documents(client, service, tmp_path):
 
 def test_upload_refusals_keep_the_index(client, service):
     before = client.get("/api/documents").json()["documents"]
-    r = client.post("/api/documents", files={"file": ("report.pdf", b"%PDF-1.4 ...", "application/pdf")})
+    r = client.post("/api/documents?wait=true", files={"file": ("report.pdf", b"%PDF-1.4 ...", "application/pdf")})
     assert r.status_code == 415 and "unsupported file type '.pdf'" in r.json()["error"]["message"]
-    r = client.post("/api/documents", files={"file": ("big.txt", "大".encode() * 10_000, "text/plain")})
+    r = client.post("/api/documents?wait=true", files={"file": ("big.txt", "大".encode() * 10_000, "text/plain")})
     assert r.status_code == 413 and "over the upload limit" in r.json()["error"]["message"]
-    r = client.post("/api/documents", files={"file": ("photo.txt", b"\x89PNG\r\n\x1a\n" + bytes(200), "text/plain")})
+    r = client.post("/api/documents?wait=true", files={"file": ("photo.txt", b"\x89PNG\r\n\x1a\n" + bytes(200), "text/plain")})
     assert r.status_code == 422 and "photo.txt: binary file (a PNG image)" in r.json()["error"]["message"]
     r = client.post("/api/documents", json={"files": []})
     assert r.status_code == 415 and "multipart" in r.json()["error"]["message"]
@@ -165,13 +165,17 @@ def test_upload_refusals_keep_the_index(client, service):
 
 def test_upload_names_stay_inside_the_uploads_folder(client, service):
     for i, name in enumerate(("../../evil.txt", "/etc/evil.txt", "..\\..\\evil.txt")):
-        r = client.post("/api/documents", files={"file": (name, f"第{i}个文件的内容是这样的。".encode(),
+        r = client.post("/api/documents?wait=true", files={"file": (name, f"第{i}个文件的内容是这样的。".encode(),
                                                           "text/plain")})
         assert r.status_code == 200, r.text
-    names = sorted(p.name for p in service.uploads.iterdir())
-    assert names == ["evil-1.txt", "evil-2.txt", "evil.txt"]  # never overwritten, never outside
-    r = client.post("/api/documents", files={"file": ("evil.txt", (service.uploads / "evil.txt").read_bytes())})
-    assert r.json()["unchanged"] == 1 and len(list(service.uploads.iterdir())) == 3
+    # Stored by content: three blobs named by their hash, three names linking to them; never outside.
+    links = sorted((p for p in service.uploads.iterdir() if p.is_symlink()), key=lambda p: len(p.name))
+    assert links[0].name == "evil.txt" and all(re.fullmatch(r"evil-[0-9a-f]{12}\.txt", p.name) for p in links[1:])
+    assert len(links) == 3 and all(p.resolve().parent == service.uploads.resolve() for p in links)
+    assert len({p.resolve() for p in links}) == 3  # never overwritten
+    before = sorted(service.uploads.iterdir())
+    r = client.post("/api/documents?wait=true", files={"file": ("evil.txt", (service.uploads / "evil.txt").read_bytes())})
+    assert r.json()["unchanged"] == 1 and sorted(service.uploads.iterdir()) == before
 
 
 def test_empty_index_says_so_then_accepts_uploads(config, monkeypatch):
@@ -181,7 +185,7 @@ def test_empty_index_says_so_then_accepts_uploads(config, monkeypatch):
         assert c.get("/api/documents").json() == {"documents": [], "total": 0, "offset": 0, "limit": 1000}
         r = c.post("/api/ask", json={"question": "古井修缮"})
         assert r.status_code == 409 and "No documents yet" in r.json()["error"]["message"]
-        c.post("/api/documents", files={"file": ("古井.txt", GBK_TEXT.encode("gbk"))})
+        c.post("/api/documents?wait=true", files={"file": ("古井.txt", GBK_TEXT.encode("gbk"))})
         assert "八十万元" in c.post("/api/ask", json={"question": "古井修缮工程总投资多少"}).json()["answer"]
 
 

@@ -32,9 +32,12 @@ def test_bad_files_each_get_a_reason_and_the_rest_is_indexed(config, tmp_path):
     a = Assistant(config)
     report = a.index([folder])
     assert [p.rsplit("/", 1)[-1] for p in report.added] == ["good.txt"]
-    reasons = {r.split(":")[0].rsplit("/", 1)[-1]: r for r in report.failed}
+    reasons = {str(r).split(":")[0].rsplit("/", 1)[-1]: str(r) for r in report.failed}
     assert set(reasons) == {"empty.txt", "blank.txt", "image.txt", "archive.txt", "program.txt", "nul.txt"}
-    assert all("\n" not in r for r in report.failed)
+    assert all("\n" not in str(r) for r in report.failed)
+    # Records, not strings to parse: the source is the file, the reason is what str() shows after it.
+    assert {f.source.rsplit("/", 1)[-1] for f in report.failed} == set(reasons)
+    assert all(str(f) == f"{f.source}: {f.reason}" for f in report.failed)
     assert "PNG" in reasons["image.txt"] and "ZIP" in reasons["archive.txt"] and "ELF" in reasons["program.txt"]
     assert not a.ask("12345热线的期待").abstained  # the index stays usable
 

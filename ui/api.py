@@ -1,95 +1,69 @@
-"""The HTTP API, on the same port as the chat UI: ask, an OpenAI-compatible chat endpoint, documents, health.
+"""The HTTP API, on the same port as the chat UI: ask, documents, indexing jobs, health. The OpenAI-compatible
+routes are in ui/openai_api.py, the token, sessions and Origin check in ui/auth.py, body caps in ui/limits.py.
 
     POST   /api/ask                {"question", "top_k"?, "history"?, "length"?} → the `rag ask --json` object
     POST   /v1/chat/completions    OpenAI-compatible; `stream: true` gives server-sent events
-    GET    /v1/models
-    GET    /api/documents?q=&offset=&limit=   POST /api/documents (multipart, one or more files)
+    GET    /api/documents?q=&offset=&limit=
+    POST   /api/documents          multipart, one or more files → 202 {"job", "status": "queued", …}
+    POST   /api/documents?wait=true   … → the indexing report once the job is done
+    GET    /api/jobs/{id}          progress, then the report
     GET    /api/documents/{id}     DELETE /api/documents/{id}
-    GET    /healthz
+    GET    /healthz                POST /login, /logout
 
 Errors are JSON `{"error": {"message", "type", "code"}}` with the right status (OpenAI's shape, so its client
-shows the message). With RAG_API_TOKEN set, every call needs `Authorization: Bearer <token>` (or the cookie the
-login page sets for browsers); only /healthz and /login stay open.
+shows the message).
 """
 from __future__ import annotations
 
-import html
-import json
-import time
-import uuid
-from urllib.parse import parse_qs, quote
-
+import anyio
 from fastapi import FastAPI, Request
 from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, StreamingResponse
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
 from starlette.datastructures import UploadFile
+from starlette.exceptions import HTTPException
 
-from rag.assistant import QuestionError
-from rag.conversation import user_questions
+from rag.assistant import IndexReport
+from rag.options import QuestionError
 from rag.store import StoreError
 
+from .auth import Sessions, add_login_routes
+from .http import ask_options, body_json, error, unless_gone
+from .jobs import Job
+from .limits import BodyTooLarge
+from .openai_api import add_openai_routes
 from .service import Service, ServiceError
 
-COOKIE = "rag_token"
-MODEL_ID = "rag-zh"
-OPEN_PATHS = ("/healthz", "/login")
+MAX_FILES = 100  # files in one upload request
 
 
-def error(status: int, message: str, kind: str = "invalid_request_error") -> JSONResponse:
-    return JSONResponse({"error": {"message": message, "type": kind, "code": status}}, status_code=status)
+def report_json(report: IndexReport, service: Service) -> dict:
+    return {"added": len(report.added), "updated": len(report.updated), "unchanged": len(report.unchanged),
+            "duplicates": len(report.duplicates), "failed": [str(f) for f in report.failed],
+            "chunks": report.chunks, "documents": [d.to_json() for d in service.records_for(report.indexed)]}
 
 
-class TokenGate:
-    """ASGI middleware: with a token configured, refuse (401) any request without it. Browsers asking for a
-    page are sent to /login once; the cookie it sets then carries the token for the UI and its API calls."""
-
-    def __init__(self, app, service: Service):
-        self.app, self.service = app, service
-
-    async def __call__(self, scope, receive, send):
-        if scope["type"] not in ("http", "websocket") or self.service.token is None \
-                or scope["path"] in OPEN_PATHS:
-            return await self.app(scope, receive, send)
-        headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers", [])}
-        auth = headers.get("authorization", "")
-        given = auth[7:].strip() if auth.lower().startswith("bearer ") else None
-        if given is None:
-            for part in headers.get("cookie", "").split(";"):
-                k, _, v = part.strip().partition("=")
-                if k == COOKIE:
-                    given = v
-        if self.service.token_ok(given):
-            return await self.app(scope, receive, send)
-        if scope["type"] == "websocket":
-            return await send({"type": "websocket.close", "code": 1008})
-        wants_page = scope["method"] == "GET" and "text/html" in headers.get("accept", "") \
-            and not scope["path"].startswith(("/api/", "/v1/", "/gradio_api/"))
-        if wants_page:
-            response = RedirectResponse(f"/login?next={quote(scope['path'])}", status_code=303)
-        else:
-            response = error(401, "missing or wrong API token: send 'Authorization: Bearer <RAG_API_TOKEN>'",
-                             "authentication_error")
-            response.headers["WWW-Authenticate"] = "Bearer"
-        await response(scope, receive, send)
+def job_json(job: Job, service: Service) -> dict:
+    d = {"job": job.id, "status": job.status, "files": job.names, "done": job.done, "total": job.total,
+         "current": job.current, "url": f"/api/jobs/{job.id}"}
+    if job.status == "queued":
+        d["position"] = service.jobs.position(job)
+    if job.error:
+        d["error"] = job.error
+    if job.report is not None:
+        d["report"] = report_json(job.report, service)
+    return d
 
 
-LOGIN_PAGE = """<!doctype html><html lang="zh"><head><meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1"><title>登录 · rag-zh</title>
-<style>body{{font-family:system-ui,sans-serif;max-width:26rem;margin:15vh auto;padding:0 1rem}}
-input,button{{font-size:1rem;padding:.5rem;width:100%;box-sizing:border-box;margin:.3rem 0}}
-.err{{color:#b00}}</style></head><body>
-<h2>中文文档问答 · 访问令牌</h2><p>This server needs its API token (RAG_API_TOKEN). 请输入访问令牌：</p>
-{message}<form method="post" action="/login"><input type="hidden" name="next" value="{next}">
-<input type="password" name="token" placeholder="token" autofocus required>
-<button type="submit">进入 Enter</button></form></body></html>"""
-
-
-def _safe_next(value: str) -> str:
-    return value if value.startswith("/") and not value.startswith("//") else "/"
+def _validation_message(e: RequestValidationError) -> str:
+    first = e.errors()[0] if e.errors() else {}
+    where = ".".join(str(p) for p in first.get("loc", ()) if p not in ("query", "path", "body"))
+    return f"{where or 'request'}: {first.get('msg', 'invalid value')}".lower().replace("input", "value")
 
 
 def build_api(service: Service, app: FastAPI | None = None) -> FastAPI:
     app = app or FastAPI(title="rag-zh", docs_url="/api/docs", openapi_url="/api/openapi.json")
+    app.state.sessions = Sessions()
 
     @app.exception_handler(ServiceError)
     async def _service_error(request, e: ServiceError):
@@ -103,35 +77,26 @@ def build_api(service: Service, app: FastAPI | None = None) -> FastAPI:
     async def _store_error(request, e: StoreError):
         return error(409, str(e))
 
-    async def body_json(request: Request) -> dict:
-        try:
-            body = await request.json()
-        except (json.JSONDecodeError, UnicodeDecodeError):
-            raise ServiceError("the body must be a JSON object") from None
-        if not isinstance(body, dict):
-            raise ServiceError("the body must be a JSON object")
-        return body
+    @app.exception_handler(BodyTooLarge)
+    async def _too_large(request, e: BodyTooLarge):
+        return error(413, str(e))
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(request, e: RequestValidationError):
+        return error(400, _validation_message(e))
+
+    @app.exception_handler(HTTPException)
+    async def _http_error(request, e: HTTPException):
+        return error(e.status_code, str(e.detail))
+
+    add_login_routes(app, service, app.state.sessions)
+    add_openai_routes(app, service)
 
     @app.get("/healthz")
     async def healthz():
         count = await run_in_threadpool(service.document_count)
         return {"status": "ok", "documents": count, "model": service.config.model,
-                "auth": service.token is not None}
-
-    @app.get("/login", include_in_schema=False)
-    async def login_page(next: str = "/"):
-        return HTMLResponse(LOGIN_PAGE.format(message="", next=html.escape(_safe_next(next), quote=True)))
-
-    @app.post("/login", include_in_schema=False)
-    async def login(request: Request):
-        form = parse_qs((await request.body()).decode("utf-8", "replace"))
-        token, nxt = form.get("token", [""])[0], _safe_next(form.get("next", ["/"])[0])
-        if service.token is None or not service.token_ok(token):
-            page = LOGIN_PAGE.format(message='<p class="err">令牌不对 (wrong token)</p>', next=html.escape(nxt))
-            return HTMLResponse(page, status_code=401)
-        response = RedirectResponse(nxt, status_code=303)
-        response.set_cookie(COOKIE, token, max_age=30 * 24 * 3600, httponly=True, samesite="lax")
-        return response
+                "auth": service.token is not None, "indexing": service.jobs.busy()}
 
     @app.post("/api/ask")
     async def ask(request: Request):
@@ -139,55 +104,8 @@ def build_api(service: Service, app: FastAPI | None = None) -> FastAPI:
         question = body.get("question")
         if not isinstance(question, str):
             raise ServiceError("'question' must be a string")
-        history = body.get("history")
-        if history is not None and not isinstance(history, list):
-            raise ServiceError("'history' must be a list of earlier questions or chat messages")
-        asked = await run_in_threadpool(service.ask, question, body.get("top_k"), history, body.get("length"))
-        return asked.to_json(question.strip())
-
-    @app.get("/v1/models")
-    async def models():
-        return {"object": "list", "data": [{"id": MODEL_ID, "object": "model", "created": 0, "owned_by": "rag-zh"}]}
-
-    @app.post("/v1/chat/completions")
-    async def chat_completions(request: Request):
-        body = await body_json(request)
-        messages = body.get("messages")
-        if not isinstance(messages, list) or not messages:
-            raise ServiceError("'messages' must be a non-empty list of {role, content}")
-        last = messages[-1]
-        if not isinstance(last, dict) or last.get("role") != "user":
-            raise ServiceError("the last message must be the user's question")
-        questions = user_questions(messages)
-        question = questions[-1] if user_questions([last]) else ""
-        history = questions[:-1] if question else questions
-        top_k = body.get("top_k")
-        asked = await run_in_threadpool(service.ask, question, top_k, history)
-        data = asked.to_json(question.strip())
-        cid, created, model = f"chatcmpl-{uuid.uuid4().hex}", int(time.time()), body.get("model") or MODEL_ID
-        extra = {"citations": data["citations"], "passages": data["passages"], "abstained": data["abstained"]}
-        if not body.get("stream"):
-            return {"id": cid, "object": "chat.completion", "created": created, "model": model,
-                    "choices": [{"index": 0, "finish_reason": "stop", "logprobs": None,
-                                 "message": {"role": "assistant", "content": data["answer"], "refusal": None}}],
-                    "usage": {"prompt_tokens": len(question), "completion_tokens": len(data["answer"]),
-                              "total_tokens": len(question) + len(data["answer"])},
-                    **extra}
-
-        def chunk(delta: dict, finish: str | None = None, **more) -> str:
-            obj = {"id": cid, "object": "chat.completion.chunk", "created": created, "model": model,
-                   "choices": [{"index": 0, "delta": delta, "finish_reason": finish, "logprobs": None}], **more}
-            return f"data: {json.dumps(obj, ensure_ascii=False)}\n\n"
-
-        def events():
-            yield chunk({"role": "assistant", "content": ""})
-            for piece in pieces(data["answer"]):
-                yield chunk({"content": piece})
-            yield chunk({}, "stop", **extra)  # citations ride on the last chunk
-            yield "data: [DONE]\n\n"
-
-        return StreamingResponse(events(), media_type="text/event-stream",
-                                 headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
+        answer = await unless_gone(request, service.ask, question, ask_options(body))
+        return answer.to_json()
 
     @app.get("/api/documents")
     async def list_documents(q: str = "", offset: int = 0, limit: int = 1000):
@@ -201,10 +119,16 @@ def build_api(service: Service, app: FastAPI | None = None) -> FastAPI:
         return {**rec.to_json(), "text": service.assistant.document_text(doc_id)}
 
     @app.post("/api/documents")
-    async def upload(request: Request):
+    async def upload(request: Request, wait: bool = False):
+        """Store the files and queue them for indexing: 202 with a job id at once, or with `?wait=true` the
+        report once they are indexed (what the chat UI does)."""
         if not request.headers.get("content-type", "").startswith("multipart/form-data"):
             raise ServiceError("send the files as multipart/form-data (curl -F file=@notes.txt)", 415)
-        form = await request.form(max_files=100)
+        try:
+            form = await request.form(max_files=MAX_FILES)
+        except HTTPException as e:
+            raise ServiceError(f"the upload could not be read ({e.detail}); send at most {MAX_FILES} files as "
+                               f"multipart/form-data with file names under 255 characters") from None
         files = []
         for _, value in form.multi_items():
             if isinstance(value, UploadFile):
@@ -214,14 +138,27 @@ def build_api(service: Service, app: FastAPI | None = None) -> FastAPI:
                 files.append((value.filename or "upload", data))
         if not files:
             raise ServiceError("no file in the upload; send one or more files as multipart/form-data")
-        report = await run_in_threadpool(service.add_files, files)
-        body = {"added": len(report.added), "updated": len(report.updated), "unchanged": len(report.unchanged),
-                "duplicates": len(report.duplicates), "failed": report.failed, "chunks": report.chunks,
-                "documents": [d.to_json() for d in service.records_for(report.indexed)]}
-        if report.failed and not report.indexed:
-            return JSONResponse({"error": {"message": "; ".join(report.failed), "type": "invalid_request_error",
+        job = await run_in_threadpool(service.queue_files, files)
+        if not wait:
+            return JSONResponse(job_json(job, service), status_code=202)
+        while not job.event.is_set():
+            if await request.is_disconnected():
+                return error(499, "the client disconnected; the job goes on")
+            await anyio.sleep(0.05)
+        if job.report is None:
+            return error(503, job.error or "indexing did not finish")
+        body = {"job": job.id, **report_json(job.report, service)}
+        if job.report.failed and not job.report.indexed:
+            return JSONResponse({"error": {"message": "; ".join(body["failed"]), "type": "invalid_request_error",
                                            "code": 422}, **body}, status_code=422)
         return body
+
+    @app.get("/api/jobs/{job_id}")
+    async def get_job(job_id: str):
+        job = service.jobs.get(job_id)
+        if job is None:
+            raise ServiceError(f"no job '{job_id[:40]}' (finished jobs are kept for a while, then forgotten)", 404)
+        return job_json(job, service)
 
     @app.delete("/api/documents/{doc_id}")
     async def delete_document(doc_id: str):
@@ -229,20 +166,3 @@ def build_api(service: Service, app: FastAPI | None = None) -> FastAPI:
         return {"deleted": rec.id, "sources": rec.sources}
 
     return app
-
-
-def pieces(text: str, size: int = 12):
-    """Split an answer for streaming without cutting a [n] marker in two."""
-    buf = ""
-    for token in _tokens(text):
-        buf += token
-        if len(buf) >= size:
-            yield buf
-            buf = ""
-    if buf:
-        yield buf
-
-
-def _tokens(text: str):
-    import re
-    return re.findall(r"\[\d+\]|.", text, flags=re.S)

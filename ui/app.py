@@ -10,10 +10,12 @@ import os
 import time
 from pathlib import Path
 
-from rag.assistant import QuestionError
 from rag.config import Config
+from rag.options import AskOptions, QuestionError
 
-from .api import build_api, pieces
+from .api import build_api
+from .auth import LOOPBACK, protect
+from .openai_api import pieces
 from .render import answer_markdown, documents_rows, md_text, sources_panel, turn_data
 from .service import NO_DOCUMENTS, Service, ServiceError
 
@@ -54,13 +56,14 @@ def build(service: Service):
                  {"role": "assistant", "content": "检索中… (searching)"}]
         yield chat, turns, gr.skip(), ""
         try:
-            asked = service.ask(message, int(top_k), [t["question"] for t in turns], length)
+            options = AskOptions(top_k=int(top_k), length=length or None,
+                                 history=[t["question"] for t in turns])
+            answer = service.ask(message, options)
         except (QuestionError, ServiceError) as e:
             chat[-1] = {"role": "assistant", "content": "⚠ " + md_text(str(e))}
             yield chat, turns, gr.skip(), gr.skip()
             return
-        answer = asked.answer
-        turns.append(turn_data(turn, message, asked.query, answer))
+        turns.append(turn_data(turn, message, answer.search_query or answer.question, answer))
         panel = sources_panel(turns, show_passages)
         shown = ""
         for piece in pieces(answer.text, 10):
@@ -87,7 +90,7 @@ def build(service: Service):
                                                           f"type a name to filter)" if total > len(rows) else "")
         return gr.update(value=rows, label=label), gr.update(choices=choices, value=None)
 
-    def on_upload(files, query, progress=gr.Progress()):
+    def on_upload(files, query, progress=gr.Progress()):  # noqa: B008  (Gradio's way to ask for a progress bar)
         if not files:
             return (gr.skip(),) * 4
         items, refused = [], []
@@ -99,9 +102,13 @@ def build(service: Service):
             except ServiceError as e:
                 refused.append(str(e))
         progress(0, desc="索引中 indexing…")
-        report = service.add_files(
-            items, progress=lambda done, total, name: progress((done, total), desc=f"索引 {Path(name).name}"))
-        failed = refused + report.failed
+        try:
+            report = service.add_files(
+                items, progress=lambda done, total, name: progress((done, total), desc=f"索引 {Path(name).name}"))
+        except ServiceError as e:  # refused as a whole (a name, the queue full, the server stopping)
+            table, pick = doc_table(query)
+            return "\n".join([f"✘ {md_text(str(e))}", *[f"- ✘ {md_text(r)}" for r in refused]]), table, pick, None
+        failed = refused + [str(f) for f in report.failed]
         ok = report.indexed
         lines = [f"{'✔' if ok else '✘'} 新增 added {len(report.added)} · 更新 updated {len(report.updated)} · "
                  f"未变 unchanged {len(report.unchanged)} · 重复 duplicates {len(report.duplicates)} · "
@@ -177,19 +184,20 @@ def build(service: Service):
         demo.load(lambda: (sources_panel([], note=_panel_note()), *doc_table()), None, [sources, table, pick],
                   **ui)
 
-        def ask(question: str, top_k: int = 0, history: list[str] | None = None) -> dict:
-            """Answer a question from the documents; returns the same object as `rag ask --json`."""
+        def ask(question: str, top_k: int = 0, history: list[str] | None = None, length: str = "") -> dict:
+            """Answer a question from the documents; returns the same object as `rag ask --json`.
+            `length` is short, medium or long ("" = the default); older three-argument calls still work."""
             try:
-                asked = service.ask(question, top_k or None, history or [])
+                options = AskOptions(top_k=top_k or None, length=length or None, history=list(history or []))
+                return service.ask(question, options).to_json()
             except (QuestionError, ServiceError) as e:
                 raise gr.Error(str(e)) from None
-            return asked.to_json(question.strip())
 
         gr.api(ask, api_name="ask")
     return demo
 
 
-def create_app(service: Service):
+def create_app(service: Service, hosts: frozenset[str] | None = None):
     """FastAPI app with the API routes first and the Gradio UI mounted at / (so /api/* wins)."""
     import gradio as gr
     os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
@@ -208,9 +216,7 @@ def create_app(service: Service):
                               footer_links=["api"], theme=theme,
                               css=(STATIC / "app.css").read_text(encoding="utf-8"),
                               head=(STATIC / "head.html").read_text(encoding="utf-8"))
-    from .api import TokenGate
-    app.add_middleware(TokenGate, service=service)
-    return app
+    return protect(app, service, app.state.sessions, hosts)
 
 
 def serve(config: Config, host: str = "127.0.0.1", port: int = 7860) -> None:
@@ -223,6 +229,18 @@ def serve(config: Config, host: str = "127.0.0.1", port: int = 7860) -> None:
           f"{len(docs)} documents in {config.index_dir}" + ("" if docs else " (upload some in the UI)"), flush=True)
     if service.token:
         print("API token required (RAG_API_TOKEN is set)", flush=True)
-    app = create_app(service)
+    resumed = service.resume_uploads()  # uploads a stop or crash left unindexed
+    if resumed:
+        print(f"indexing {len(resumed.paths)} uploaded files left from the last run", flush=True)
+    # Bound to loopback, only loopback Host names are answered (DNS rebinding); bound wider, the token guards.
+    app = create_app(service, hosts=LOOPBACK if host in LOOPBACK else None)
     print(f"chat UI and API on http://{host}:{port}  (API docs: /api/docs)", flush=True)
-    uvicorn.run(app, host=host, port=port, log_level="warning")
+
+    class Server(uvicorn.Server):
+        def handle_exit(self, sig, frame):
+            service.jobs.stop(timeout=0)  # the running job drops its open batch; don't wait in a signal handler
+            super().handle_exit(sig, frame)
+
+    # SIGTERM: open requests get 3 s, then the indexing worker is given a few seconds to roll back its batch.
+    Server(uvicorn.Config(app, host=host, port=port, log_level="warning", timeout_graceful_shutdown=3)).run()
+    service.jobs.stop(timeout=10)

@@ -1,30 +1,35 @@
-"""What the chat UI and the HTTP API share: one Assistant, serialized writes, safe uploads, errors with a status.
+"""What the chat UI and the HTTP API share: one Assistant, an indexing queue, content-addressed uploads, errors
+with a status.
 
-Both shells (ui/app.py, ui/api.py) call these methods and only translate the results: a behaviour lives here
-once, so the browser and `curl` cannot disagree.
+Both shells (ui/app.py, ui/api.py) parse their inputs into rag.options.AskOptions, call these methods and only
+translate the results: a behaviour lives here once, so the browser and `curl` cannot disagree.
 """
 from __future__ import annotations
 
-import copy
-import hashlib
 import os
-import re
-import threading
-import unicodedata
-from dataclasses import dataclass
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
-from rag.assistant import Assistant, IndexReport
+from rag.assistant import Assistant, Failure, IndexReport
 from rag.config import Config
-from rag.conversation import contextualize, user_questions
+from rag.options import LENGTHS, AskOptions  # noqa: F401  (LENGTHS: the UI's presets, defined once)
 from rag.records import Answer
 from rag.store import DocRecord, StoreError
 
-UPLOAD_TYPES = (".txt", ".md", ".html", ".htm")
-# Answer length presets: (sentences, characters) at most.
-LENGTHS = {"short": (1, 80), "medium": (3, 150), "long": (5, 320)}
+from .jobs import Job, Jobs, QueueFull
+from .uploads import (
+    UPLOAD_TYPES,
+    UploadNameError,
+    UploadStore,
+    check_name,
+    safe_name,
+    visible_name,
+)
+
+__all__ = ["NO_DOCUMENTS", "UPLOAD_TYPES", "Service", "ServiceError", "safe_name"]
+
 MAX_PAGE = 10_000  # documents per listing page (API); the UI table shows fewer
+MAX_OFFSET = 10**9
 NO_DOCUMENTS = "还没有文档，请先在「文档 Documents」页上传。(No documents yet: upload some first.)"
 
 
@@ -36,38 +41,16 @@ class ServiceError(Exception):
         self.status = status
 
 
-@dataclass
-class Asked:
-    answer: Answer
-    query: str  # what we searched with (the question, or the question with context carried from history)
-
-    def to_json(self, question: str) -> dict:
-        d = self.answer.to_json()
-        d["question"] = question
-        if self.query != question:
-            d["search_query"] = self.query
-        return d
-
-
-def safe_name(name: str) -> str:
-    """A file name that cannot leave the uploads folder: last path part only, no control characters, no
-    leading dots, sane characters, bounded length; the extension is kept (lower-cased)."""
-    name = unicodedata.normalize("NFC", str(name)).replace("\\", "/").split("/")[-1]
-    name = "".join(ch for ch in name if unicodedata.category(ch)[0] != "C")
-    stem, ext = os.path.splitext(name)
-    stem = re.sub(r"[^\w\-. ()\u3000-\u303f\uff00-\uffef]+", "_", stem).strip(" ._") or "upload"
-    return stem[:100] + ext.lower()
-
-
 class Service:
     def __init__(self, config: Config | None = None, assistant: Assistant | None = None,
                  max_upload_bytes: int | None = None, token: str | None = None):
         self.assistant = assistant or Assistant(config)
         self.config = self.assistant.config
         self.uploads = Path(self.config.index_dir) / "uploads"
+        self.upload_store = UploadStore(self.uploads)
         self.max_upload_bytes = max_upload_bytes or min(self.config.max_file_bytes, 20 * 1024 * 1024)
         self.token = token if token is not None else (os.environ.get("RAG_API_TOKEN") or None)
-        self._write_lock = threading.Lock()  # one writer at a time; readers never wait
+        self.jobs = Jobs(self._run_job)
 
     def warm_up(self) -> None:
         """Load the model (and the index when there is one) before the first user waits for it."""
@@ -83,23 +66,19 @@ class Service:
             return False
 
     # ---------- asking ----------
-    def ask(self, question: str, top_k: int | None = None, history: list | None = None,
-            length: str | None = None) -> Asked:
-        question = self.assistant.check_question(question)  # QuestionError → 400
-        if top_k is not None and not (isinstance(top_k, int) and 1 <= top_k <= 50):
-            raise ServiceError("top_k must be a whole number from 1 to 50")
-        if length is not None and length not in LENGTHS:
-            raise ServiceError(f"length must be one of {', '.join(LENGTHS)}")
-        if not self.document_count():
+    def ask(self, question: str, options: AskOptions | None = None,
+            should_stop: Callable[[], bool] | None = None) -> Answer:
+        """One question through Assistant.ask (which checks it, refreshes the store once and resolves
+        follow-ups); only the "no documents yet" case is the UI's own."""
+        try:
+            answer = self.assistant.ask(question, options, should_stop=should_stop)
+        except StoreError:
+            if not self.has_index():
+                raise ServiceError(NO_DOCUMENTS, 409) from None
+            raise
+        if not answer.passages and not self.assistant.document_count():
             raise ServiceError(NO_DOCUMENTS, 409)
-        query = contextualize(question, user_questions(history))
-        assistant = self.assistant
-        if length:
-            # Same Assistant (model, store, lock), other answer length: a shallow copy with its own config.
-            sentences, chars = LENGTHS[length]
-            assistant = copy.copy(self.assistant)
-            assistant.config = self.config.with_(answer_sentences=sentences, answer_chars=chars)
-        return Asked(assistant.ask(query, top_k=top_k), query)
+        return answer
 
     # ---------- documents ----------
     def documents(self) -> list[DocRecord]:
@@ -112,9 +91,9 @@ class Service:
                        newest_first: bool = False) -> tuple[list[DocRecord], int]:
         """One page of the documents whose id or file name contains `query` (case-insensitive), and how many
         match: a folder of 100k files must not reach a browser or a client as one list."""
-        if not (isinstance(offset, int) and offset >= 0):
-            raise ServiceError("offset must be a whole number, 0 or more")
-        if not (isinstance(limit, int) and 1 <= limit <= MAX_PAGE):
+        if not (isinstance(offset, int) and not isinstance(offset, bool) and 0 <= offset <= MAX_OFFSET):
+            raise ServiceError(f"offset must be a whole number from 0 to {MAX_OFFSET:,}")
+        if not (isinstance(limit, int) and not isinstance(limit, bool) and 1 <= limit <= MAX_PAGE):
             raise ServiceError(f"limit must be a whole number from 1 to {MAX_PAGE}")
         docs = self.documents()
         if newest_first:
@@ -152,63 +131,80 @@ class Service:
                 "after": text[end:hi], "cut_before": lo > 0, "cut_after": hi < len(text)}
 
     def check_upload(self, name: str, size: int) -> None:
-        ext = os.path.splitext(str(name))[1].lower()
-        if ext not in UPLOAD_TYPES:
-            raise ServiceError(f"{os.path.basename(str(name))}: unsupported file type '{ext or 'none'}' "
-                               f"(supported: {' '.join(UPLOAD_TYPES)})", 415)
+        try:
+            check_name(name)
+        except UploadNameError as e:
+            raise ServiceError(str(e), 415 if "unsupported file type" in str(e) else 400) from None
         if size > self.max_upload_bytes:
-            raise ServiceError(f"{os.path.basename(str(name))}: {size / 1e6:.1f} MB is over the upload limit "
+            raise ServiceError(f"{visible_name(name)}: {size / 1e6:.1f} MB is over the upload limit "
                                f"of {self.max_upload_bytes / 1e6:.1f} MB", 413)
 
-    def _store_upload(self, name: str, data: bytes) -> Path:
-        """Write under <index>/uploads/ only, never over another file: the same bytes reuse their file (so the
-        index reports them unchanged), other bytes under a taken name get a numbered name."""
-        self.uploads.mkdir(parents=True, exist_ok=True)
-        clean = safe_name(name)
-        stem, ext = os.path.splitext(clean)
-        digest = hashlib.sha256(data).digest()
-        for i in range(10_000):
-            target = self.uploads / (clean if i == 0 else f"{stem}-{i}{ext}")
-            if not target.exists():
-                break
-            if hashlib.sha256(target.read_bytes()).digest() == digest:
-                return target
-        if target.resolve().parent != self.uploads.resolve():
-            raise ServiceError(f"{name}: not a usable file name", 400)
-        tmp = target.with_name(f".{target.name}.part")
-        tmp.write_bytes(data)
-        os.replace(tmp, target)
-        return target
+    # ---------- uploads: stored by content, indexed by the queue ----------
+    def queue_files(self, files: list[tuple[str, bytes]]) -> Job:
+        """Store (name, bytes) pairs under uploads/ and queue them for indexing; refusals by name, type or
+        size raise before anything is stored. Bytes already indexed under the same name are not queued."""
+        for name, data in files:
+            self.check_upload(name, len(data))
+        paths, names = [], []
+        for name, data in files:
+            try:
+                paths.append(self.upload_store.put(name, data))
+            except UploadNameError as e:
+                raise ServiceError(str(e)) from None
+            names.append(visible_name(name))
+        try:
+            return self.jobs.submit(paths, names)
+        except QueueFull as e:
+            raise ServiceError(str(e), 429 if "waiting" in str(e) else 503) from None
+
+    def _run_job(self, job: Job, should_stop: Callable[[], bool]) -> IndexReport:
+        """The worker's side: index what is not indexed yet, drop the stored copies of refused files."""
+        store = self.assistant.store(create=True)
+        todo = [p for p in job.paths if store.doc_for_source(os.path.normpath(str(p))) is None]
+        report = IndexReport(unchanged=[os.path.normpath(str(p)) for p in job.paths if p not in todo])
+
+        def progress(done: int, total: int, name: str) -> None:
+            job.done, job.total, job.current = done + len(report.unchanged), len(job.paths), Path(name).name
+
+        if todo:
+            ran = self.assistant.index(todo, progress=progress, between=self.jobs.gate.yield_to_urgent,
+                                       should_stop=should_stop)
+            ran.unchanged = report.unchanged + ran.unchanged
+            report = ran
+        for failure in report.failed:
+            self.upload_store.discard(failure.source)
+        report.failed = [Failure(Path(f.source).name, f.reason) for f in report.failed]
+        job.done = job.total
+        return report
 
     def add_files(self, files: list[tuple[str, bytes]],
                   progress: Callable[[int, int, str], None] | None = None) -> IndexReport:
-        """Upload (name, bytes) pairs and index them incrementally. Files refused by type or size are reported
-        in `failed` with the others still indexed; nothing already indexed is touched by a bad file."""
-        refused, paths = [], []
-        with self._write_lock:
-            for name, data in files:
-                try:
-                    self.check_upload(name, len(data))
-                    paths.append(self._store_upload(name, data))
-                except ServiceError as e:
-                    refused.append(str(e))
-            report = self.assistant.index(paths, progress=progress) if paths else IndexReport()
-            # Files that failed to ingest (binary, undecodable) are not kept on disk.
-            failed_names = {r.split(":", 1)[0] for r in report.failed}
-            for p in paths:
-                if os.path.normpath(str(p)) in failed_names:
-                    p.unlink(missing_ok=True)
-        report.failed = refused + [r.replace(str(self.uploads) + os.sep, "") for r in report.failed]
-        return report
+        """Queue the files and wait for their job (the Gradio upload, and `?wait=true`)."""
+        job = self.queue_files(files)
+        while not job.wait(0.2):
+            if progress and job.status == "running":
+                progress(job.done, job.total, job.current)
+        if job.report is None:
+            raise ServiceError(job.error or "indexing did not finish", 503)
+        return job.report
+
+    def resume_uploads(self) -> Job | None:
+        """At start: files uploaded but never indexed (the server was stopped or killed meanwhile) are queued
+        again; stored bytes no name points at, and half-written files, are removed."""
+        self.upload_store.sweep()
+        names = self.upload_store.names()
+        if not names:
+            return None
+        store = self.assistant.store(create=True)
+        todo = [p for p in names if store.doc_for_source(os.path.normpath(str(p))) is None]
+        return self.jobs.submit(todo, [p.name for p in todo]) if todo else None
 
     def delete(self, doc_id: str) -> DocRecord:
-        with self._write_lock:
+        with self.jobs.gate.hold(urgent=True):  # waits for one commit batch of a running job, not all of it
             rec = self.document(doc_id)
             self.assistant.remove(doc_id)
             for source in rec.sources:  # uploaded copies go too; files indexed from elsewhere are not ours
-                path = Path(source)
-                if path.parent.resolve() == self.uploads.resolve():
-                    path.unlink(missing_ok=True)
+                self.upload_store.discard(source)
         return rec
 
     # ---------- auth ----------

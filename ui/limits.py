@@ -1,0 +1,86 @@
+"""Request body caps per route, enforced before the body is read.
+
+Why: Starlette reads a whole body on `request.json()` / `form()`; a 300 MB POST to the open /login page raised
+the server's memory from 0.8 to 2.0 GB before it answered 401. Here a declared Content-Length over the route's
+cap is refused at once (413, nothing read), and a body sent without one (chunked) is counted as it streams and
+cut off at the cap.
+"""
+from __future__ import annotations
+
+import json
+
+JSON_BYTES = 512 * 1024  # a question, 20 history turns of 2,000 characters and room for OpenAI messages
+LOGIN_BYTES = 8 * 1024
+UPLOAD_FILES_PER_REQUEST = 5  # full-size files in one upload request (more small ones fit the same budget)
+UPLOAD_PATHS = ("/api/documents", "/gradio_api/upload")
+
+
+class BodyTooLarge(Exception):
+    def __init__(self, limit: int):
+        super().__init__(f"the request body is over this route's limit of {limit / 1024:,.0f} KB; send less "
+                         f"(split the upload, or shorten the question and history)")
+        self.limit = limit
+
+
+def _response(message: str) -> tuple[dict, bytes]:
+    body = json.dumps({"error": {"message": message, "type": "invalid_request_error", "code": 413}}).encode()
+    start = {"type": "http.response.start", "status": 413,
+             "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()),
+                         (b"connection", b"close")]}
+    return start, body
+
+
+class BodyLimit:
+    """ASGI middleware. `upload_bytes` is the per-file upload limit; an upload request may carry a few."""
+
+    def __init__(self, app, upload_bytes: int):
+        self.app = app
+        self.upload_request = upload_bytes * UPLOAD_FILES_PER_REQUEST + 256 * 1024  # multipart overhead
+
+    def limit_for(self, scope) -> int:
+        path = scope.get("path", "")
+        if path in UPLOAD_PATHS:
+            return self.upload_request
+        if path == "/login":
+            return LOGIN_BYTES
+        return JSON_BYTES
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http" or scope.get("method") in ("GET", "HEAD", "OPTIONS"):
+            return await self.app(scope, receive, send)
+        limit = self.limit_for(scope)
+        declared = dict(scope.get("headers", [])).get(b"content-length")
+        try:
+            too_big = declared is not None and int(declared) > limit
+        except ValueError:
+            too_big = False
+        if too_big:
+            return await self._refuse(send, BodyTooLarge(limit))
+        received = 0
+        started = False
+
+        async def counting_receive():
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > limit:
+                    raise BodyTooLarge(limit)
+            return message
+
+        async def watching_send(message):
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, counting_receive, watching_send)
+        except BodyTooLarge as e:
+            if not started:
+                await self._refuse(send, e)
+
+    @staticmethod
+    async def _refuse(send, e: BodyTooLarge) -> None:
+        start, body = _response(str(e))
+        await send(start)
+        await send({"type": "http.response.body", "body": body})

@@ -1,0 +1,84 @@
+"""The OpenAI-compatible routes: `POST /v1/chat/completions` (with or without `stream: true`) and `GET /v1/models`.
+
+The last message is the question, earlier user messages are the history; `top_k` and `length` ride as extra
+fields (the `openai` client sends them with `extra_body`). Citations come in an extra `citations` field (on the
+last chunk when streaming), so the client works unchanged.
+"""
+from __future__ import annotations
+
+import json
+import re
+import time
+import uuid
+
+from fastapi import FastAPI, Request
+from fastapi.responses import StreamingResponse
+
+from rag.conversation import user_questions
+
+from .http import ask_options, body_json, unless_gone
+from .service import Service, ServiceError
+
+MODEL_ID = "rag-zh"
+
+
+def add_openai_routes(app: FastAPI, service: Service) -> None:
+    @app.get("/v1/models")
+    async def models():
+        return {"object": "list", "data": [{"id": MODEL_ID, "object": "model", "created": 0, "owned_by": "rag-zh"}]}
+
+    @app.post("/v1/chat/completions")
+    async def chat_completions(request: Request):
+        body = await body_json(request)
+        messages = body.get("messages")
+        if not isinstance(messages, list) or not messages:
+            raise ServiceError("'messages' must be a non-empty list of {role, content}")
+        last = messages[-1]
+        if not isinstance(last, dict) or last.get("role") != "user":
+            raise ServiceError("the last message must be the user's question")
+        questions = user_questions(messages)
+        question = questions[-1] if user_questions([last]) else ""
+        history = questions[:-1] if question else questions
+        options = ask_options(body, history)
+        data = (await unless_gone(request, service.ask, question, options)).to_json()
+        cid, created, model = f"chatcmpl-{uuid.uuid4().hex}", int(time.time()), body.get("model") or MODEL_ID
+        extra = {"citations": data["citations"], "passages": data["passages"], "abstained": data["abstained"]}
+        if "search_query" in data:
+            extra["search_query"] = data["search_query"]
+        if not body.get("stream"):
+            return {"id": cid, "object": "chat.completion", "created": created, "model": model,
+                    "choices": [{"index": 0, "finish_reason": "stop", "logprobs": None,
+                                 "message": {"role": "assistant", "content": data["answer"], "refusal": None}}],
+                    "usage": {"prompt_tokens": len(question), "completion_tokens": len(data["answer"]),
+                              "total_tokens": len(question) + len(data["answer"])},
+                    **extra}
+
+        def chunk(delta: dict, finish: str | None = None, **more) -> str:
+            obj = {"id": cid, "object": "chat.completion.chunk", "created": created, "model": model,
+                   "choices": [{"index": 0, "delta": delta, "finish_reason": finish, "logprobs": None}], **more}
+            return f"data: {json.dumps(obj, ensure_ascii=False)}\n\n"
+
+        def events():
+            yield chunk({"role": "assistant", "content": ""})
+            for piece in pieces(data["answer"]):
+                yield chunk({"content": piece})
+            yield chunk({}, "stop", **extra)  # citations ride on the last chunk
+            yield "data: [DONE]\n\n"
+
+        return StreamingResponse(events(), media_type="text/event-stream",
+                                 headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
+
+
+_TOKEN = re.compile(r"\[\d+\]|.", flags=re.DOTALL)
+
+
+def pieces(text: str, size: int = 12):
+    """Split an answer for streaming without cutting a [n] marker in two."""
+    buf = ""
+    for token in _TOKEN.findall(text):
+        buf += token
+        if len(buf) >= size:
+            yield buf
+            buf = ""
+    if buf:
+        yield buf
