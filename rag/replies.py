@@ -19,11 +19,13 @@ _SAID = re.compile(r"^[^“”「」\"]{1,16}(道|说|问|答|表示|回答|回�
 # Directive sentences: what a speech or plan orders ('要…', '必须…', '确保…').
 DIRECTIVE = re.compile(r"要|必须|务必|一定|坚决|确保|不能|不得|严禁|切实|着力|加快|推动|推进|建立|强化|抓好|落实|提高|"
                        r"坚持|打造|实行|开展|聚焦|支持|引导|鼓励|争取|力争|完善|优化|加强|促进|扶持|整合|探索|严格|尽快")
+IMPERATIVE = re.compile(r"要|必须|务必|一定要|坚决|确保|不得|严禁|切实|全力|加快|着力")
 _ACK = re.compile(r"^[“「\"]?(好的|好,|好，|是的|明白|收到|放心|您放心|谢谢|行,|行，)")
 # Numbered items: 一、 （一） (1) 1. 1、 第一， 一是 and bullets; group 'family' tells the styles apart.
-_MARK = re.compile(r"^[“「\"]?\s*(?:(?P<dun>[一二三四五六七八九十]{1,3})、|[（(](?P<par>[一二三四五六七八九十\d]{1,3})[）)]|"
+_MARK = re.compile(r"^(?:[^。；;：:]{0,40}[：:])?[“「\"]?\s*(?:(?P<dun>[一二三四五六七八九十]{1,3})、|[（(](?P<par>[一二三四五六七八九十\d]{1,3})[）)]|"
                    r"(?P<dig>\d{1,2})(?:[.．、]|\s)(?!\d)|第(?P<di>[一二三四五六七八九十]{1,3})(?:[，,、:：是条项点]|个?方面)|"
                    r"(?P<shi>[一二三四五六七八九十]{1,3})是|(?P<bul>[-*•●○■◆▪])\s*)")
+_QUOTED = re.compile(r"[“「『][^”」』]*[”」』]?")
 _CN = {c: i for i, c in enumerate("零一二三四五六七八九十")}
 
 
@@ -105,9 +107,17 @@ def _speech(text: str, start: int) -> list[Span]:
 
 def list_items(text: str, start: int, end: int, budget: int, count: int = 0) -> list[Span]:
     """Every item of the enumeration around text[start:end]: numbered items of one style in sequence, else the
-    directive sentences of the speech it belongs to. Fewer than two items: [] (not a list)."""
+    directive sentences of the speech it belongs to (when text[start:end] is one of them and does not list
+    things itself, '分为基础类、完善类和提升类'). Fewer than two items: [] (not a list)."""
     items = _numbered(text, start, end)
     if len(items) < 2:
+        best = search_form(text[start:end])
+        line = text[_line(text, start)[0]:end]
+        # Orders are given in speech ('“…要…”') or as imperative sentences; a news sentence that merely
+        # contains 推进 or 力争 is not one, and a sentence listing with 、 is its own answer.
+        spoken = any(ch in line for ch in _OPEN) or IMPERATIVE.match(best.lstrip(_OPEN + " "))
+        if not spoken or not DIRECTIVE.search(best) or best.count("、") >= 2:
+            return []
         items = [(a, b) for la, lb in _speech(text, start) for a, b in sentences(text, la, lb)
                  if DIRECTIVE.search(search_form(text[a:b])) and not is_question(text[a:b])]
     if len(items) < 2:
@@ -151,12 +161,12 @@ def _numbered(text: str, start: int, end: int) -> list[Span]:
             run.append(i)
         elif n in (0, 1):
             runs.append([i])
-    for run in runs:
-        # The best sentence is an item, an item's body, or the lead-in just before the first item.
-        last_body = run[-1] + 2
-        if len(run) >= 2 and run[0] - 2 <= best <= last_body:
-            return [sents[i] for i in run]
-    return []
+    # The tightest run around the best sentence: it is an item, or the lead-in just before the first one
+    # (a section heading's run holds its sub-items' run: the sub-items answer).
+    around = [r for r in runs if len(r) >= 2 and r[0] - 2 <= best <= r[-1]]
+    after_last = [r for r in runs if len(r) >= 2 and r[-1] < best <= r[-1] + 2]
+    pick = min(around, key=lambda r: r[-1] - r[0]) if around else (after_last[0] if after_last else None)
+    return [sents[i] for i in pick] if pick else []
 
 
 def spoken_by(text: str, lo: int, hi: int, person: str) -> list[Span]:
@@ -174,7 +184,7 @@ def spoken_by(text: str, lo: int, hi: int, person: str) -> list[Span]:
         sf = search_form(body)
         q = next((i for i, ch in enumerate(sf) if ch in _OPEN), -1)
         if q >= 0:
-            narration = sf[:q] + sf[sf.rfind("”") + 1:] if "”" in sf else sf[:q]
+            narration = _QUOTED.sub(" ", sf)
             nxt = search_form(text[b + 1:_line(text, b + 1)[1]]) if b + 1 < len(text) else ""
             said = _SAID.match(nxt.strip()) and nxt.strip() or ""
             named = narration + said

@@ -10,15 +10,16 @@ import re
 from dataclasses import dataclass, field
 
 from . import replies
+from .chunk import sentences
 from .normalize import search_form
 from .records import Passage
-from .shapes import ATTITUDE, HOW_MANY, LIST, WHEN, WHERE, WHO, Shape
-from .spans import best_span, is_question, people
-from .units import Unit, coverage
+from .shapes import ATTITUDE, HOW_MANY, LIST, WHEN, WHERE, WHO, Shape, detect
+from .spans import best_span, is_question, people, plain
+from .units import CONTEXT, Unit, coverage
 
 LIST_CHARS = 400        # a list gets every item, up to this many characters
 REPLY_CHARS = 220       # the reply to a question found in the text
-OWN_WORDS_CHARS = 260   # an attitude question: the person's own words
+OWN_WORDS_CHARS = 320   # an attitude question: the person's own words
 NEAR_TOPIC = 0.6        # a sentence 'on the topic' covers at least this share of the best sentence's coverage
 WHAT = {HOW_MANY: ("具体数字", "the figure"), WHEN: ("具体时间", "the date or time"),
         WHO: ("是谁", "who it is"), WHERE: ("具体地点", "the place")}
@@ -59,15 +60,28 @@ def answer_slices(c: Cand, get_text, budget: int = REPLY_CHARS) -> list[tuple[in
     return [(c.start, c.end)]
 
 
-def as_list(shape: Shape, cands: list[Cand], get_text) -> Plan | None:
-    """Every item of the enumeration that the best sentences belong to, one cited line each."""
-    for c in cands[:3]:
+def as_list(shape: Shape, units: list[Unit], cands: list[Cand], get_text) -> Plan | None:
+    """Every item of the enumeration that the best sentences belong to, one cited line each. Lists found from
+    several top sentences compete on how much of the question their lead-in and items cover; a list of bare
+    headings ('一、关于…') loses to the items under one of them."""
+    best, best_score, seen = None, 0.0, set()
+    for i, c in enumerate(cands[:5]):
         text = get_text(c.passage.chunk.doc_id)
         start, end = answer_slices(c, get_text)[0]
         items = replies.list_items(text, start, end, LIST_CHARS, shape.count)
-        if items:
-            return Plan([Part(c.passage, [it], item=True) for it in items])
-    return None
+        if not items or (c.passage.chunk.doc_id, items[0]) in seen:
+            continue
+        seen.add((c.passage.chunk.doc_id, items[0]))
+        lead = text[max(0, items[0][0] - 60):items[0][0]]
+        body = search_form(lead + "".join(text[a:b] for a, b in items))
+        score = coverage(units, body) + 0.5 * c.score - 0.03 * i
+        if sum(b - a for a, b in items) / len(items) < 16:
+            score -= 0.2
+        if shape.count and len(items) == shape.count:
+            score += 0.2
+        if score > best_score:
+            best, best_score = Plan([Part(c.passage, [it], item=True) for it in items]), score
+    return best
 
 
 def own_words(question: str, units: list[Unit], cands: list[Cand], get_text) -> Plan | None:
@@ -91,13 +105,13 @@ def own_words(question: str, units: list[Unit], cands: list[Cand], get_text) -> 
             if (doc, a) in seen:
                 continue
             seen.add((doc, a))
-            score = coverage(rest, search_form(text[a:b])) - 0.02 * c.rank
+            inside = [o.score for o in cands if o.passage.chunk.doc_id == doc and a <= o.start < b]
+            score = coverage(rest, search_form(text[a:b])) + 0.5 * max(inside, default=0.0) - 0.02 * c.rank
             if score > best_score:
                 best, best_score = (c.passage, text, a, b), score
     if best is None:
         return None
     p, text, a, b = best
-    from .chunk import sentences
     out, used = [], 0
     for s, e in sentences(text, a, b):
         if out and used + e - s > OWN_WORDS_CHARS:
@@ -111,26 +125,69 @@ _ASKING = re.compile(r"多少|几|什么时候|何时|哪一?年|哪一?天|什�
                      r"什么地方|哪个|在哪|how|when|who|where")
 
 
-def focus(question: str, units: list[Unit]) -> list[Unit]:
-    """The units next to the question word, two on each side within its clause: what the figure, date or person
-    is of ('新增了多少名坐席人员' → 新增, 坐席, 人员). A sentence holding none of them answers something else."""
-    sf = search_form(question)
+# Nouns that name the asked value itself, not what it is of ('比例是多少', '营业时间调整为几点'): never focus.
+_MEASURES = frozenset("比例 比重 数量 数字 金额 总额 价格 费用 面积 长度 规模 人数 时间 日期 年份 名字 姓名 地点 位置 "
+                      "之前 以前 之后 以后 左右 大概 大约 具体".split())
+
+
+def focus(question: str, units: list[Unit]) -> tuple[list[Unit], list[Unit]]:
+    """The units next to the question word, nearest first, within its clause: what the figure, date or person
+    is of ('新增了多少名坐席人员' → 新增 | 坐席, 人员). A sentence holding none of them answers something else.
+    Words carried from earlier turns (〔…〕) are topic, not focus."""
+    sf = CONTEXT.sub(lambda m: " " * len(m.group()), search_form(question))
     m = _ASKING.search(sf)
     if not m:
-        return []
+        return [], []
     clause_start = max(sf.rfind(ch, 0, m.start()) for ch in "，,；;。") + 1
     clause_end = min([i for i in (sf.find(ch, m.end()) for ch in "，,；;。？?") if i >= 0] or [len(sf)])
-    placed = sorted((sf.find(u.forms[0]), u) for u in units if sf.find(u.forms[0]) >= 0)
-    before = [u for pos, u in placed if clause_start <= pos < m.start()][-2:]
-    after = [u for pos, u in placed if m.end() <= pos < clause_end][:2]
-    return before + after
+    placed = sorted((sf.find(u.forms[0]), u) for u in units
+                    if sf.find(u.forms[0]) >= 0 and u.label not in _MEASURES)
+    before = [u for pos, u in placed if clause_start <= pos < m.start()][::-1][:2]
+    after = [u for pos, u in placed if m.end() <= pos < clause_end][:3]
+    return before, after
 
 
-def _about(units: list[Unit], sentence_sf: str) -> bool:
-    """A sentence speaks of the focus when it holds a focus word, or shares a character with one (documents
-    paraphrase: 出生 / 生于)."""
-    return not units or any(u.found(sentence_sf) > 0 or any(ch in sentence_sf for ch in u.forms[0] if
-                                                            len(u.forms[0]) > 1) for u in units)
+def _holds(u: Unit, sentence_sf: str) -> bool:
+    """A focus word counts when it occurs; a long one also when all but one of its characters do."""
+    if u.found(sentence_sf) >= 0.99:
+        return True
+    word = u.forms[0]
+    return len(word) >= 3 and sum(ch in sentence_sf for ch in set(word)) >= len(set(word)) - 1
+
+
+def _about(near: tuple[list[Unit], list[Unit]], sentence_sf: str) -> bool:
+    """A sentence speaks of what is asked when, on each side of the question word, it holds the nearest focus
+    word or two of them ('华澜新能源什么时候和嘉平正式签约': a sentence on last year's revenue holds no 嘉平)."""
+    for side in near:
+        if side and not _holds(side[0], sentence_sf) and sum(_holds(u, sentence_sf) for u in side) < 2:
+            return False
+    return True
+
+
+def _span_in(shape: Shape, question: str, near, c: Cand, text: str, get_text):
+    """(slices to cite, span) when candidate c answers: its own sentence holds a span of the kind (a question
+    in the text may carry the figure: '项目需要一千五百亩，能不能…？'), else the reply after it does. A who
+    question also reads the narration of the sentence's line ('蔡星宇介绍，“…”')."""
+    options = [[(c.start, c.end)]]
+    if is_question(c.text):
+        options.append(answer_slices(c, get_text))
+    if shape.kind == WHO:
+        line_start, line_end = text.rfind("\n", 0, c.start) + 1, text.find("\n", c.end)
+        outside = [se for se in sentences(text, line_start, len(text) if line_end < 0 else line_end)
+                   if se != (c.start, c.end)]
+        options += [[(c.start, c.end), se] if se[0] < c.start else [(c.start, c.end), se] for se in outside]
+    for slices in options:
+        if not any(_about(near, search_form(text[s:e])) for s, e in slices):
+            continue
+        for s, e in slices:
+            span = best_span(shape.kind, text[s:e], question, shape.unit, near_words(near))
+            if span:
+                return sorted(slices), (s + span[0], s + span[1])
+    return None
+
+
+def near_words(near) -> list[str]:
+    return [u.forms[0] for side in near for u in side]
 
 
 def factoid(shape: Shape, question: str, units: list[Unit], cands: list[Cand], get_text, topic: str
@@ -145,17 +202,15 @@ def factoid(shape: Shape, question: str, units: list[Unit], cands: list[Cand], g
         if c.lex < NEAR_TOPIC * top_lex:
             continue
         text = get_text(c.passage.chunk.doc_id)
-        if not any(_about(near, search_form(text[s:e])) for s, e in answer_slices(c, get_text)):
-            continue
-        for s, e in answer_slices(c, get_text):
-            span = best_span(shape.kind, text[s:e], question, shape.unit)
-            if span:
-                short = text[s + span[0]:s + span[1]]
-                return Plan([Part(c.passage, answer_slices(c, get_text))], lead=f"**{short}**")
+        found = _span_in(shape, question, near, c, text, get_text)
+        if found:
+            slices, (s, e) = found
+            return Plan([Part(c.passage, slices)], lead=f"**{plain(text[s:e]).strip()}**")
     if shape.kind not in NOT_STATED_KINDS:
         return None
     best = cands[0]
-    if is_question(best.text) and _about(near, search_form(best.text)):
+    if (is_question(best.text) and detect(best.text).kind == shape.kind
+            and _about(near, search_form(best.text))):
         # The document asks this very question and answers it in words ('额度不会太高'): that reply is the answer.
         reply = answer_slices(best, get_text)
         if reply[0] != (best.start, best.end):
@@ -169,7 +224,7 @@ def shaped(shape: Shape, question: str, units: list[Unit], cands: list[Cand], ge
            ) -> Plan | None:
     """The plan for this shape, or None to fall back to the best sentences."""
     if shape.kind == LIST:
-        return as_list(shape, cands, get_text)
+        return as_list(shape, units, cands, get_text)
     if shape.kind == ATTITUDE:
         return own_words(question, units, cands, get_text)
     if shape.factoid:

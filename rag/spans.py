@@ -45,20 +45,20 @@ _UNIT_LIST = ("万亿元 亿元 万元 千元 美元 欧元 港元 元 块钱 �
               "笔 亿 万 千 百").split()
 _UNITS = "|".join(sorted(_UNIT_LIST, key=len, reverse=True))  # longest first: 个月 before 个
 # Units of one kind: a question asking '多少亿元' is not answered by '三个月'.
-_UNIT_KINDS = ("元块角亿万千百", "名人位户家", "年月周天日小时分秒", "%％成倍百分点", "米里亩公顷平方", "吨斤克")
+_UNIT_KINDS = ("元块角亿万千百钱", "名人位户家", "年月周天日小时分秒", "%％成倍百分点", "米里亩公顷平方", "吨斤克")
 NUMBER = re.compile(rf"(?:约|近|超过|逾|共|达到?|仅|不到|将近|大约)?(?:{_DIGITS}|[{_CN}]{{1,8}})(?:多|余|几)?"
                     rf"(?:万|亿|千|百)?(?:{_UNITS})|百分之[{_CN}\d.]+|{_DIGITS}")
 DATE = re.compile(
     rf"(?:公元前?)?(?:\d{{2,4}}|[〇零一二三四五六七八九]{{2,4}})年(?:\d{{1,2}}|[{_CN}]{{1,3}})月(?:(?:\d{{1,2}}|[{_CN}]{{1,3}})[日号])?|"
     rf"(?:公元前?)?(?:\d{{2,4}}|[〇零一二三四五六七八九]{{4}})年(?:代|初|底|末|内|前|后|春|夏|秋|冬)?|"
     rf"(?:\d{{1,2}}|[{_CN}]{{1,3}})月(?:(?:\d{{1,2}}|[{_CN}]{{1,3}})[日号]|初|中旬|下旬|上旬|底|末)?|"
-    r"\d{1,2}[日号]|(?:\d+|[一二三四五六七八九十]+)世纪(?:\d+年代)?|"
+    r"\d{1,2}[日号](?![线楼院门口站车位])|(?:\d+|[一二三四五六七八九十]+)世纪(?:\d+年代)?|"
     r"(?:今|明|去|前|后)年(?:初|底|年底|内|上半年|下半年)?|(?:下|上|本|这|那)个?(?:月|周|星期|季度)(?:初|底|末|内)?|"
     r"(?:明|今|昨|前|后)天(?:上午|下午|晚上|早上)?|翌日|次日|当天|当晚|年底|年初|年内|月底|月初|"
     r"(?:第?[一二三四]|下一?个?)季度(?:内|末)?|[一二三四五六七八九十两\d]+个?(?:月|天|周|年|小时)(?:内|之内|以内|后)|"
     r"(?:上午|下午|晚上|凌晨|早上|中午)?\d{1,2}(?:[点时:：]\d{0,2}分?)|星期[一二三四五六日天]|周[一二三四五六日]|"
     r"(?:上午|下午|晚上|凌晨|早上|中午)")
-_PLACE_SUFFIX = re.compile(r"省|市|区|县|镇|乡|村|街道|路|街|园区|大厦|大厅|中心|广场|会议室|公园|机场|车站|大院|大学|"
+_PLACE_SUFFIX = re.compile(r"省|市|区|县|镇|乡|村|街道|路|街|站|园区|大厦|大厅|中心|广场|会议室|公园|机场|车站|大院|大学|"
                            r"学院|医院|港|湾|岛")
 _TITLES = ("书记", "市长", "县长", "省长", "区长", "镇长", "主任", "部长", "局长", "秘书", "总理", "主席", "委员", "经理",
            "董事长", "校长", "院长", "处长", "科长", "队长", "同志", "先生", "女士", "老师", "总")
@@ -81,15 +81,24 @@ def _tagged(text: str) -> tuple[tuple[str, str, int], ...]:
     return tuple(out)
 
 
+COMMON_WORD = 300  # jieba dictionary frequency above which a two-character 'name' is an ordinary word
+
+
+def _freq(word: str) -> int:
+    from .tokenize import _jieba
+    return _jieba(None).FREQ.get(word, 0)
+
+
 def people(sf: str) -> list[tuple[int, int]]:
     """Person names, with a title that follows ('雷书记', '江一鸣', '刘国亮市长' → the name and the title)."""
     out = []
     tagged = _tagged(sf)
     for i, (w, flag, pos) in enumerate(tagged):
+        titled = i + 1 < len(tagged) and tagged[i + 1][0] in _TITLES
         if flag in ("nr", "nrfg", "nrt") and len(w) >= 2:
-            end = pos + len(w)
-            if i + 1 < len(tagged) and tagged[i + 1][0] in _TITLES:
-                end += len(tagged[i + 1][0])
+            if len(w) == 2 and _freq(w) > COMMON_WORD and not titled:
+                continue  # a common word jieba's dictionary also lists as a name ('宁可')
+            end = pos + len(w) + (len(tagged[i + 1][0]) if titled else 0)
             out.append((pos, end))
         elif len(w) == 1 and flag == "nr" and i + 1 < len(tagged) and tagged[i + 1][0] in _TITLES:
             out.append((pos, pos + 1 + len(tagged[i + 1][0])))  # 李部长: a surname and a title
@@ -139,11 +148,35 @@ def _is_date(sf: str, m: re.Match) -> bool:
     return m.group().isdigit() and tail in ("年", "月", "日", "号") or bool(DATE.fullmatch(m.group()))
 
 
-def best_span(kind: str, sentence: str, asked: str, unit: str = "") -> tuple[int, int] | None:
-    """The span answering the question: not one the question already names (it asks about something else)."""
+def best_span(kind: str, sentence: str, asked: str, unit: str = "", near: list[str] | None = None
+              ) -> tuple[int, int] | None:
+    """The span answering the question: not one the question already names (it asks about something else);
+    of several, the one closest to the question's focus words ('院长鲁建国' for '院长是谁'). A person must
+    stand within a few characters of a focus word, or be the sentence's speaker."""
     q = search_form(asked)
     sf = search_form(sentence)
-    for s, e in find_spans(kind, sentence, unit):
-        if sf[s:e] not in q and e - s <= 30:
-            return s, e
-    return None
+    spans = [(s, e) for s, e in find_spans(kind, sentence, unit) if sf[s:e] not in q and e - s <= 30]
+    if not spans:
+        return None
+    where = [i for w in (near or []) for i in _positions(sf, w)]
+    if not where:
+        return spans[0] if kind != WHO or len(spans) == 1 else None
+
+    def distance(sp: tuple[int, int]) -> int:
+        return min(max(0, w - sp[1], sp[0] - w) for w in where)
+    best = min(spans, key=distance)
+    if kind == WHO and distance(best) > NEAR_PERSON and not _SPEAKS.match(sf[best[1]:best[1] + 4]):
+        return None
+    return best
+
+
+NEAR_PERSON = 12
+_SPEAKS = re.compile(r"(说|道|表示|介绍|指出|认为|强调|回答|回应|告诉|提出|答)")
+
+
+def _positions(text: str, word: str) -> list[int]:
+    out, i = [], text.find(word)
+    while i >= 0:
+        out.append(i)
+        i = text.find(word, i + 1)
+    return out

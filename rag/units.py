@@ -58,8 +58,12 @@ def question_units(question: str, user_dict: str | None = None) -> list[Unit]:
     if carried:
         own = CONTEXT.sub(" ", question)
         own_labels = {u.label for u in _units(own, user_dict)}
-        return [u if u.label in own_labels else Unit(u.label, u.forms, u.weight * CONTEXT_WEIGHT)
-                for u in _units(f"{carried} {own}", user_dict)]
+        units = _units(f"{carried} {own}", user_dict)
+        own_total = sum(u.weight for u in units if u.label in own_labels)
+        old_total = sum(u.weight for u in units if u.label not in own_labels) or 1.0
+        # At most a third each, and together no more than half the question's own weight.
+        scale = min(CONTEXT_WEIGHT, 0.5 * own_total / old_total) if own_total else CONTEXT_WEIGHT
+        return [u if u.label in own_labels else Unit(u.label, u.forms, u.weight * scale) for u in units]
     return _units(question, user_dict)
 
 
