@@ -1,6 +1,13 @@
+import os
 import shutil
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
 from pathlib import Path
 
+import httpx
 import pytest
 
 from fake_model import HashEmbedding  # noqa: F401  (registers the "test-hash" model)
@@ -8,8 +15,6 @@ from rag.config import Config
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
-
-
 
 
 @pytest.fixture
@@ -34,3 +39,90 @@ def real_seed_assistant(tmp_path_factory):
     report = assistant.index([tmp / "seeds"])
     assert len(report.added) == 5, report
     return assistant
+
+
+# ---------- one `rag serve` helper for every test that needs a real server process ----------
+
+def free_port() -> int:
+    """A loopback port nobody listens on right now."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_until(condition, timeout: float = 30.0, interval: float = 0.05, message: str = "condition"):
+    """Poll `condition()` until it returns something true (returned), or fail after `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = condition()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            pytest.fail(f"timed out after {timeout:.0f}s waiting for {message}")
+        time.sleep(interval)
+
+
+@dataclass
+class Server:
+    base: str
+    proc: subprocess.Popen
+    log_path: Path
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace")
+
+    def stop(self, timeout: float = 20.0) -> float:
+        """SIGTERM, then wait; returns the seconds it took (kills and fails past `timeout`)."""
+        t0 = time.monotonic()
+        self.proc.terminate()
+        try:
+            self.proc.wait(timeout)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+            pytest.fail(f"rag serve did not stop within {timeout:.0f}s of SIGTERM:\n{self.log()[-2000:]}")
+        return time.monotonic() - t0
+
+
+def start_server(index: Path, workdir: Path, env: dict | None = None, fake_model: bool = True,
+                 timeout: float = 180.0) -> Server:
+    """`rag serve` on a free loopback port over `index`, with the tests' hashing model unless fake_model is
+    False; returns when /healthz answers."""
+    port = free_port()
+    log_path = workdir / f"serve-{port}.log"
+    cmd = [sys.executable, str(ROOT / "tests" / "fake_model.py")] if fake_model else [sys.executable, "-m", "rag"]
+    full_env = {**os.environ, "PYTHONPATH": str(ROOT), **(env or {})}
+    with open(log_path, "w") as log:
+        proc = subprocess.Popen(cmd + ["serve", "--index", str(index), "--port", str(port)], cwd=workdir,
+                                env=full_env, stdout=log, stderr=subprocess.STDOUT)
+    server = Server(f"http://127.0.0.1:{port}", proc, log_path)
+
+    def up():
+        if proc.poll() is not None:
+            pytest.fail(f"rag serve exited with {proc.returncode}:\n{server.log()[-3000:]}")
+        try:
+            return httpx.get(server.base + "/healthz", timeout=2).status_code == 200
+        except httpx.HTTPError:
+            return False
+    try:
+        wait_until(up, timeout, 0.2, "rag serve to answer /healthz")
+    except BaseException:
+        proc.kill()
+        raise
+    return server
+
+
+@pytest.fixture
+def serve(tmp_path):
+    """start(index, env=…) → a running Server, stopped at the end of the test."""
+    started: list[Server] = []
+
+    def start(index: Path, **kwargs) -> Server:
+        server = start_server(index, tmp_path, **kwargs)
+        started.append(server)
+        return server
+    yield start
+    for server in started:
+        if server.proc.poll() is None:
+            server.proc.kill()
+            server.proc.wait()
