@@ -17,6 +17,7 @@ import math
 import threading
 import time
 from collections import OrderedDict
+from dataclasses import replace
 
 import numpy as np
 
@@ -30,7 +31,7 @@ from .replies import is_question
 from .retrieve import Query
 from .shaped import Cand, Part, Plan, answer_slices, shaped
 from .spans import plain
-from .units import coverage
+from .units import CONTEXT, coverage, question_units
 
 NOT_FOUND = "文档中没有找到相关内容。(Not found in the documents.)"
 PASSAGES_FOR_SENTENCES = 3
@@ -124,7 +125,7 @@ def compose(query: Query, passages: list[Passage], embedder: Embedder, config: C
             get_text) -> Answer:
     """get_text(doc_id) → the document's original text (sentences are cut from it, so quotes are exact)."""
     t0 = time.perf_counter()
-    if not passages or relevance(query, passages) < config.abstain_threshold:
+    if not passages or relevance(_own_weights(query), passages) < config.abstain_threshold:
         return Answer(query.text, NOT_FOUND, [], True, passages, dict(query.timings_ms))
     short = shortlist(query, passages, get_text)
     dense = sentence_cosines(query, short, embedder)
@@ -143,6 +144,14 @@ def compose(query: Query, passages: list[Passage], embedder: Embedder, config: C
     timings = dict(query.timings_ms)
     timings["answer"] = (time.perf_counter() - t0) * 1e3
     return Answer(query.text, text, citations, plan.abstained, passages, timings)
+
+
+def _own_weights(query: Query) -> Query:
+    """Abstention is calibrated on whole questions: a follow-up ('为什么这么低？') is judged with the words
+    carried from earlier turns at full weight (they are down-weighted only for choosing sentences)."""
+    if not CONTEXT.search(query.text):
+        return query
+    return replace(query, units=question_units(CONTEXT.sub(lambda m: f" {m.group(1)} ", query.text)))
 
 
 def _topic(query: Query, sentence: str) -> str:

@@ -97,7 +97,8 @@ def own_words(question: str, units: list[Unit], cands: list[Cand], get_text) -> 
     rest = [u for u in units if u.label not in holder and holder not in u.label] or units
     best, best_score = None, 0.0
     seen = set()
-    for c in cands[:6]:
+    passages = list({id(c.passage): c for c in cands}.values())
+    for c in passages:
         doc = c.passage.chunk.doc_id
         text = get_text(doc)
         lo, hi = max(0, c.passage.chunk.start - 300), min(len(text), c.passage.chunk.end + 300)
@@ -122,12 +123,12 @@ def own_words(question: str, units: list[Unit], cands: list[Cand], get_text) -> 
 
 
 _ASKING = re.compile(r"多少|几|什么时候|何时|哪一?年|哪一?天|什么时间|谁|哪位|何人|什么人|哪里|哪儿|何处|何地|"
-                     r"什么地方|哪个|在哪|how|when|who|where")
+                     r"什么地方|叫什么|在哪|哪|how|when|who|where")
 
 
 # Nouns that name the asked value itself, not what it is of ('比例是多少', '营业时间调整为几点'): never focus.
 _MEASURES = frozenset("比例 比重 数量 数字 金额 总额 价格 费用 面积 长度 规模 人数 时间 日期 年份 名字 姓名 地点 位置 "
-                      "之前 以前 之后 以后 左右 大概 大约 具体".split())
+                      "之前 以前 之后 以后 左右 大概 大约 具体 现在 目前 当时 最后 一共 总共 全部 如今 今年 每年".split())
 
 
 def focus(question: str, units: list[Unit]) -> tuple[list[Unit], list[Unit]]:
@@ -141,7 +142,7 @@ def focus(question: str, units: list[Unit]) -> tuple[list[Unit], list[Unit]]:
     clause_start = max(sf.rfind(ch, 0, m.start()) for ch in "，,；;。") + 1
     clause_end = min([i for i in (sf.find(ch, m.end()) for ch in "，,；;。？?") if i >= 0] or [len(sf)])
     placed = sorted((sf.find(u.forms[0]), u) for u in units
-                    if sf.find(u.forms[0]) >= 0 and u.label not in _MEASURES)
+                    if sf.find(u.forms[0]) >= 0 and u.label not in _MEASURES and len(u.forms[0]) > 1)
     before = [u for pos, u in placed if clause_start <= pos < m.start()][::-1][:2]
     after = [u for pos, u in placed if m.end() <= pos < clause_end][:3]
     return before, after
@@ -156,10 +157,15 @@ def _holds(u: Unit, sentence_sf: str) -> bool:
 
 
 def _about(near: tuple[list[Unit], list[Unit]], sentence_sf: str) -> bool:
-    """A sentence speaks of what is asked when, on each side of the question word, it holds the nearest focus
-    word or two of them ('华澜新能源什么时候和嘉平正式签约': a sentence on last year's revenue holds no 嘉平)."""
+    """A sentence speaks of what is asked when, on each side of the question word, it holds at least half of
+    the focus words' weight, the nearest counting double ('望海地铁3号线的起步价是多少': a sentence with 3号线
+    but no 起步价 is about something else)."""
     for side in near:
-        if side and not _holds(side[0], sentence_sf) and sum(_holds(u, sentence_sf) for u in side) < 2:
+        if not side:
+            continue
+        weights = [u.weight * (2 if i == 0 else 1) for i, u in enumerate(side)]
+        held = sum(w for u, w in zip(side, weights) if _holds(u, sentence_sf))
+        if held < 0.5 * sum(weights):
             return False
     return True
 
