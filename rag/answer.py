@@ -140,6 +140,15 @@ def compose(query: Query, passages: list[Passage], embedder: Embedder, config: C
     plan = shaped(shape, query.text, query.units, cands, get_text, _topic(query, cands[0].text))
     if plan is None:
         plan = _best_sentences(cands, get_text, config)
+    elif plan.lead.startswith("**"):
+        # The short answer's sentence first, then the usual best sentences (the span alone can be wrong, and
+        # the context around it is what lets a reader check it).
+        taken = [(p.passage.chunk.doc_id, s, e) for p in plan.parts for s, e in p.spans]
+        for part in _best_sentences(cands, get_text, config).parts:
+            spans = [(s, e) for s, e in part.spans if not any(
+                d == part.passage.chunk.doc_id and s < te and ts < e for d, ts, te in taken)]
+            if spans:
+                plan.parts.append(Part(part.passage, spans))
     text, citations = _render(plan, get_text)
     timings = dict(query.timings_ms)
     timings["answer"] = (time.perf_counter() - t0) * 1e3

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from . import replies
 from .chunk import sentences
-from .normalize import search_form
+from .normalize import cjk_ratio, search_form
 from .records import Passage
 from .shapes import ATTITUDE, HOW_MANY, LIST, WHEN, WHERE, WHO, Shape, detect
 from .spans import best_span, is_question, people, plain
@@ -141,8 +141,9 @@ def focus(question: str, units: list[Unit]) -> tuple[list[Unit], list[Unit]]:
         return [], []
     clause_start = max(sf.rfind(ch, 0, m.start()) for ch in "，,；;。") + 1
     clause_end = min([i for i in (sf.find(ch, m.end()) for ch in "，,；;。？?") if i >= 0] or [len(sf)])
-    placed = sorted((sf.find(u.forms[0]), u) for u in units
-                    if sf.find(u.forms[0]) >= 0 and u.label not in _MEASURES and len(u.forms[0]) > 1)
+    placed = sorted(((sf.find(u.forms[0]), u) for u in units
+                     if sf.find(u.forms[0]) >= 0 and u.label not in _MEASURES and len(u.forms[0]) > 1),
+                    key=lambda pu: pu[0])
     before = [u for pos, u in placed if clause_start <= pos < m.start()][::-1][:2]
     after = [u for pos, u in placed if m.end() <= pos < clause_end][:3]
     return before, after
@@ -203,7 +204,10 @@ def factoid(shape: Shape, question: str, units: list[Unit], cands: list[Cand], g
     if not cands:
         return None
     top_lex = max(c.lex for c in cands)
-    near = focus(question, units)
+    # An English question meets the text only through dictionary translations: too loose to tell which
+    # sentence states the asked thing, or that none does. It gets the bold span, never 'not stated'.
+    english = cjk_ratio(CONTEXT.sub("", question)) < 0.5
+    near = ([], []) if english else focus(question, units)
     for c in cands:
         if c.lex < NEAR_TOPIC * top_lex:
             continue
@@ -212,7 +216,7 @@ def factoid(shape: Shape, question: str, units: list[Unit], cands: list[Cand], g
         if found:
             slices, (s, e) = found
             return Plan([Part(c.passage, slices)], lead=f"**{plain(text[s:e]).strip()}**")
-    if shape.kind not in NOT_STATED_KINDS:
+    if shape.kind not in NOT_STATED_KINDS or english:
         return None
     best = cands[0]
     if (is_question(best.text) and detect(best.text).kind == shape.kind
