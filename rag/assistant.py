@@ -167,20 +167,32 @@ class Assistant:
         texts = [fold(c.text) for chunks in per_doc for c in chunks]
         user_dict = str(self.config.user_dict) if self.config.user_dict else None
 
+        given_up = threading.Event()  # the BM25 side saw the stop: the embedding thread ends at its next slice
+
         def embed():  # in slices, so a stop request is seen within one slice
             out = []
             for lo in range(0, len(texts), EMBED_SLICE):
-                if stop():
+                if given_up.is_set() or stop():
                     return None
                 out.append(self.embedder.encode(texts[lo:lo + EMBED_SLICE], len(texts) > 200))
             return np.vstack(out)
         # The model runs in native code that releases the GIL: tokenize for BM25 (pure Python) meanwhile.
         with ThreadPoolExecutor(1, thread_name_prefix="embed-batch") as pool:
             pending = pool.submit(embed)
-            terms = [[keyword_terms(search_form(c.text), self.config.use_bigrams, user_dict) for c in chunks]
-                     for chunks in per_doc]
+            terms: list[list[list[str]]] = []
+            for chunks in per_doc:
+                if stop():  # jieba over a 2 MB batch takes seconds: look between documents and chunks
+                    given_up.set()
+                    break
+                doc_terms = []
+                for i, c in enumerate(chunks):
+                    if i % 64 == 63 and stop():
+                        given_up.set()
+                        break
+                    doc_terms.append(keyword_terms(search_form(c.text), self.config.use_bigrams, user_dict))
+                terms.append(doc_terms)
             vectors = pending.result()
-        if vectors is None or stop():
+        if vectors is None or given_up.is_set() or stop():
             raise IndexCancelled("stopped before the end; the batch in progress was not committed")
         pos = 0
         for doc, chunks, doc_terms in zip(docs, per_doc, terms, strict=True):
