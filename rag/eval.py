@@ -242,7 +242,8 @@ def evaluate(folder, config: Config, limit: int | None = None, unanswerable=None
             ranks.append(rank)
             hits.append(hit)
             abstained.append(ans.abstained)
-            exact.append(not ans.abstained and em.short_answer_exact(ans.text, q.answers))
+            if not q.kind or q.kind in em.SHORT_KINDS:
+                exact.append(not ans.abstained and em.short_answer_exact(ans.text, q.answers))
             if not ans.abstained:
                 chars.append(len(_MARKER.sub("", ans.text)))
         else:

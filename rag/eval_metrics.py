@@ -18,6 +18,9 @@ from dataclasses import dataclass
 
 from .normalize import search_form
 
+# Kinds whose answer is one short span (shown in bold first); short_answer_exact counts these, and every
+# question of a set without kinds (the factoid sets of ../shared/bench).
+SHORT_KINDS = frozenset({"who", "when", "number", "where"})
 _MARKER = re.compile(r"\[\d+\]")
 _SPACE = re.compile(r"\s+")
 _BOLD = re.compile(r"\*\*(.+?)\*\*", re.S)
