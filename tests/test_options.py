@@ -1,4 +1,6 @@
 """AskOptions: one checked record for per-question choices; refusals are one line and say what is allowed."""
+import dataclasses
+
 import pytest
 
 from rag import Assistant
@@ -35,7 +37,7 @@ def test_history_is_bounded_oldest_dropped_first():
     o = AskOptions(history=history)
     assert len(o.history) == MAX_HISTORY_TURNS and o.history[0] == f"第{100 - MAX_HISTORY_TURNS}个问题"
     assert len(o.history[-1]) == MAX_HISTORY_CHARS and o.history[-1].startswith("第99个问题")
-    with pytest.raises(Exception):  # frozen: options cannot change under a running question
+    with pytest.raises(dataclasses.FrozenInstanceError):  # options cannot change under a running question
         o.top_k = 3
 
 

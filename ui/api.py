@@ -127,8 +127,9 @@ def build_api(service: Service, app: FastAPI | None = None) -> FastAPI:
         try:
             form = await request.form(max_files=MAX_FILES)
         except HTTPException as e:
-            raise ServiceError(f"the upload could not be read ({e.detail}); send at most {MAX_FILES} files as "
-                               f"multipart/form-data with file names under 255 characters") from None
+            raise ServiceError(f"the upload could not be read ({str(e.detail).rstrip('.')}); send at most "
+                               f"{MAX_FILES} files as multipart/form-data and rename files whose names are over "
+                               f"255 characters") from None
         files = []
         for _, value in form.multi_items():
             if isinstance(value, UploadFile):

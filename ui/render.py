@@ -10,7 +10,12 @@ from rag.normalize import is_cjk
 from rag.records import Answer
 
 MARKER = re.compile(r"\[(\d+)\]")
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-!|~>])")
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-!|~>@])")
+# GFM autolinks: the chat's Markdown (marked) links "http://", "www." and e-mail addresses found in plain text,
+# and the link then runs to the next space, swallowing the Chinese after it with its escapes shown as
+# backslashes. A backslash before the ':' of '://' and the '.' of 'www.' (and before '@' above) keeps them plain
+# text that reads the same: document URLs are never made clickable.
+_AUTOLINK = re.compile(r"(?i)(?<=[a-z])(:)(?=//)|(?<![\w.])(www)(\.)")
 MAX_TURNS_IN_PANEL = 10
 CONTEXT_CHARS = 60  # passage text shown either side of the cited sentence (the document view has it all)
 
@@ -22,7 +27,8 @@ def esc(text: str) -> str:
 def md_text(text: str) -> str:
     """Literal text inside a Markdown chat message: HTML-escaped and Markdown-escaped."""
     # Quotes stay as they are: Gradio's Markdown shows "&#x27;" literally, and they are harmless in text.
-    return _MD_SPECIAL.sub(r"\\\1", html.escape(str(text), quote=False)).replace("\n", "  \n")
+    escaped = _MD_SPECIAL.sub(r"\\\1", html.escape(str(text), quote=False))
+    return _AUTOLINK.sub(lambda m: "\\:" if m.group(1) else m.group(2) + "\\.", escaped).replace("\n", "  \n")
 
 
 def answer_markdown(text: str, turn: int) -> str:
