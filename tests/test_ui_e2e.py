@@ -1,16 +1,13 @@
 """`rag serve` in a real process, driven in headless Chromium as a person would: log in with the token, ask,
 follow [n] to the sources, open the document, upload a GBK file and ask about it, check that a document's
 markup stays inert, look at it at phone width. Screenshots land in the test's tmp folder."""
-import os
 import shutil
-import socket
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import httpx
 import pytest
+
+from conftest import start_server
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
@@ -24,12 +21,6 @@ GBK_DOC = ("青石镇古井修缮公告\n"
 EVIL_DOC = ("测试用的网页片段说明。\n"
             "页面里有一张图片<img src=x onerror=\"window.__xss=1\">和一段脚本<script>window.__xss=2</script>。\n"
             "值班室的值班电话是八八六六九九，工作日早八点到晚六点有人接听。\n")
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
@@ -48,33 +39,9 @@ def server(browser, real_seed_assistant, tmp_path_factory):
     tmp = tmp_path_factory.mktemp("serve")
     index = tmp / "index"
     shutil.copytree(real_seed_assistant.config.index_dir, index)  # the seeds, indexed once per session
-    port = _free_port()
-    log = open(tmp / "serve.log", "w")
-    env = {**os.environ, "RAG_API_TOKEN": TOKEN, "PYTHONPATH": str(ROOT)}
-    proc = subprocess.Popen([sys.executable, "-m", "rag", "serve", "--index", str(index), "--port", str(port)],
-                            cwd=tmp, env=env, stdout=log, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.time() + 180
-        while True:
-            if proc.poll() is not None:
-                pytest.fail(f"rag serve exited with {proc.returncode}:\n{(tmp / 'serve.log').read_text()}")
-            try:
-                if httpx.get(f"{base}/healthz", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if time.time() > deadline:
-                pytest.fail(f"rag serve did not come up:\n{(tmp / 'serve.log').read_text()}")
-            time.sleep(0.5)
-        yield base
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(5)  # uvicorn waits for open keep-alive connections; no need to be polite
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
+    running = start_server(index, tmp, env={"RAG_API_TOKEN": TOKEN}, fake_model=False)
+    yield running.base
+    running.stop()
 
 
 def _ask(page, question: str, turn: int):
