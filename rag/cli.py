@@ -6,6 +6,7 @@ import json
 import os
 import sys
 
+from .cli_ask import cmd_ask, cmd_chat
 from .config import Config
 
 
@@ -64,61 +65,6 @@ def cmd_docs(args) -> int:
         print(f"{d.id:16}  {d.chunks:6}  {d.chars:8}  {d.encoding:10}  {' | '.join(d.sources)}")
     print(f"{len(docs)} documents, {sum(d.chunks for d in docs)} chunks")
     return 0
-
-
-def _options(args, history: list[str] | None = None):
-    from .options import AskOptions
-    return AskOptions(top_k=args.top_k, length=args.length,
-                      history=history if history is not None else (args.history or []))
-
-
-def _print_answer(result, as_json: bool) -> None:
-    if as_json:
-        print(json.dumps(result.to_json(), ensure_ascii=False, indent=1))
-        return
-    if result.search_query:
-        print(f"(searched with: {result.search_query})")
-    print(result.text)
-    print()
-    if result.abstained:
-        print("closest passages:")
-        for i, p in enumerate(result.passages[:3], 1):
-            print(f"  ({i}) {p.source} [{p.chunk.start}:{p.chunk.end}] {p.chunk.text[:80]}…")
-    for c in result.citations:
-        print(f"[{c.n}] {c.source} [{c.start}:{c.end}] “{c.quote}”")
-
-
-def cmd_ask(args) -> int:
-    from .assistant import Assistant
-    assistant = Assistant(_config(args))
-    _print_answer(assistant.ask(" ".join(args.question), _options(args)), args.json)
-    return 0
-
-
-def cmd_chat(args) -> int:
-    """Questions from stdin, one a line; each earlier question is history for the next (follow-ups work)."""
-    from .assistant import Assistant
-    from .options import QuestionError
-    assistant = Assistant(_config(args))
-    history: list[str] = list(args.history or [])
-    interactive = sys.stdin.isatty()
-    while True:
-        if interactive:
-            print("? ", end="", file=sys.stderr, flush=True)
-        line = sys.stdin.readline()
-        if not line:
-            return 0
-        if not line.strip():
-            continue
-        try:
-            result = assistant.ask(line, _options(args, history))
-        except QuestionError as e:  # one bad line does not end the conversation
-            print(f"error: {e}", file=sys.stderr)
-            continue
-        _print_answer(result, args.json)
-        history.append(result.question)
-        if not args.json:
-            print()
 
 
 def cmd_eval(args) -> int:

@@ -192,3 +192,38 @@ def test_document_urls_are_plain_text_in_chat(text):
     # What a Markdown reader shows after removing the escapes is the text itself, nothing swallowed.
     shown = re.sub(r"\\(.)", r"\1", md_text(text)).replace("&amp;", "&")
     assert shown == text
+
+
+# ---------- a client that leaves ----------
+
+def test_work_stops_when_the_client_disconnects():
+    import threading
+
+    import anyio
+
+    from ui.http import unless_gone
+    from ui.service import ServiceError
+
+    started, seen_stop = threading.Event(), threading.Event()
+
+    class Gone:  # a request whose client leaves once the work has begun
+        async def is_disconnected(self):
+            return started.is_set()
+
+    def work(should_stop):
+        started.set()
+        for _ in range(600):  # at most 30 s, unless told to stop
+            if should_stop():
+                seen_stop.set()
+                return "stopped"
+            threading.Event().wait(0.05)
+        return "finished"
+
+    with pytest.raises(ServiceError, match="disconnected"):
+        anyio.run(unless_gone, Gone(), work)
+    assert started.is_set() and seen_stop.wait(10)
+
+    class Stays:
+        async def is_disconnected(self):
+            return False
+    assert anyio.run(unless_gone, Stays(), lambda should_stop: 42) == 42
