@@ -29,7 +29,7 @@ from .normalize import fold, search_form
 from .records import Answer, Citation, Passage
 from .replies import is_question
 from .retrieve import Query
-from .shaped import Cand, Part, Plan, answer_slices, shaped
+from .shaped import Cand, Part, Plan, answer_slices, focus, focus_share, shaped
 from .spans import plain
 from .units import CONTEXT, coverage, question_units
 
@@ -37,6 +37,7 @@ NOT_FOUND = "文档中没有找到相关内容。(Not found in the documents.)"
 PASSAGES_FOR_SENTENCES = 3
 SHORTLIST = 8           # sentences embedded per question
 MIN_SENTENCE_CHARS = 12
+FOCUS_BONUS = 0.15     # for holding all the focus words of the question (shaped.focus)
 RUNNER_UP_RATIO = 0.8   # a second sentence must score at least this share of the best one
 
 # relevance = sigmoid(A·passage coverage + B·best two-sentence coverage + C·cosine + D), one set for Chinese
@@ -130,10 +131,14 @@ def compose(query: Query, passages: list[Passage], embedder: Embedder, config: C
     short = shortlist(query, passages, get_text)
     dense = sentence_cosines(query, short, embedder)
     lex_weight = 0.35 + 0.25 * query.cjk  # coverage speaks louder in Chinese, where it is exact
+    near = focus(query.text, query.units) if query.cjk >= 0.5 else ([], [])
     cands = []
     for (lex, rank, p, s, e, text), d in zip(short, dense):
         fragment = 0.15 if len(text) < MIN_SENTENCE_CHARS else 0.0  # headings and fragments rarely answer
         score = lex_weight * lex + (1 - lex_weight) * float(d) - 0.04 * rank - fragment
+        # The words beside the question word say what is asked ('内容分为哪几类'); a document's rare names
+        # ('澄州') say only where: a sentence holding the asked words gains over one holding the names.
+        score += FOCUS_BONUS * focus_share(near, search_form(text))
         cands.append(Cand(score, lex, rank, p, s, e, text))
     cands.sort(key=lambda c: -c.score)
     shape = shapes.detect(query.text)
@@ -141,14 +146,13 @@ def compose(query: Query, passages: list[Passage], embedder: Embedder, config: C
     if plan is None:
         plan = _best_sentences(cands, get_text, config)
     elif plan.lead.startswith("**"):
-        # The short answer's sentence first, then the usual best sentences (the span alone can be wrong, and
-        # the context around it is what lets a reader check it).
-        taken = [(p.passage.chunk.doc_id, s, e) for p in plan.parts for s, e in p.spans]
-        for part in _best_sentences(cands, get_text, config).parts:
-            spans = [(s, e) for s, e in part.spans if not any(
-                d == part.passage.chunk.doc_id and s < te and ts < e for d, ts, te in taken)]
-            if spans:
-                plan.parts.append(Part(part.passage, spans))
+        # The usual best sentences stay (the span alone can be wrong, and the context around it is what lets
+        # a reader check it); the short answer's own sentence goes first when they do not already hold it.
+        usual = _best_sentences(cands, get_text, config).parts
+        held = [(p.passage.chunk.doc_id, s, e) for p in usual for s, e in p.spans]
+        extra = [Part(p.passage, [(s, e) for s, e in p.spans if not any(
+            d == p.passage.chunk.doc_id and hs <= s and e <= he for d, hs, he in held)]) for p in plan.parts]
+        plan.parts = [p for p in extra if p.spans] + usual
     text, citations = _render(plan, get_text)
     timings = dict(query.timings_ms)
     timings["answer"] = (time.perf_counter() - t0) * 1e3

@@ -13,17 +13,20 @@ from . import replies
 from .chunk import sentences
 from .normalize import cjk_ratio, search_form
 from .records import Passage
-from .shapes import ATTITUDE, HOW_MANY, LIST, WHEN, WHERE, WHO, Shape, detect
+from .shapes import ATTITUDE, HOW_MANY, LIST, WHEN, WHERE, WHO, Shape
 from .spans import best_span, is_question, people, plain
+from .tokenize import known_idf
 from .units import CONTEXT, Unit, coverage
 
 LIST_CHARS = 400        # a list gets every item, up to this many characters
 REPLY_CHARS = 220       # the reply to a question found in the text
 OWN_WORDS_CHARS = 320   # an attitude question: the person's own words
+RUNNER_UP = 0.8        # a list may come from a sentence scoring at least this share of the best one
 NEAR_TOPIC = 0.6        # a sentence 'on the topic' covers at least this share of the best sentence's coverage
 WHAT = {HOW_MANY: ("具体数字", "the figure"), WHEN: ("具体时间", "the date or time"),
         WHO: ("是谁", "who it is"), WHERE: ("具体地点", "the place")}
-NOT_STATED_KINDS = (HOW_MANY, WHEN, WHO)  # 'where' spans are too loose to tell absence reliably
+# Who and where answers are too varied (a work, a title, an organization) to tell their absence reliably.
+NOT_STATED_KINDS = (HOW_MANY, WHEN)
 
 
 @dataclass
@@ -69,6 +72,8 @@ def as_list(shape: Shape, units: list[Unit], cands: list[Cand], get_text) -> Pla
         text = get_text(c.passage.chunk.doc_id)
         start, end = answer_slices(c, get_text)[0]
         items = replies.list_items(text, start, end, LIST_CHARS, shape.count)
+        if c.score < RUNNER_UP * cands[0].score:
+            break  # a list around a weak sentence answers some other question
         if not items or (c.passage.chunk.doc_id, items[0]) in seen:
             continue
         seen.add((c.passage.chunk.doc_id, items[0]))
@@ -123,7 +128,7 @@ def own_words(question: str, units: list[Unit], cands: list[Cand], get_text) -> 
 
 
 _ASKING = re.compile(r"多少|几|什么时候|何时|哪一?年|哪一?天|什么时间|谁|哪位|何人|什么人|哪里|哪儿|何处|何地|"
-                     r"什么地方|叫什么|在哪|哪|how|when|who|where")
+                     r"什么地方|叫什么|在哪|哪|为什么|什么|怎么|如何|how|when|who|where")
 
 
 # Nouns that name the asked value itself, not what it is of ('比例是多少', '营业时间调整为几点'): never focus.
@@ -142,11 +147,17 @@ def focus(question: str, units: list[Unit]) -> tuple[list[Unit], list[Unit]]:
     clause_start = max(sf.rfind(ch, 0, m.start()) for ch in "，,；;。") + 1
     clause_end = min([i for i in (sf.find(ch, m.end()) for ch in "，,；;。？?") if i >= 0] or [len(sf)])
     placed = sorted(((sf.find(u.forms[0]), u) for u in units
-                     if sf.find(u.forms[0]) >= 0 and u.label not in _MEASURES and len(u.forms[0]) > 1),
+                     if sf.find(u.forms[0]) >= 0 and u.label not in _MEASURES and _word(u.forms[0])),
                     key=lambda pu: pu[0])
     before = [u for pos, u in placed if clause_start <= pos < m.start()][::-1][:2]
     after = [u for pos, u in placed if m.end() <= pos < clause_end][:3]
     return before, after
+
+
+def _word(w: str) -> bool:
+    """A focus candidate: two characters or more, and a two-character one must be a dictionary word (jieba's
+    HMM glues question scraps like '名涉' from '多少名涉黑')."""
+    return len(w) >= 3 or (len(w) == 2 and known_idf(w) is not None)
 
 
 def _holds(u: Unit, sentence_sf: str) -> bool:
@@ -157,12 +168,23 @@ def _holds(u: Unit, sentence_sf: str) -> bool:
     return len(word) >= 3 and sum(ch in sentence_sf for ch in set(word)) >= len(set(word)) - 1
 
 
+def focus_share(near: tuple[list[Unit], list[Unit]], sentence_sf: str) -> float:
+    """0..1: the weighted share of the focus words a sentence holds."""
+    side = near[0] + near[1]
+    total = sum(u.weight for u in side)
+    return sum(u.weight for u in side if _holds(u, sentence_sf)) / total if total else 0.0
+
+
+_PRONOUN = re.compile(r"^[^，,。]{0,4}?(他|她|它|其|该|此|这)")
+
+
 def _about(near: tuple[list[Unit], list[Unit]], sentence_sf: str) -> bool:
     """A sentence speaks of what is asked when, on each side of the question word, it holds at least half of
     the focus words' weight, the nearest counting double ('望海地铁3号线的起步价是多少': a sentence with 3号线
-    but no 起步价 is about something else)."""
-    for side in near:
-        if not side:
+    but no 起步价 is about something else). A sentence opening with a pronoun ('她是2008年度…') stands in for
+    the name before the question word."""
+    for i, side in enumerate(near):
+        if not side or (i == 0 and _PRONOUN.match(sentence_sf)):
             continue
         weights = [u.weight * (2 if i == 0 else 1) for i, u in enumerate(side)]
         held = sum(w for u, w in zip(side, weights) if _holds(u, sentence_sf))
@@ -171,7 +193,7 @@ def _about(near: tuple[list[Unit], list[Unit]], sentence_sf: str) -> bool:
     return True
 
 
-def _span_in(shape: Shape, question: str, near, c: Cand, text: str, get_text):
+def _span_in(shape: Shape, question: str, near, c: Cand, text: str, get_text, strict: bool = True):
     """(slices to cite, span) when candidate c answers: its own sentence holds a span of the kind (a question
     in the text may carry the figure: '项目需要一千五百亩，能不能…？'), else the reply after it does. A who
     question also reads the narration of the sentence's line ('蔡星宇介绍，“…”')."""
@@ -184,7 +206,10 @@ def _span_in(shape: Shape, question: str, near, c: Cand, text: str, get_text):
                    if se != (c.start, c.end)]
         options += [[(c.start, c.end), se] if se[0] < c.start else [(c.start, c.end), se] for se in outside]
     for slices in options:
-        if not any(_about(near, search_form(text[s:e])) for s, e in slices):
+        if strict and not any(_about(near, search_form(text[s:e])) for s, e in slices):
+            continue
+        if not strict and near[0] and not any(_holds(u, search_form(text[s:e])) or _PRONOUN.match(
+                search_form(text[s:e])) for u in near[0] for s, e in slices):
             continue
         for s, e in slices:
             span = best_span(shape.kind, text[s:e], question, shape.unit, near_words(near))
@@ -208,23 +233,22 @@ def factoid(shape: Shape, question: str, units: list[Unit], cands: list[Cand], g
     # sentence states the asked thing, or that none does. It gets the bold span, never 'not stated'.
     english = cjk_ratio(CONTEXT.sub("", question)) < 0.5
     near = ([], []) if english else focus(question, units)
-    for c in cands:
-        if c.lex < NEAR_TOPIC * top_lex:
-            continue
-        text = get_text(c.passage.chunk.doc_id)
-        found = _span_in(shape, question, near, c, text, get_text)
-        if found:
-            slices, (s, e) = found
-            return Plan([Part(c.passage, slices)], lead=f"**{plain(text[s:e]).strip()}**")
+    # First the sentences squarely about the asked thing, then any that touch it: a span found only in the
+    # second pass is still shown (the usual best sentences follow it), but not stating is claimed only when
+    # no sentence touching the focus holds a span of the kind at all.
+    loose = ([u for side in near for u in side], [])
+    for strict in (True, False):
+        for c in cands:
+            if strict and c.lex < NEAR_TOPIC * top_lex:
+                continue
+            text = get_text(c.passage.chunk.doc_id)
+            found = _span_in(shape, question, near if strict else loose, c, text, get_text, strict)
+            if found:
+                slices, (s, e) = found
+                return Plan([Part(c.passage, slices)], lead=f"**{plain(text[s:e]).strip()}**")
     if shape.kind not in NOT_STATED_KINDS or english:
         return None
     best = cands[0]
-    if (is_question(best.text) and detect(best.text).kind == shape.kind
-            and _about(near, search_form(best.text))):
-        # The document asks this very question and answers it in words ('额度不会太高'): that reply is the answer.
-        reply = answer_slices(best, get_text)
-        if reply[0] != (best.start, best.end):
-            return Plan([Part(best.passage, [(best.start, best.end)]), Part(best.passage, reply)])
     zh, en = WHAT[shape.kind]
     note = f"文档提到了{topic}，但没有说明{zh}。(The documents mention {topic}, but do not state {en}.)"
     return Plan([Part(best.passage, answer_slices(best, get_text))], lead=note, abstained=True)

@@ -78,6 +78,6 @@ def detect(question: str) -> Shape:
         if m:
             count = int(m.group(1)) if m.group(1).isdigit() else _CN_DIGITS.get(m.group(1), 0)
     if kind == HOW_MANY:
-        m = re.search(r"(?:多少|几)(个月|小时|公里|平方米|万元|亿元|[^\s，。？?的是])", q)
-        unit = m.group(1) if m else ""
+        m = re.search(r"(?:多少|几)(个月|小时|公里|平方米|平方公里|万元|亿元|公分|分钟|[^\s，。？?的是])", q)
+        unit = m.group(1) if m else ""  # spans.py uses it only when it is a measure word it knows
     return Shape(kind, count, unit or "")

@@ -42,12 +42,14 @@ _CN = "零〇一二两三四五六七八九十百千万亿"
 _UNIT_LIST = ("万亿元 亿元 万元 千元 美元 欧元 港元 元 块钱 块 角 个百分点 百分点 % ％ 倍 成 名 人次 人 个 位 家 项 件 条 "
               "次 岁 年 个月 月 周 天 日 小时 分钟 秒 公里 千米 平方公里 平方米 米 厘米 毫米 亩 公顷 吨 公斤 千克 克 斤 "
               "座 所 辆 台 套 户 栋 层 张 本 部 场 届 期 批 种 类 支 只 头 篇 首 字 分 度 升 千瓦 兆瓦 瓦 床 间 处 段 份 "
-              "笔 亿 万 千 百").split()
+              "笔 亿 万 千 百 列 颗 艘 架 枚 匹 尾 棵 株 口 句 集 季 章 卷 册 幅 门 节 站 趟 班 队 局 公分 英尺 英里 码 "
+              "磅 盎司 加仑 个点 票 席 球 分钟 年级 岁时 代 世纪 周年 万人 亿人 人口").split()
 _UNITS = "|".join(sorted(_UNIT_LIST, key=len, reverse=True))  # longest first: 个月 before 个
 # Units of one kind: a question asking '多少亿元' is not answered by '三个月'.
 _UNIT_KINDS = ("元块角亿万千百钱", "名人位户家", "年月周天日小时分秒", "%％成倍百分点", "米里亩公顷平方", "吨斤克")
-NUMBER = re.compile(rf"(?:约|近|超过|逾|共|达到?|仅|不到|将近|大约)?(?:{_DIGITS}|[{_CN}]{{1,8}})(?:多|余|几)?"
-                    rf"(?:万|亿|千|百)?(?:{_UNITS})|百分之[{_CN}\d.]+|{_DIGITS}")
+NUMBER = re.compile(rf"(?:约|近|超过|逾|共|达到?|仅|不到|将近|大约)?(?:{_DIGITS}|[{_CN}]{{1,8}})"
+                    rf"(?:\s?(?:至|到|-|~|－)\s?(?:{_DIGITS}|[{_CN}]{{1,8}}))?(?:多|余|几)?\s?"
+                    rf"(?:万|亿|千|百)?(?:{_UNITS})|百分之[{_CN}\d.]+|{_DIGITS}(?:\s?(?:至|到|-|~)\s?{_DIGITS})?")
 DATE = re.compile(
     rf"(?:公元前?)?(?:\d{{2,4}}|[〇零一二三四五六七八九]{{2,4}})年(?:\d{{1,2}}|[{_CN}]{{1,3}})月(?:(?:\d{{1,2}}|[{_CN}]{{1,3}})[日号])?|"
     rf"(?:公元前?)?(?:\d{{2,4}}|[〇零一二三四五六七八九]{{4}})年(?:代|初|底|末|内|前|后|春|夏|秋|冬)?|"
@@ -57,7 +59,8 @@ DATE = re.compile(
     r"(?:明|今|昨|前|后)天(?:上午|下午|晚上|早上)?|翌日|次日|当天|当晚|年底|年初|年内|月底|月初|"
     r"(?:第?[一二三四]|下一?个?)季度(?:内|末)?|[一二三四五六七八九十两\d]+个?(?:月|天|周|年|小时)(?:内|之内|以内|后)|"
     r"(?:上午|下午|晚上|凌晨|早上|中午)?\d{1,2}(?:[点时:：]\d{0,2}分?)|星期[一二三四五六日天]|周[一二三四五六日]|"
-    r"(?:上午|下午|晚上|凌晨|早上|中午)")
+    r"(?:上午|下午|晚上|凌晨|早上|中午)|(?:春节|元旦|国庆|中秋|端午|清明|除夕|圣诞)(?:节|前后|期间|时期)?|"
+    r"[\u4e00-\u9fff]{1,4}(?:时期|期间|年间|初期|末期|年代|朝)")
 _PLACE_SUFFIX = re.compile(r"省|市|区|县|镇|乡|村|街道|路|街|站|园区|大厦|大厅|中心|广场|会议室|公园|机场|车站|大院|大学|"
                            r"学院|医院|港|湾|岛")
 _TITLES = ("书记", "市长", "县长", "省长", "区长", "镇长", "主任", "部长", "局长", "秘书", "总理", "主席", "委员", "经理",
@@ -140,9 +143,12 @@ def find_spans(kind: str, sentence: str, unit: str = "") -> list[tuple[int, int]
     sf = search_form(sentence)
     if kind == HOW_MANY:
         found = [m.span() for m in NUMBER.finditer(sf) if not _is_date(sf, m) and not _article(m.group())]
-        if unit:  # "多少名" asks for a count of people: numbers in a unit of that kind only, that unit first
+        if unit in _UNIT_LIST:  # "多少名" asks for a count of people: numbers in a unit of that kind only, that unit first
             kind_of = next((k for k in _UNIT_KINDS if unit[-1] in k), unit)
-            found = [s for s in found if sf[s[1] - 1] in kind_of]
+            in_unit = [s for s in found if sf[s[1] - 1] in kind_of]
+            # A bare number ('2至4犬齿') still answers when none is given in that unit; '三个月' never
+            # answers '多少亿元'.
+            found = in_unit or [s for s in found if sf[s[1] - 1].isdigit()]
             found.sort(key=lambda s: not sf[s[0]:s[1]].endswith(unit))
         return found
     if kind == WHEN:
