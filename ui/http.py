@@ -67,8 +67,8 @@ async def unless_gone(request: Request, fn: Callable, *args):
         finally:
             done.set()
             tg.cancel_scope.cancel()
-    if failure and not gone.is_set():
-        raise failure[0]
-    if gone.is_set() and not result:
+    if gone.is_set():  # nobody is waiting for the answer (499: nginx's "client closed request")
         raise ServiceError("the client disconnected", 499)
+    if failure:
+        raise failure[0]
     return result[0]
