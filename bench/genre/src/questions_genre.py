@@ -4,7 +4,8 @@ unanswerable questions name the document whose topic they ask about (`doc` in th
 `topic`: phrases showing the topic is there although the asked fact is not."""
 
 DEV = ("g01_flood_meeting.txt", "g03_news_old_estates.txt", "g05_minutes_school_traffic.txt",
-       "g07_news_metro.txt", "g09_novel_battery_investment.txt", "g11_novel_hospital_trad.txt")
+       "g07_news_metro.txt", "g09_novel_battery_investment.txt", "g11_novel_hospital_trad.txt",
+       "g14_novel_petition.txt")
 
 
 def Q(kind, q, ans=None, all=None, any=None, history=None, lang="zh", topic=None):  # noqa: A002
@@ -230,6 +231,46 @@ BY_DOC = {
         Q("unanswerable", "枫林市第二社会福利院的总投资是多少？", topic=["在可研报告批复后另行明确"]),
         Q("unanswerable", "When will Fenglin's long-term care insurance pilot start?", lang="en",
           topic=["长期护理保险"]),
+    ],
+    # g13 and g14 were added after the first commit: last, so the ids of the questions above stay.
+    "g13_news_gas_safety.txt": [
+        Q("list", "储文博对燃气安全专项整治提出了哪五项要求？",
+          all=["6月30日前", "燃气泄漏报警装置", "120公里", "非法经营瓶装液化气", "入户安检不少于一次"]),
+        Q("number", "青屿市排查发现了多少处燃气安全隐患？", ans=["2370处"]),
+        Q("number", "青屿市给困难小微商户安装报警装置每户补助多少？", ans=["500元"]),
+        Q("dialogue", "记者问居民家里的燃气报警器是否强制安装，祁永安怎么回答？", all=["鼓励安装但不强制", "1.8万户"]),
+        Q("why_how", "发现燃气泄漏时市民应该怎么做？", all=["不要开关任何电器", "打开门窗通风", "关闭燃气总阀门"]),
+        Q("when", "修订后的青屿市瓶装液化石油气管理办法什么时候施行？", ans=["8月1日"]),
+        Q("who", "谁主持召开了青屿市政府第三十一次常务会议？", ans=["储文博"]),
+        Q("yes_no", "在青屿市可以在地下室使用瓶装液化气吗？", ans=["禁止在地下室和半地下室使用瓶装液化气"]),
+        Q("attitude", "面馆老板娘聂小梅对安装燃气报警器怎么看？", all=["心里踏实多了"]),
+        Q("number", "How many kilometres of old gas pipelines will Qingyu renew this year?", ans=["120公里"],
+          lang="en"),
+        Q("followup", "什么时候完成？", ans=["9月底前"], history=["青屿市对独居老人安装燃气报警器有什么安排？"]),
+        Q("where", "储文博认为燃气安全“最后一公里”的问题大多出在哪里？", ans=["用户端"]),
+        Q("unanswerable", "青屿市燃气安全智慧监管平台的建设资金是多少？", topic=["具体建设资金和上线时间"]),
+        Q("unanswerable", "青屿市燃气安全智慧监管平台什么时候上线？", topic=["一屏统管"]),
+    ],
+    "g14_novel_petition.txt": [
+        Q("dialogue", "严正清问棉纺厂这种情况一共有多少人，葛长林怎么回答？", all=["二百一十三个人", "一百八十多个"]),
+        Q("list", "严正清对棉纺厂退休职工的社保问题表了什么态？", all=["一个月内", "向市政府专题报告", "临时救助"]),
+        Q("why_how", "县人社局为什么一直没有解决棉纺厂职工的社保补缴问题？", all=["破产清算", "不敢开这个口子"]),
+        Q("attitude", "严正清怎么看先行临时救助会被说成开口子？", all=["是补窟窿"]),
+        Q("number", "葛长林他们每个月的养老金比同样工龄的人少多少？", ans=["四百多块"]),
+        Q("number", "柳川县这次接访日一共接待了多少批来访群众？", ans=["十一批"]),
+        Q("who", "严正清的秘书是谁？", ans=["顾晓楠"]),
+        Q("dialogue", "米晓燕问外来务工家庭的孩子入学有没有政策，项敏怎么答复？",
+          all=["连续缴纳社保满一年", "同等条件入学"]),
+        Q("when", "柳川县随迁子女入学的报名时间是什么时候？", ans=["每年的五月"]),
+        Q("where", "柳川县的县领导接访日在哪里接待群众？", ans=["县信访局的接待大厅"]),
+        Q("number", "How many groups of petitioners had their problems answered on the spot in Liuchuan?", ans=["六批"],
+          lang="en"),
+        Q("list", "What did Yan Zhengqing promise the retired textile mill workers?",
+          all=["一个月内", "向市政府专题报告", "临时救助"], lang="en"),
+        Q("followup", "那县人社局怎么说？", all=["破产清算"], history=["棉纺厂退休职工反映了什么问题？"]),
+        Q("yes_no", "在柳川县没有本地户口的孩子入学还要排在最后吗？", ans=["不再排在最后"]),
+        Q("unanswerable", "棉纺厂欠缴的养老保险一共是多少钱？", topic=["金额全部核清楚"]),
+        Q("unanswerable", "那起民事纠纷的来访群众叫什么名字？", topic=["民事纠纷"]),
     ],
 }
 
