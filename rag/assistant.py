@@ -100,13 +100,13 @@ class Assistant:
         return os.path.normpath(str(path))
 
     def index(self, paths: list[str | os.PathLike], progress: Callable[[int, int, str], None] | None = None,
-              between: Callable[[], None] | None = None, should_stop: Callable[[], bool] | None = None
-              ) -> IndexReport:
+              between: Callable[[], None] | None = None, should_stop: Callable[[], bool] | None = None,
+              batch_chars: int | None = None) -> IndexReport:
         """Add or update files and folders. progress(done, total, name) is called after each file.
 
-        Each batch of about COMMIT_EVERY_CHARS is written under its own writer, so other writers (a delete)
-        wait for one batch, not the whole run; `between()` runs after each commit with no writer held.
-        When `should_stop()` turns true the batch in progress is dropped and IndexCancelled raised."""
+        Each batch of about `batch_chars` (default COMMIT_EVERY_CHARS) is written under its own writer, so other
+        writers (a delete) wait for one batch, not the whole run; `between()` runs after each commit with no
+        writer held. When `should_stop()` turns true the batch in progress is dropped and IndexCancelled raised."""
         t0 = time.perf_counter()
         report = IndexReport()
         files, problems = find_files(paths)
@@ -115,7 +115,8 @@ class Assistant:
         i = 0
         while i < len(files) or i == 0:
             with store.writer() as w:
-                i = self._index_batch(store, w, files, i, report, progress, should_stop)
+                i = self._index_batch(store, w, files, i, report, progress, should_stop,
+                                      batch_chars or COMMIT_EVERY_CHARS)
             if i >= len(files):
                 break
             if between:
@@ -123,12 +124,13 @@ class Assistant:
         report.seconds = time.perf_counter() - t0
         return report
 
-    def _index_batch(self, store: Store, w, files: list, i: int, report: IndexReport, progress, should_stop) -> int:
+    def _index_batch(self, store: Store, w, files: list, i: int, report: IndexReport, progress, should_stop,
+                     batch_chars: int) -> int:
         """Read files from i on until a batch is full, write it, and return where the next batch starts."""
         pending: dict[str, Document] = {}  # by id: the same content twice in a batch is indexed once
         pending_chars = 0
         stop = should_stop or (lambda: False)
-        while i < len(files) and pending_chars < COMMIT_EVERY_CHARS:
+        while i < len(files) and pending_chars < batch_chars:
             if stop():
                 raise IndexCancelled("stopped before the end; the batch in progress was not committed")
             path = files[i]

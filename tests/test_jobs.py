@@ -66,7 +66,7 @@ def test_the_queue_is_bounded(service, client, monkeypatch):
 
 
 def test_a_delete_waits_for_one_batch_not_the_whole_job(service, monkeypatch):
-    monkeypatch.setattr(rag.assistant, "COMMIT_EVERY_CHARS", 10)  # every file is a commit batch
+    monkeypatch.setattr("ui.service.JOB_BATCH_CHARS", 10)  # every file is a commit batch
     encode = service.assistant.embedder.encode
     slow = threading.Event()
 
