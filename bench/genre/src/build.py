@@ -45,7 +45,8 @@ def build(root: Path, rows: list[dict], prefix: str) -> None:
         else:
             gold = doc
             text, fold = docs[doc], folded[doc]
-            expect_all = [exact(p, text, fold) for p in r.get("all") or r.get("ans") or []]
+            # Gold answers double as expect_all unless alternatives (expect_any) are given instead.
+            expect_all = [exact(p, text, fold) for p in r.get("all") or ([] if r.get("any") else r.get("ans")) or []]
             expect_any = [exact(p, text, fold) for p in r.get("any", [])]
             answers = [exact(p, text, fold) for p in r.get("ans") or r.get("all") or []]
         if kind == "unanswerable":

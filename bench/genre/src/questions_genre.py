@@ -1,5 +1,6 @@
 """The questions of bench/genre, grouped by document. `ans`: gold short answers (default: `all`);
-`all`: phrases a complete answer must all contain (default: `ans`); `any`: one of them must appear;
+`all`: phrases a complete answer must all contain (default: `ans`, unless `any` is given); `any`: one of
+them must appear (e.g. either of two replies in the text is a right answer to a follow-up);
 unanswerable questions name the document whose topic they ask about (`doc` in the JSON is null) and
 `topic`: phrases showing the topic is there although the asked fact is not."""
 
@@ -267,7 +268,8 @@ BY_DOC = {
           lang="en"),
         Q("list", "What did Yan Zhengqing promise the retired textile mill workers?",
           all=["一个月内", "向市政府专题报告", "临时救助"], lang="en"),
-        Q("followup", "那县人社局怎么说？", all=["破产清算"], history=["棉纺厂退休职工反映了什么问题？"]),
+        Q("followup", "那县人社局怎么说？", ans=["破产清算"], any=["破产清算", "答复说要等市里的政策"],
+          history=["棉纺厂退休职工反映了什么问题？"]),
         Q("yes_no", "在柳川县没有本地户口的孩子入学还要排在最后吗？", ans=["不再排在最后"]),
         Q("unanswerable", "棉纺厂欠缴的养老保险一共是多少钱？", topic=["金额全部核清楚"]),
         Q("unanswerable", "那起民事纠纷的来访群众叫什么名字？", topic=["民事纠纷"]),
