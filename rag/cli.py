@@ -80,9 +80,13 @@ def cmd_eval(args) -> int:
         bar.total = total
         bar.update(done - bar.n)
 
+    details: list = []
     result = evaluation.evaluate(args.dir, config, limit=args.limit, unanswerable=args.unanswerable,
-                                 progress=progress)
+                                 progress=progress, details=details)
     bar.close()
+    if args.details:
+        with open(args.details, "w", encoding="utf-8") as f:
+            f.writelines(json.dumps(d, ensure_ascii=False) + "\n" for d in details)
     if args.json:
         print(json.dumps(result, ensure_ascii=False))
     else:
@@ -213,6 +217,7 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--unanswerable", metavar="OTHER_DIR",
                    help="also ask OTHER_DIR's questions (a 'not found' is right)")
     s.add_argument("--cache", help="folder of cached eval indexes (default embeddings/eval-cache)")
+    s.add_argument("--details", metavar="FILE", help="write one JSON line per question (answer, missing phrases…)")
     s.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     s.set_defaults(func=cmd_eval)
     s = sub.add_parser("serve", parents=[common], help="chat UI and HTTP API")

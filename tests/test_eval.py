@@ -71,8 +71,11 @@ def test_cli_eval_json_and_errors(eval_config, capsys, monkeypatch, tmp_path):
     assert main(["eval", str(FIXTURES / "zh"), "--json", "--limit", "3", "--cache", cache, "-q"]) == 0
     d = json.loads(capsys.readouterr().out)
     assert list(d) == [*ev.METRICS, *ev.BREAKDOWNS] and d["n"] == 3 and d["abstain_unanswerable"] is None
-    assert main(["eval", str(FIXTURES / "zh"), "--limit", "2", "--cache", cache, "-q"]) == 0
+    out = tmp_path / "details.jsonl"
+    assert main(["eval", str(FIXTURES / "zh"), "--limit", "2", "--cache", cache, "-q", "--details", str(out)]) == 0
     assert "recall@1" in capsys.readouterr().out
+    rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert len(rows) == 2 and {"id", "answer", "complete", "missing", "short"} <= set(rows[0])
     assert main(["eval", str(tmp_path), "--cache", cache, "-q"]) == 2
     err = capsys.readouterr().err.strip()
     assert err.startswith("error:") and "queries.jsonl" in err and "\n" not in err
