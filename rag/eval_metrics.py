@@ -85,19 +85,21 @@ def share(flags) -> float:
 
 
 def breakdown(rows: list[dict], key: str) -> dict[str, dict]:
-    """{value of `key`: {"n", "complete"}} over the rows (one per question, as in `details`), sorted by value;
-    rows without the key are left out."""
-    groups: dict[str, list[bool]] = {}
+    """{value of `key`: {"n", "complete", "abstained"}} over the rows (one per question, as in `details`),
+    sorted by value; rows without the key are left out. `abstained` shows a "not stated" check firing on a
+    kind it should not (for unanswerable questions it equals `complete`)."""
+    groups: dict[str, list[dict]] = {}
     for r in rows:
         if r.get(key):
-            groups.setdefault(r[key], []).append(r["complete"])
-    return {k: {"n": len(v), "complete": share(v)} for k, v in sorted(groups.items())}
+            groups.setdefault(r[key], []).append(r)
+    return {k: {"n": len(v), "complete": share(r["complete"] for r in v),
+                "abstained": share(r.get("abstained", False) for r in v)} for k, v in sorted(groups.items())}
 
 
 def format_breakdown(title: str, table: dict[str, dict]) -> str:
     if not table:
         return ""
     width = max(len(title), *(len(k) for k in table))
-    lines = [f"{title:{width}}  {'n':>4}  complete"]
-    lines += [f"{k:{width}}  {v['n']:>4}  {v['complete']:.4f}" for k, v in table.items()]
+    lines = [f"{title:{width}}  {'n':>4}  complete  abstained"]
+    lines += [f"{k:{width}}  {v['n']:>4}  {v['complete']:8.4f}  {v['abstained']:9.4f}" for k, v in table.items()]
     return "\n".join(lines)

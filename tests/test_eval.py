@@ -157,9 +157,10 @@ def test_short_answer_exact_takes_the_first_bold_span():
 
 
 def test_breakdown_groups_rows():
-    rows = [{"kind": "list", "complete": True}, {"kind": "list", "complete": False},
-            {"kind": "who", "complete": True}, {"kind": "", "complete": False}]
-    assert em.breakdown(rows, "kind") == {"list": {"n": 2, "complete": 0.5}, "who": {"n": 1, "complete": 1.0}}
+    rows = [{"kind": "list", "complete": True, "abstained": False}, {"kind": "list", "complete": False,
+             "abstained": True}, {"kind": "who", "complete": True, "abstained": False}, {"kind": "", "complete": False}]
+    assert em.breakdown(rows, "kind") == {"list": {"n": 2, "complete": 0.5, "abstained": 0.5},
+                                          "who": {"n": 1, "complete": 1.0, "abstained": 0.0}}
     assert "list" in em.format_breakdown("kind", em.breakdown(rows, "kind"))
     assert em.format_breakdown("kind", {}) == ""
 
@@ -170,7 +171,9 @@ def test_evaluate_genre_set_reports_kinds_splits_and_unanswerable(eval_config, g
     assert result["n"] == 4 and result["n_unanswerable"] == 1
     assert set(result["complete_by_kind"]) == {"list", "dialogue", "followup", "unanswerable"}
     assert {k: v["n"] for k, v in result["complete_by_split"].items()} == {"dev": 2, "held": 2}
-    assert result["complete_by_lang"] == {"zh": {"n": 4, "complete": result["complete"]}}
+    assert result["complete_by_lang"]["zh"]["n"] == 4
+    assert result["complete_by_lang"]["zh"]["complete"] == result["complete"]
+    assert result["complete_by_kind"]["unanswerable"]["abstained"] == result["abstain_unanswerable"]
     assert result["abstain_unanswerable"] == (1.0 if details[3]["abstained"] else 0.0)
     assert details[3]["rank"] is None and details[3]["doc"] is None
     assert 0.0 <= result["complete"] <= 1.0
