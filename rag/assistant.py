@@ -6,6 +6,7 @@ import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -19,7 +20,7 @@ from .embed import Embedder
 from .ingest import IngestError, find_files, load
 from .normalize import fold, search_form
 from .options import AskOptions, QuestionError
-from .records import Answer, Document
+from .records import Answer, Document, Failure, IndexReport
 from .retrieve import Retriever
 from .store import DocRecord, Store, StoreError, open_store
 from .tokenize import terms as keyword_terms
@@ -30,43 +31,15 @@ EMBED_SLICE = 256  # chunks embedded between two looks at `should_stop` (a few s
 __all__ = ["Assistant", "Failure", "IndexCancelled", "IndexReport", "QuestionError"]
 
 
+@dataclass
+class _Batch:
+    """Documents read for one commit: new content by id, and content already indexed under another name."""
+    new: dict[str, Document] = field(default_factory=dict)
+    known: list[Document] = field(default_factory=list)
+
+
 class IndexCancelled(Exception):
     """`should_stop` said stop: the batch in progress was not committed (earlier batches stay)."""
-
-
-@dataclass(frozen=True)
-class Failure:
-    """A file that was not indexed and why; str() is the one-line message users see."""
-    source: str
-    reason: str
-
-    def __str__(self) -> str:
-        return f"{self.source}: {self.reason}"
-
-    @classmethod
-    def from_message(cls, message: str, source: str | None = None) -> Failure:
-        """From an ingest message "<source>: <reason>" (the form every ingest error takes)."""
-        if source is not None and message.startswith(source + ": "):
-            return cls(source, message[len(source) + 2:])
-        head, sep, tail = message.partition(": ")
-        return cls(head, tail) if sep else cls(source or "", message)
-
-
-@dataclass
-class IndexReport:
-    added: list[str] = field(default_factory=list)
-    updated: list[str] = field(default_factory=list)
-    unchanged: list[str] = field(default_factory=list)
-    duplicates: list[str] = field(default_factory=list)
-    failed: list[Failure] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)  # indexed, but something was off (truncated, mixed)
-    chunks: int = 0
-    seconds: float = 0.0
-
-    @property
-    def indexed(self) -> list[str]:
-        """The sources this run leaves in the index: new, updated, unchanged, or the duplicate of another."""
-        return self.added + self.updated + self.unchanged + self.duplicates
 
 
 class Assistant:
@@ -96,41 +69,44 @@ class Assistant:
         return self.store().document_text(doc_id)
 
     # ---------- indexing ----------
-    def _source_name(self, path: Path) -> str:
+    @staticmethod
+    def _source_name(path: Path) -> str:
         return os.path.normpath(str(path))
 
     def index(self, paths: list[str | os.PathLike], progress: Callable[[int, int, str], None] | None = None,
-              between: Callable[[], None] | None = None, should_stop: Callable[[], bool] | None = None,
-              batch_chars: int | None = None) -> IndexReport:
+              should_stop: Callable[[], bool] | None = None, batch_chars: int | None = None,
+              guard: Callable[[], AbstractContextManager] | None = None) -> IndexReport:
         """Add or update files and folders. progress(done, total, name) is called after each file.
 
-        Each batch of about `batch_chars` (default COMMIT_EVERY_CHARS) is written under its own writer, so other
-        writers (a delete) wait for one batch, not the whole run; `between()` runs after each commit with no
-        writer held. When `should_stop()` turns true the batch in progress is dropped and IndexCancelled raised."""
+        Files are read, chunked, embedded and tokenized in batches of about `batch_chars` (default
+        COMMIT_EVERY_CHARS) with no writer open; only the commit of a batch takes the store's writer (inside
+        `guard()` when given), so a delete waits for one commit, not for a 20 MB file to embed. When
+        `should_stop()` turns true the batch in progress is dropped (nothing of it committed) and IndexCancelled
+        raised."""
         t0 = time.perf_counter()
         report = IndexReport()
         files, problems = find_files(paths)
         report.failed.extend(Failure.from_message(p) for p in problems)
         store = self.store(create=True)
+        stop = should_stop or (lambda: False)
+        guard = guard or nullcontext
         i = 0
-        while i < len(files) or i == 0:
-            with store.writer() as w:
-                i = self._index_batch(store, w, files, i, report, progress, should_stop,
-                                      batch_chars or COMMIT_EVERY_CHARS)
+        while True:
+            batch, i = self._read_batch(store, files, i, report, progress, stop, batch_chars or COMMIT_EVERY_CHARS)
+            prepared = self._prepare(list(batch.new.values()), stop)
+            with guard(), store.writer() as w:
+                report.chunks += self._commit(store, w, batch, prepared)
             if i >= len(files):
                 break
-            if between:
-                between()
         report.seconds = time.perf_counter() - t0
         return report
 
-    def _index_batch(self, store: Store, w, files: list, i: int, report: IndexReport, progress, should_stop,
-                     batch_chars: int) -> int:
-        """Read files from i on until a batch is full, write it, and return where the next batch starts."""
-        pending: dict[str, Document] = {}  # by id: the same content twice in a batch is indexed once
-        pending_chars = 0
-        stop = should_stop or (lambda: False)
-        while i < len(files) and pending_chars < batch_chars:
+    def _read_batch(self, store: Store, files: list, i: int, report: IndexReport, progress,
+                    stop: Callable[[], bool], batch_chars: int) -> tuple[_Batch, int]:
+        """Read files from i on until a batch is full; sort each into unchanged, known content, or new."""
+        batch = _Batch()
+        chars = 0
+        while i < len(files) and chars < batch_chars:
             if stop():
                 raise IndexCancelled("stopped before the end; the batch in progress was not committed")
             path = files[i]
@@ -147,28 +123,26 @@ class Assistant:
                 if current == doc.id:
                     report.unchanged.append(source)
                 elif store.document(doc.id) is not None:  # same content under another name: list it once
-                    w.add_source(doc.id, source)
+                    batch.known.append(doc)
                     report.duplicates.append(source)
-                elif doc.id in pending:
-                    pending[doc.id].meta.setdefault("also", []).append(source)
+                elif doc.id in batch.new:
+                    batch.new[doc.id].meta.setdefault("also", []).append(source)
                     report.duplicates.append(source)
                 else:
                     (report.updated if current else report.added).append(source)
-                    pending[doc.id] = doc
-                    pending_chars += len(doc.text)
+                    batch.new[doc.id] = doc
+                    chars += len(doc.text)
             if progress:
                 progress(i, len(files), source)
-        report.chunks += self._write(w, list(pending.values()), stop)
-        return i
+        return batch, i
 
-    def _write(self, writer, docs: list[Document], stop: Callable[[], bool] = lambda: False) -> int:
-        """Chunk, embed (one batch across documents) and hand to the store's writer."""
+    def _prepare(self, docs: list[Document], stop: Callable[[], bool] = lambda: False) -> list:
+        """Chunk, embed (one batch across documents) and tokenize: the slow part, done with no writer open."""
         if not docs:
-            return 0
+            return []
         per_doc = [chunk_document(d, self.config.chunk_chars, self.config.chunk_overlap_chars) for d in docs]
         texts = [fold(c.text) for chunks in per_doc for c in chunks]
         user_dict = str(self.config.user_dict) if self.config.user_dict else None
-
         given_up = threading.Event()  # the BM25 side saw the stop: the embedding thread ends at its next slice
 
         def embed():  # in slices, so a stop request is seen within one slice
@@ -187,8 +161,8 @@ class Assistant:
                     given_up.set()
                     break
                 doc_terms = []
-                for i, c in enumerate(chunks):
-                    if i % 64 == 63 and stop():
+                for n, c in enumerate(chunks):
+                    if n % 64 == 63 and stop():
                         given_up.set()
                         break
                     doc_terms.append(keyword_terms(search_form(c.text), self.config.use_bigrams, user_dict))
@@ -196,15 +170,31 @@ class Assistant:
             vectors = pending.result()
         if vectors is None or given_up.is_set() or stop():
             raise IndexCancelled("stopped before the end; the batch in progress was not committed")
-        pos = 0
-        for doc, chunks, doc_terms in zip(docs, per_doc, terms, strict=True):
-            vecs = vectors[pos:pos + len(chunks)]
+        out, pos = [], 0
+        for chunks, doc_terms in zip(per_doc, terms, strict=True):
+            out.append((chunks, vectors[pos:pos + len(chunks)], doc_terms))
             pos += len(chunks)
-            writer.add(doc, chunks, vecs, doc_terms)
+        return out
+
+    def _commit(self, store: Store, writer, batch: _Batch, prepared: list) -> int:
+        """Hand a prepared batch to the writer and commit it; returns the chunks written."""
+        docs = list(batch.new.values())
+        for doc in batch.known:
+            if store.document(doc.id) is not None:
+                writer.add_source(doc.id, doc.source)
+            else:  # deleted while this batch was prepared: index it after all (rare, and one document)
+                docs.append(doc)
+                prepared = prepared + self._prepare([doc])
+        for doc, (chunks, vectors, terms) in zip(docs, prepared, strict=True):
+            writer.add(doc, chunks, vectors, terms)
             for other in doc.meta.get("also", []):
                 writer.add_source(doc.id, other)
         writer.commit()
-        return sum(len(c) for c in per_doc)
+        return sum(len(chunks) for chunks, _, _ in prepared)
+
+    def _write(self, writer, docs: list[Document]) -> int:
+        """Chunk, embed and commit these documents under an open writer (rag check --repair)."""
+        return self._commit(self._store, writer, _Batch(new={d.id: d for d in docs}), self._prepare(docs))
 
     def remove(self, path_or_id: str) -> str:
         """Remove a document by id or by one of its sources; returns the removed id."""
@@ -254,6 +244,27 @@ class Assistant:
         if options.answer_limits:  # a copy for this call: other threads keep their own length
             sentences, chars = options.answer_limits
             config = config.with_(answer_sentences=sentences, answer_chars=chars)
-        result = answering.compose(query, passages, self.embedder, config, store.document_text)
+        passages, get_text = _readable(passages, store)
+        result = answering.compose(query, passages, self.embedder, config, get_text)
         result.timings_ms["total"] = (time.perf_counter() - t0) * 1e3
         return replace(result, question=q, search_query=query_text if query_text != q else None)
+
+
+def _readable(passages: list, store: Store) -> tuple[list, Callable[[str], str]]:
+    """The passages whose document text can be read now, and a reader that keeps those texts for this question:
+    a document removed by another writer after the search (its text deleted at that commit) drops out of this
+    answer instead of failing it."""
+    texts: dict[str, str] = {}
+    kept = []
+    for p in passages:
+        doc_id = p.chunk.doc_id
+        if doc_id not in texts:
+            try:
+                texts[doc_id] = store.document_text(doc_id)
+            except StoreError:
+                continue
+        kept.append(p)
+
+    def get_text(doc_id: str) -> str:
+        return texts[doc_id] if doc_id in texts else store.document_text(doc_id)
+    return kept, get_text

@@ -79,3 +79,38 @@ class Answer:
         if self.search_query and self.search_query != self.question:
             d["search_query"] = self.search_query
         return d
+
+
+@dataclass(frozen=True)
+class Failure:
+    """A file that was not indexed and why; str() is the one-line message users see."""
+    source: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.source}: {self.reason}"
+
+    @classmethod
+    def from_message(cls, message: str, source: str | None = None) -> Failure:
+        """From an ingest message "<source>: <reason>" (the form every ingest error takes)."""
+        if source is not None and message.startswith(source + ": "):
+            return cls(source, message[len(source) + 2:])
+        head, sep, tail = message.partition(": ")
+        return cls(head, tail) if sep else cls(source or "", message)
+
+
+@dataclass
+class IndexReport:
+    added: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    duplicates: list[str] = field(default_factory=list)
+    failed: list[Failure] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # indexed, but something was off (truncated, mixed)
+    chunks: int = 0
+    seconds: float = 0.0
+
+    @property
+    def indexed(self) -> list[str]:
+        """The sources this run leaves in the index: new, updated, unchanged, or the duplicate of another."""
+        return self.added + self.updated + self.unchanged + self.duplicates

@@ -1,9 +1,9 @@
 """Indexing as a queue: an upload is acknowledged at once with a job id, one worker thread indexes the jobs in
-order, and a delete never waits behind a long job for more than one commit batch.
+order, and a delete never waits behind a long job for more than one commit.
 
 Why a queue: five 19 MB files embed for 15-20 minutes on 2 cores; a request held that long times out, blocks
-every delete, and keeps SIGTERM waiting. The worker yields the index to a waiting delete between commit batches
-(`WriteGate`), and `stop()` makes the job drop its uncommitted batch within one embedding slice.
+every delete, and keeps SIGTERM waiting. A job embeds with no lock held and takes the `WriteGate` only to commit,
+and `stop()` makes it drop its uncommitted batch within one embedding slice.
 """
 from __future__ import annotations
 
@@ -27,7 +27,8 @@ class QueueFull(Exception):
 
 
 class WriteGate:
-    """One writer at a time; a waiting delete goes before the next batch of a running job."""
+    """One writer at a time, and a waiting delete goes before the next commit of a running job. Jobs hold it only
+    while committing (reading and embedding happen outside), so a delete waits for one commit at most."""
 
     def __init__(self):
         self._cond = threading.Condition()
@@ -50,17 +51,6 @@ class WriteGate:
             with self._cond:
                 self._held = False
                 self._cond.notify_all()
-
-    def yield_to_urgent(self) -> None:
-        """Called by the holder between two commit batches: let waiting deletes run, then take the gate back."""
-        with self._cond:
-            if not self._urgent:
-                return
-            self._held = False
-            self._cond.notify_all()
-            while self._held or self._urgent:
-                self._cond.wait()
-            self._held = True
 
 
 @dataclass
@@ -153,9 +143,8 @@ class Jobs:
                     return
                 job = self._waiting.popleft()
                 job.status = "running"
-            try:
-                with self.gate.hold():
-                    job.report = self._run(job, self._stop.is_set)
+            try:  # the job takes self.gate around each of its commits (Service passes it to Assistant.index)
+                job.report = self._run(job, self._stop.is_set)
             except IndexCancelled:
                 self._finish(job, "cancelled", "the server stopped while indexing; what was committed stays, "
                                                "the rest is resumed at the next start")

@@ -28,8 +28,8 @@ from .uploads import (
 
 __all__ = ["NO_DOCUMENTS", "UPLOAD_TYPES", "Service", "ServiceError", "safe_name"]
 
-# Commit batches of the upload queue: smaller than the CLI's (2 M characters, ~45 s of embedding on 2 cores) so a
-# delete waiting between two batches waits seconds, not a minute; each batch becomes a segment the store merges.
+# Commit batches of the upload queue: smaller than the CLI's 2 M characters, so a stop or crash loses less and
+# progress moves in steps of seconds; each batch becomes a segment the store merges.
 JOB_BATCH_CHARS = 250_000
 MAX_PAGE = 10_000  # documents per listing page (API); the UI table shows fewer
 MAX_OFFSET = 10**9
@@ -170,8 +170,8 @@ class Service:
             job.done, job.total, job.current = done + len(report.unchanged), len(job.paths), Path(name).name
 
         if todo:
-            ran = self.assistant.index(todo, progress=progress, between=self.jobs.gate.yield_to_urgent,
-                                       should_stop=should_stop, batch_chars=JOB_BATCH_CHARS)
+            ran = self.assistant.index(todo, progress=progress, should_stop=should_stop,
+                                       batch_chars=JOB_BATCH_CHARS, guard=self.jobs.gate.hold)
             ran.unchanged = report.unchanged + ran.unchanged
             report = ran
         for failure in report.failed:
@@ -203,7 +203,7 @@ class Service:
         return self.jobs.submit(todo, [p.name for p in todo]) if todo else None
 
     def delete(self, doc_id: str) -> DocRecord:
-        with self.jobs.gate.hold(urgent=True):  # waits for one commit batch of a running job, not all of it
+        with self.jobs.gate.hold(urgent=True):  # waits for one commit of a running job, never its embedding
             rec = self.document(doc_id)
             self.assistant.remove(doc_id)
             for source in rec.sources:  # uploaded copies go too; files indexed from elsewhere are not ours
