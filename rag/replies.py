@@ -166,6 +166,12 @@ def _numbered(text: str, start: int, end: int) -> list[Span]:
     around = [r for r in runs if len(r) >= 2 and r[0] - 2 <= best <= r[-1]]
     after_last = [r for r in runs if len(r) >= 2 and r[-1] < best <= r[-1] + 2]
     pick = min(around, key=lambda r: r[-1] - r[0]) if around else (after_last[0] if after_last else None)
+    if pick and best in pick and sents[best][1] - sents[best][0] < 20:
+        # The best sentence is a bare heading ('一、关于…'): the items under it answer, if it has any.
+        nxt = next((i for i in pick if i > best), len(sents))
+        under = [r for r in runs if len(r) >= 2 and best < r[0] < nxt]
+        if under:
+            pick = under[0]
     return [sents[i] for i in pick] if pick else []
 
 

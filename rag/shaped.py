@@ -14,7 +14,7 @@ from .chunk import sentences
 from .normalize import cjk_ratio, search_form
 from .records import Passage
 from .shapes import ATTITUDE, HOW_MANY, LIST, WHEN, WHERE, WHO, Shape
-from .spans import best_span, is_question, people, plain
+from .spans import best_span, find_spans, is_question, people, plain
 from .tokenize import known_idf
 from .units import CONTEXT, Unit, coverage
 
@@ -179,21 +179,22 @@ _PRONOUN = re.compile(r"^[^，,。]{0,4}?(他|她|它|其|该|此|这)")
 
 
 def _about(near: tuple[list[Unit], list[Unit]], sentence_sf: str) -> bool:
-    """A sentence speaks of what is asked when, on each side of the question word, it holds at least half of
-    the focus words' weight, the nearest counting double ('望海地铁3号线的起步价是多少': a sentence with 3号线
-    but no 起步价 is about something else). A sentence opening with a pronoun ('她是2008年度…') stands in for
-    the name before the question word."""
-    for i, side in enumerate(near):
-        if not side or (i == 0 and _PRONOUN.match(sentence_sf)):
-            continue
-        weights = [u.weight * (2 if i == 0 else 1) for i, u in enumerate(side)]
-        held = sum(w for u, w in zip(side, weights) if _holds(u, sentence_sf))
-        if held < 0.5 * sum(weights):
-            return False
-    return True
+    """A sentence speaks of what is asked when it holds at least half of the focus words' weight after the
+    question word, the nearest counting double ('华澜新能源什么时候和嘉平正式签约': a sentence on last
+    year's revenue holds no 嘉平). With nothing after it ('望海地铁3号线的起步价是多少'), the words before it
+    count instead (a sentence with 3号线 but no 起步价 is about something else), unless the sentence opens
+    with a pronoun standing in for them ('她是2008年度…'). The subject before the question word is often
+    dropped in the answer ('1995年加入香港电影评论学会'), so it is not required when the words after hold."""
+    before, after = near
+    side = after or before
+    if not side or (not after and _PRONOUN.match(sentence_sf)):
+        return True
+    weights = [u.weight * (2 if i == 0 else 1) for i, u in enumerate(side)]
+    held = sum(w for u, w in zip(side, weights) if _holds(u, sentence_sf))
+    return held >= 0.5 * sum(weights)
 
 
-def _span_in(shape: Shape, question: str, near, c: Cand, text: str, get_text, strict: bool = True):
+def _span_in(shape: Shape, question: str, near, c: Cand, text: str, get_text):
     """(slices to cite, span) when candidate c answers: its own sentence holds a span of the kind (a question
     in the text may carry the figure: '项目需要一千五百亩，能不能…？'), else the reply after it does. A who
     question also reads the narration of the sentence's line ('蔡星宇介绍，“…”')."""
@@ -206,10 +207,7 @@ def _span_in(shape: Shape, question: str, near, c: Cand, text: str, get_text, st
                    if se != (c.start, c.end)]
         options += [[(c.start, c.end), se] if se[0] < c.start else [(c.start, c.end), se] for se in outside]
     for slices in options:
-        if strict and not any(_about(near, search_form(text[s:e])) for s, e in slices):
-            continue
-        if not strict and near[0] and not any(_holds(u, search_form(text[s:e])) or _PRONOUN.match(
-                search_form(text[s:e])) for u in near[0] for s, e in slices):
+        if not any(_about(near, search_form(text[s:e])) for s, e in slices):
             continue
         for s, e in slices:
             span = best_span(shape.kind, text[s:e], question, shape.unit, near_words(near))
@@ -233,25 +231,54 @@ def factoid(shape: Shape, question: str, units: list[Unit], cands: list[Cand], g
     # sentence states the asked thing, or that none does. It gets the bold span, never 'not stated'.
     english = cjk_ratio(CONTEXT.sub("", question)) < 0.5
     near = ([], []) if english else focus(question, units)
-    # First the sentences squarely about the asked thing, then any that touch it: a span found only in the
-    # second pass is still shown (the usual best sentences follow it), but not stating is claimed only when
-    # no sentence touching the focus holds a span of the kind at all.
-    loose = ([u for side in near for u in side], [])
-    for strict in (True, False):
-        for c in cands:
-            if strict and c.lex < NEAR_TOPIC * top_lex:
-                continue
-            text = get_text(c.passage.chunk.doc_id)
-            found = _span_in(shape, question, near if strict else loose, c, text, get_text, strict)
-            if found:
-                slices, (s, e) = found
-                return Plan([Part(c.passage, slices)], lead=f"**{plain(text[s:e]).strip()}**")
-    if shape.kind not in NOT_STATED_KINDS or english:
-        return None
+    for c in cands:
+        if c.lex < NEAR_TOPIC * top_lex:
+            continue
+        text = get_text(c.passage.chunk.doc_id)
+        found = _span_in(shape, question, near, c, text, get_text)
+        if found:
+            slices, (s, e) = found
+            return Plan([Part(c.passage, slices)], lead=f"**{plain(text[s:e]).strip()}**")
+    if shape.kind in NOT_STATED_KINDS and not english and not _stated_near(shape, question, near, cands, get_text):
+        zh, en = WHAT[shape.kind]
+        note = f"文档提到了{topic}，但没有说明{zh}。(The documents mention {topic}, but do not state {en}.)"
+        return Plan([Part(cands[0].passage, answer_slices(cands[0], get_text))], lead=note, abstained=True)
+    return None
+
+
+# A date that names a point in time: digits or numerals with 年/月/日/点…, a festival or an era. '今天',
+# '当天' or '下个月' answer in dialogue, but their presence does not prove the asked date is given.
+_ANCHORED = re.compile(r"[\d〇零一二三四五六七八九十]+\s?[年月日号点时]|世纪|季度|年代|时期|期间|年间|春节|元旦|国庆|中秋|端午|清明")
+
+
+def _stated_near(shape: Shape, question: str, near, cands: list[Cand], get_text) -> bool:
+    """Could the asked figure or date be there after all? (Documents drop the subject, paraphrase the verb.)
+    True when the best sentence, its reply, the sentences around it in its line, or a close runner-up that
+    touches the focus holds a span of the kind. Only when none does do we say it is not stated."""
     best = cands[0]
-    zh, en = WHAT[shape.kind]
-    note = f"文档提到了{topic}，但没有说明{zh}。(The documents mention {topic}, but do not state {en}.)"
-    return Plan([Part(best.passage, answer_slices(best, get_text))], lead=note, abstained=True)
+    text = get_text(best.passage.chunk.doc_id)
+    line_start, line_end = text.rfind("\n", 0, best.start) + 1, text.find("\n", best.end)
+    line = sentences(text, line_start, len(text) if line_end < 0 else line_end)
+    i = next((k for k, se in enumerate(line) if se[0] <= best.start < se[1]), 0)
+    places = [(text, se) for se in line[max(0, i - 2):i + 3]]
+    places += [(text, se) for se in answer_slices(best, get_text)]
+    flat = [u for side in near for u in side]
+    nearest = (near[1] or near[0])[:1]
+    for c in cands[1:]:
+        t = get_text(c.passage.chunk.doc_id)
+        sf = search_form(c.text)
+        close = c.score >= RUNNER_UP * best.score and (not flat or any(_holds(u, sf) for u in flat))
+        # Same document, the asked word itself ('体长可达22.4公分' for '…的体长是多少'), any score.
+        same = c.passage.chunk.doc_id == best.passage.chunk.doc_id and nearest and _holds(nearest[0], sf)
+        if close or same:
+            places.append((t, (c.start, c.end)))
+    for t, (s, e) in places:
+        sentence = t[s:e]
+        for a, b in find_spans(shape.kind, sentence, shape.unit):
+            span = search_form(sentence[a:b])
+            if span not in search_form(question) and (shape.kind != WHEN or _ANCHORED.search(span)):
+                return True
+    return False
 
 
 def shaped(shape: Shape, question: str, units: list[Unit], cands: list[Cand], get_text, topic: str

@@ -28,7 +28,7 @@ _ZH = [
                       rf"(提出|要求|布置|部署|交代|强调|采取|推出|出台|做)了?(什么|哪|那些)|"
                       rf"什么({_ITEMS})|({_ITEMS})(是|有)(什么|哪)|做了什么|干了什么")),
     (WHO, re.compile(r"谁|哪位|何人|什么人|哪个人|哪一位|由哪个(部门|单位)|叫什么名字|姓名|叫什么")),
-    (WHEN, re.compile(r"什么时候|何时|哪年|哪一年|哪天|哪一天|几月|几号|几日|几点|什么时间|哪个月|何年|哪个季度|"
+    (WHEN, re.compile(r"几几年|什么时候|何时|哪年|哪一年|哪天|哪一天|几月|几号|几日|几点|什么时间|哪个月|何年|哪个季度|"
                       r"什么日子|多会儿|截止到?什么")),
     (HOW_MANY, re.compile(r"多少|几[个名位家项次年天月人亿万元岁倍成件条所座辆台套户批层场届期种类]|多大|多长|多高|"
                       r"多久|多远|多重|多快|比例|百分之几|几成|总额|金额|数量|规模多")),
@@ -57,6 +57,14 @@ _COUNT = re.compile(rf"([{_NUM}]|\d+)[个项条点件大方面]")
 _CN_DIGITS = {c: i for i, c in enumerate("零一二三四五六七八九十", 0)} | {"两": 2}
 
 
+_KNOWN_UNITS = frozenset("元 万元 亿元 钱 名 人 个 位 家 项 件 条 次 岁 年 个月 月 天 日 小时 分钟 公里 米 亩 吨 座 所 辆 台 套 户 "
+                         "倍 成 颗 列 届 场 批 种 部 本 张".split())
+_NOUN_UNITS = (
+    ("元", re.compile(r"资金|钱|投资|预算|费用|经费|价格|票价|起步价|补贴|补助|收入|营收|成本|金额|总额|造价|奖金|工资")),
+    ("人", re.compile(r"人数|多少人|员工|职工|居民|群众|学生|游客|人员")),
+)
+
+
 @dataclass(frozen=True)
 class Shape:
     kind: str
@@ -80,4 +88,10 @@ def detect(question: str) -> Shape:
     if kind == HOW_MANY:
         m = re.search(r"(?:多少|几)(个月|小时|公里|平方米|平方公里|万元|亿元|公分|分钟|[^\s，。？?的是])", q)
         unit = m.group(1) if m else ""  # spans.py uses it only when it is a measure word it knows
+        if unit not in _KNOWN_UNITS:  # '需要多少资金': the noun says the unit
+            unit = next((u for u, nouns in _NOUN_UNITS if nouns.search(q)), unit)
+    if kind == WHEN and "几点" in q:
+        unit = "点"
+    if kind == WHO and re.search(r"由谁|谁(负责|牵头|出|承担|组织|主办|管|来)|哪个(部门|单位)", q):
+        unit = "org"  # an organization answers 'who pays / who leads' as often as a person
     return Shape(kind, count, unit or "")

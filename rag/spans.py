@@ -39,7 +39,7 @@ def plain(text: str) -> str:
 # ---------- short spans ----------
 _DIGITS = r"\d+(?:[.,，]\d+)*"
 _CN = "零〇一二两三四五六七八九十百千万亿"
-_UNIT_LIST = ("万亿元 亿元 万元 千元 美元 欧元 港元 元 块钱 块 角 个百分点 百分点 % ％ 倍 成 名 人次 人 个 位 家 项 件 条 "
+_UNIT_LIST = ("万亿元 亿元 万元 千元 美元 欧元 港元 元 块钱 块 角 个百分点 百分点 % ％ 倍 成 名 人次 个人 人 个 位 家 项 件 条 "
               "次 岁 年 个月 月 周 天 日 小时 分钟 秒 公里 千米 平方公里 平方米 米 厘米 毫米 亩 公顷 吨 公斤 千克 克 斤 "
               "座 所 辆 台 套 户 栋 层 张 本 部 场 届 期 批 种 类 支 只 头 篇 首 字 分 度 升 千瓦 兆瓦 瓦 床 间 处 段 份 "
               "笔 亿 万 千 百 列 颗 艘 架 枚 匹 尾 棵 株 口 句 集 季 章 卷 册 幅 门 节 站 趟 班 队 局 公分 英尺 英里 码 "
@@ -52,7 +52,7 @@ NUMBER = re.compile(rf"(?:约|近|超过|逾|共|达到?|仅|不到|将近|大�
                     rf"(?:万|亿|千|百)?(?:{_UNITS})|百分之[{_CN}\d.]+|{_DIGITS}(?:\s?(?:至|到|-|~)\s?{_DIGITS})?")
 DATE = re.compile(
     rf"(?:公元前?)?(?:\d{{2,4}}|[〇零一二三四五六七八九]{{2,4}})年(?:\d{{1,2}}|[{_CN}]{{1,3}})月(?:(?:\d{{1,2}}|[{_CN}]{{1,3}})[日号])?|"
-    rf"(?:公元前?)?(?:\d{{2,4}}|[〇零一二三四五六七八九]{{4}})年(?:代|初|底|末|内|前|后|春|夏|秋|冬)?|"
+    rf"(?:公元前?)?(?:\d{{2,4}}\s?|[〇零一二三四五六七八九]{{4}})年(?:代|初|底|末|内|前|后|春|夏|秋|冬)?|"
     rf"(?:\d{{1,2}}|[{_CN}]{{1,3}})月(?:(?:\d{{1,2}}|[{_CN}]{{1,3}})[日号]|初|中旬|下旬|上旬|底|末)?|"
     r"\d{1,2}[日号](?![线楼院门口站车位])|(?:\d+|[一二三四五六七八九十]+)世纪(?:\d+年代)?|"
     r"(?:今|明|去|前|后)年(?:初|底|年底|内|上半年|下半年)?|(?:下|上|本|这|那)个?(?:月|周|星期|季度)(?:初|底|末|内)?|"
@@ -148,13 +148,16 @@ def find_spans(kind: str, sentence: str, unit: str = "") -> list[tuple[int, int]
             in_unit = [s for s in found if sf[s[1] - 1] in kind_of]
             # A bare number ('2至4犬齿') still answers when none is given in that unit; '三个月' never
             # answers '多少亿元'.
-            found = in_unit or [s for s in found if sf[s[1] - 1].isdigit()]
+            found = in_unit or [s for s in found if sf[s[1] - 1].isdigit() or sf[s[1] - 1] == "个"]
             found.sort(key=lambda s: not sf[s[0]:s[1]].endswith(unit))
         return found
     if kind == WHEN:
-        return [m.span() for m in DATE.finditer(sf)]
+        found = [m.span() for m in DATE.finditer(sf)]
+        if unit == "点":  # '几点' asks for a time of day, not a weekday
+            found = [s for s in found if re.search(r"\d[点时:：]|[一二三四五六七八九十][点时]", sf[s[0]:s[1]])]
+        return found
     if kind == WHO:
-        return people(sf) or organizations(sf)
+        return people(sf) or (organizations(sf) if unit == "org" else [])
     if kind == WHERE:
         return places(sf)
     return []
