@@ -18,6 +18,7 @@ import pytest
 
 from rag import Assistant, Config
 from rag.normalize import search_form
+from rag.store import StoreError
 from rag.store.check import verify
 from rag.tokenize import terms as keyword_terms
 
@@ -49,7 +50,11 @@ def _worker(a: Assistant, folder: Path, ledger: Ledger, seed: int, stop: float) 
             if r < 0.55:
                 ans = a.ask(rng.choice(["编号为 ZK 的测试文件记录了什么？", "市长对热线有什么要求？", "办理情况"]))
                 for c in ans.citations:
-                    assert a.store().document_text(c.doc_id)[c.start:c.end] == c.quote
+                    try:
+                        text = a.store().document_text(c.doc_id)
+                    except StoreError:  # removed by another thread since the answer: nothing to compare
+                        continue
+                    assert text[c.start:c.end] == c.quote
                 kind = "ask"
             elif r < 0.8:
                 n += 1

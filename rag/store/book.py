@@ -11,7 +11,10 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from .base import DocRecord, StoreError
+import numpy as np
+
+from ..records import Chunk, Document
+from .base import DocRecord, StoreError, now
 
 
 class RecordBook:
@@ -76,3 +79,37 @@ class RecordBook:
 
 def index_sources(docs: dict[str, DocRecord]) -> dict[str, str]:
     return {s: d.id for d in docs.values() for s in d.sources}
+
+
+class BookWriter:
+    """What both store writers do alike: stage added documents (keyed by id, insertion order kept, so a batch of
+    100k files never rescans a list) and keep the books. Backends write the staged documents at commit."""
+    pending_segment = "(pending)"
+
+    def __init__(self, book: RecordBook):
+        self.book = book
+        self.new: dict[str, tuple[Document, list[Chunk], np.ndarray, list[list[str]]]] = {}
+
+    @property
+    def dirty(self) -> bool:
+        return bool(self.book.changed)
+
+    def stage(self, doc: Document, chunks: list[Chunk], vectors: np.ndarray, terms: list[list[str]],
+              record: DocRecord | None = None) -> None:
+        self.book.claim(doc.source, doc.id)  # a source now has new content: drop it from the old document
+        self.new.pop(doc.id, None)  # re-added in this batch: the latest content wins, in the latest place
+        self.new[doc.id] = (doc, chunks, vectors, terms)
+        self.book.put(record or DocRecord(
+            id=doc.id, sources=[doc.source], chunks=len(chunks), chars=len(doc.text),
+            encoding=doc.meta.get("encoding", "utf-8"), added=now(), segment=self.pending_segment,
+            meta={"bytes": doc.meta.get("bytes", 0)}))
+
+    def add_source(self, doc_id: str, source: str) -> None:
+        self.book.add_source(doc_id, source)
+
+    def remove(self, doc_id: str) -> None:
+        self.book.remove(doc_id)
+        self.new.pop(doc_id, None)
+
+    def remove_source(self, source: str) -> str | None:
+        return self.book.remove_source(source)

@@ -17,29 +17,23 @@ import numpy as np
 
 from ..records import Chunk, Document
 from . import merge as merging
-from .base import DocRecord, StoreError, now, split_chunk_id
-from .book import RecordBook
+from .base import StoreError, now, split_chunk_id
+from .book import BookWriter, RecordBook
 from .files import FORMAT, manifest_stamp, os_message, write_atomic
 from .local import LocalStore
 from .segment import Segment, fsync_dir
 from .snapshot import Snapshot, build_snapshot
 
 
-class LocalWriter:
+class LocalWriter(BookWriter):
     def __init__(self, store: LocalStore, snap: Snapshot):
+        super().__init__(RecordBook(snap.docs, snap.by_source))
         self.store, self.root = store, store.root
         self.manifest = json.loads(json.dumps(snap.manifest))  # private copy until commit (no records: small)
         self.manifest.pop("documents", None)
-        self.book = RecordBook(snap.docs, snap.by_source)
         self.snap = snap
-        # Keyed by document id (insertion order kept): a batch of 100k tiny files must not rescan a list per add.
-        self.new_docs: dict[str, tuple[Document, list[Chunk], np.ndarray, list[list[str]]]] = {}
         self.fresh: dict[str, Segment] = {}  # segments written by this writer
         self.upgrade = "documents" in snap.manifest
-
-    @property
-    def dirty(self) -> bool:
-        return bool(self.book.changed)
 
     def add(self, doc: Document, chunks: list[Chunk], vectors: np.ndarray, terms: list[list[str]]) -> None:
         """Add a document (or replace the one with the same id). Its text is written now; it becomes
@@ -50,23 +44,7 @@ class LocalWriter:
                 write_atomic(path, doc.text.encode("utf-8"))
             except OSError as e:
                 raise StoreError(os_message(e, path)) from None
-        self.book.claim(doc.source, doc.id)  # a source now has new content: drop it from the old document
-        self.new_docs.pop(doc.id, None)  # re-added in this batch: the latest content wins, in the latest place
-        self.new_docs[doc.id] = (doc, chunks, vectors, terms)
-        self.book.put(DocRecord(
-            id=doc.id, sources=[doc.source], chunks=len(chunks), chars=len(doc.text),
-            encoding=doc.meta.get("encoding", "utf-8"), added=now(), segment="(pending)",
-            meta={"bytes": doc.meta.get("bytes", 0)}))
-
-    def add_source(self, doc_id: str, source: str) -> None:
-        self.book.add_source(doc_id, source)
-
-    def remove(self, doc_id: str) -> None:
-        self.book.remove(doc_id)
-        self.new_docs.pop(doc_id, None)
-
-    def remove_source(self, source: str) -> str | None:
-        return self.book.remove_source(source)
+        self.stage(doc, chunks, vectors, terms)
 
     # ---------- commit ----------
     def _new_segment_id(self) -> str:
@@ -92,7 +70,7 @@ class LocalWriter:
 
     def _commit(self) -> None:
         root, m, book = self.root, self.manifest, self.book
-        new = [n for doc_id, n in self.new_docs.items() if doc_id in book.docs]
+        new = [n for doc_id, n in self.new.items() if doc_id in book.docs]
         if new:
             sid = self._new_segment_id()
             doc_ids, rows, vecs, terms = [], [], [], []
@@ -127,7 +105,7 @@ class LocalWriter:
         self.store.publish(snap)
         self.snap = snap
         self._collect_garbage(sweep=compacted)
-        self.new_docs, self.upgrade = {}, False
+        self.new, self.upgrade = {}, False
         book.changed = set()
 
     def _base_snapshot(self) -> Snapshot:

@@ -11,7 +11,7 @@ import numpy as np
 from ..normalize import search_form
 from ..records import Chunk, Document
 from .base import DocRecord, IndexMismatch, StoreError, now, split_chunk_id
-from .book import RecordBook
+from .book import BookWriter, RecordBook
 from .milvus import TEXT_PART, MilvusStore, term_token
 from .milvus_setup import MANIFEST_PK, MAX_VARCHAR, docs_row
 
@@ -22,36 +22,18 @@ def _fits(value: str, what: str) -> str:
     return value
 
 
-class MilvusWriter:
-    def __init__(self, store: MilvusStore):
-        self.store = store
-        self.book = RecordBook(store._docs, store._by_source)
-        self.new: dict[str, tuple[Document, list[Chunk], np.ndarray, list[list[str]]]] = {}
+class MilvusWriter(BookWriter):
+    pending_segment = "milvus"
 
-    @property
-    def dirty(self) -> bool:
-        return bool(self.book.changed)
+    def __init__(self, store: MilvusStore):
+        super().__init__(RecordBook(store._docs, store._by_source))
+        self.store = store
 
     def add(self, doc: Document, chunks: list[Chunk], vectors: np.ndarray, terms: list[list[str]],
             record: DocRecord | None = None) -> None:
         """Add a document (or replace the one with the same id); visible at commit. `record` (migration)
         keeps an existing record's fields instead of making a new one."""
-        self.book.claim(doc.source, doc.id)  # a source now has new content: drop it from the old document
-        self.new[doc.id] = (doc, chunks, vectors, terms)
-        self.book.put(record or DocRecord(
-            id=doc.id, sources=[doc.source], chunks=len(chunks), chars=len(doc.text),
-            encoding=doc.meta.get("encoding", "utf-8"), added=now(), segment="milvus",
-            meta={"bytes": doc.meta.get("bytes", 0)}))
-
-    def add_source(self, doc_id: str, source: str) -> None:
-        self.book.add_source(doc_id, source)
-
-    def remove(self, doc_id: str) -> None:
-        self.book.remove(doc_id)
-        self.new.pop(doc_id, None)
-
-    def remove_source(self, source: str) -> str | None:
-        return self.book.remove_source(source)
+        self.stage(doc, chunks, vectors, terms, record)
 
     def _rows(self) -> tuple[list[dict], list[dict]]:
         """(text rows, chunk rows) of the documents added since the last commit and still wanted."""
