@@ -23,7 +23,7 @@ EVIL_TEXT = (
     "第二种攻击是图片<img src=x onerror=\"alert('i')\">和<svg onload=alert('v')>标签。\n"
     "第三种攻击是链接<a href=\"javascript:alert('j')\">点我</a>和[点我](javascript:alert('m'))。\n"
     "第四种攻击是外链图片![追踪](http://evil.example/pixel.png)和<iframe src=\"http://evil.example/\"></iframe>。\n"
-    "防汛指挥部的紧急联系电话是七七五五三三,二十四小时有人值守。\n"
+    "防汛指挥部的紧急联系电话是七七五五三三,网上报修见http://evil.example/a_b*c*二十四小时有人值守。\n"
 )
 
 
@@ -110,18 +110,20 @@ def test_hostile_document_and_name_are_inert_in_the_browser(server, tmp_path):
             page.wait_for_selector("#question textarea", timeout=60_000)
             page.fill("#question textarea", "防汛指挥部的紧急联系电话是多少?")
             page.keyboard.press("Enter")
-            page.wait_for_selector('#sources .turn[data-turn="1"]', timeout=120_000)
-            page.wait_for_timeout(1000)
+            page.wait_for_selector('#sources .turn[data-turn="1"] .src', timeout=120_000)
             page.locator("#sources .src").first.click()
-            page.wait_for_selector("#sources .doc-view:not([hidden])", timeout=30_000)
-            page.wait_for_timeout(1000)
+            page.wait_for_selector("#sources .doc-view:not([hidden]) mark.doc-span", timeout=30_000)
             view = page.inner_text("#sources .doc-view")
             assert "<script>" in view and "onerror" in view and "javascript:" in view  # shown as text
             assert page.locator("#sources script, #sources img, #sources svg, #sources iframe").count() == 0
             assert page.locator('#sources a[href^="javascript:"], #chatbot a[href^="javascript:"]').count() == 0
             assert page.locator("#chatbot img, #chatbot iframe").count() == 0
+            # A URL in the answer is plain text: not a link, nothing after it swallowed, no stray backslashes.
+            assert page.locator('#chatbot a[href*="evil.example"]').count() == 0
+            chat = page.inner_text("#chatbot")
+            assert "http://evil.example/a_b*c*二十四小时有人值守" in chat and "\\" not in chat
             page.get_by_role("tab", name="文档 Documents").click()
-            page.wait_for_timeout(1500)
+            page.wait_for_selector("#doc-table :text('.txt')", timeout=30_000)  # the table has loaded
             assert page.locator("#doc-table img, #doc-table script").count() == 0
             page.screenshot(path=str(tmp_path / "hostile.png"), full_page=True)
         finally:

@@ -55,7 +55,12 @@ def _ask(page, question: str, turn: int):
                        return last && !last.textContent.includes('检索中') &&
                               (last.querySelectorAll('a[href^="#src-' + turn + '-"]').length > 0 ||
                                last.textContent.includes('没有找到')); }""", arg=turn, timeout=120_000)
-    page.wait_for_timeout(300)  # the last streamed piece
+    # The last streamed piece: the message is done when its text stays the same across two polls.
+    page.wait_for_function(
+        """() => { const bots = document.querySelectorAll('#chatbot [data-testid="bot"]');
+                   const text = bots.length ? bots[bots.length - 1].textContent : null;
+                   const same = text !== null && window.__lastBotText === text;
+                   window.__lastBotText = text; return same; }""", polling=250, timeout=30_000)
     bots = page.locator('#chatbot [data-testid="bot"]')
     return bots.nth(bots.count() - 1)
 
@@ -139,8 +144,7 @@ def _session(page, server, tmp_path):
 
     # Phone width: the panel goes under the chat and nothing needs sideways scrolling.
     page.set_viewport_size({"width": 390, "height": 844})
-    page.wait_for_timeout(500)
-    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+    page.wait_for_function("document.documentElement.scrollWidth <= window.innerWidth + 1", timeout=10_000)
     page.screenshot(path=str(tmp_path / "phone.png"), full_page=True)
     print(f"\nscreenshots: {tmp_path}/chat.png documents.png inert.png phone.png")
 
