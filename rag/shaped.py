@@ -232,8 +232,9 @@ def factoid(shape: Shape, question: str, units: list[Unit], cands: list[Cand], g
     english = cjk_ratio(CONTEXT.sub("", question)) < 0.5
     near = ([], []) if english else focus(question, units)
     for c in cands:
-        if c.lex < NEAR_TOPIC * top_lex:
-            continue
+        same_doc = c.passage.chunk.doc_id == cands[0].passage.chunk.doc_id
+        if c.lex < NEAR_TOPIC * top_lex and not (near[1] and same_doc):
+            continue  # off the topic, unless in the best sentence's document and about the asked words
         text = get_text(c.passage.chunk.doc_id)
         found = _span_in(shape, question, near, c, text, get_text)
         if found:
