@@ -47,39 +47,6 @@ def test_config_env_picks_milvus(monkeypatch):
     assert Config.from_env(store="local").store == "local"
 
 
-def test_index_update_remove_like_local(mconfig, seeds, tmp_path):
-    a = Assistant(mconfig)
-    r1 = a.index([seeds])
-    assert len(r1.added) == 5 and not r1.failed
-    assert a.store().manifest["model"] == {"name": "test-hash", "dim": 64}
-    r2 = a.index([seeds])  # idempotent
-    assert len(r2.unchanged) == 5 and r2.chunks == 0
-    f = next(seeds.glob("003*"))
-    f.write_text(f.read_text(encoding="utf-8") + "\n新增的一句话在这里。", encoding="utf-8")
-    r3 = a.index([seeds])
-    assert r3.updated == [str(f)] and len(r3.unchanged) == 4
-    store = a.store()
-    docs = store.documents()
-    assert len(docs) == 5 and sum(d.chunks for d in docs) == store.chunk_count()
-    rows = store.client.query(store.chunks_col, filter='id != ""', output_fields=["count(*)"])
-    assert rows[0]["count(*)"] == store.chunk_count()  # the old version's chunks are gone, not just hidden
-    # duplicate content under another name: listed, not indexed twice; removing one name keeps the document
-    copy = tmp_path / "copy_of_001.txt"
-    copy.write_bytes(next(seeds.glob("001*")).read_bytes())
-    assert a.index([copy]).duplicates == [str(copy)]
-    rec = next(d for d in a.documents() if str(copy) in d.sources)
-    a.remove(str(copy))
-    assert a.store().document(rec.id) is not None
-    assert a.remove(rec.id) == rec.id and a.store().document(rec.id) is None
-    assert all(c.doc_id != rec.id for c, _ in a.store().dense_search(np.ones(64, np.float32) / 8, 500))
-    with pytest.raises(StoreError, match="rag docs"):
-        a.remove("no-such-doc")
-    ans = a.ask("江城市长")
-    assert ans.citations and not ans.abstained
-    for c in ans.citations:
-        assert a.document_text(c.doc_id)[c.start:c.end] == c.quote
-
-
 def test_search_results_slice_documents_and_long_texts_round_trip(mconfig, tmp_path):
     long = tmp_path / "long.txt"
     body = "".join(f"第{i}段讲的是编号{i}的事情，江城的市长在这里。" for i in range(1500))
