@@ -123,7 +123,8 @@ def test_hostile_document_and_name_are_inert_in_the_browser(server, tmp_path):
             chat = page.inner_text("#chatbot")
             assert "http://evil.example/a_b*c*二十四小时有人值守" in chat and "\\" not in chat
             page.get_by_role("tab", name="文档 Documents").click()
-            page.wait_for_selector("#doc-table :text('.txt')", timeout=30_000)  # the table has loaded
+            page.wait_for_function("document.querySelector('#doc-table').innerText.includes('.txt')",
+                                   timeout=30_000)  # the table has loaded
             assert page.locator("#doc-table img, #doc-table script").count() == 0
             page.screenshot(path=str(tmp_path / "hostile.png"), full_page=True)
         finally:
