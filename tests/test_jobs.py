@@ -61,6 +61,14 @@ def test_the_queue_is_bounded(service, client, monkeypatch):
         r = client.post("/api/documents", files=[("file", _file(4))])
         assert r.status_code == 429 and "already waiting" in r.json()["error"]["message"]
         assert client.get(f"/api/jobs/{first['job']}").json()["status"] == "running"
+        # One client cannot take the whole queue: five waiting uploads each, then 429 for that client only.
+        service.jobs.max_waiting = 20
+        for n in range(5):
+            service.queue_files([_file(10 + n)], owner="alice")
+        with pytest.raises(ServiceError, match="5 of your uploads are already waiting") as e:
+            service.queue_files([_file(20)], owner="alice")
+        assert e.value.status == 429
+        service.queue_files([_file(21)], owner="bob")
     finally:
         release.set()
 

@@ -139,7 +139,8 @@ def build_api(service: Service, app: FastAPI | None = None) -> FastAPI:
                 files.append((value.filename or "upload", data))
         if not files:
             raise ServiceError("no file in the upload; send one or more files as multipart/form-data")
-        job = await run_in_threadpool(service.queue_files, files)
+        owner = request.cookies.get("rag_session") or (request.client.host if request.client else "")
+        job = await run_in_threadpool(service.queue_files, files, owner)
         if not wait:
             return JSONResponse(job_json(job, service), status_code=202)
         while not job.event.is_set():

@@ -19,6 +19,7 @@ from pathlib import Path
 from rag.assistant import IndexCancelled, IndexReport
 
 MAX_WAITING = 20  # jobs queued and not started; one more is refused with 429
+MAX_WAITING_PER_OWNER = 5  # of those, from one client (its session, else its address): one user cannot fill it
 KEEP_FINISHED = 200  # finished jobs remembered for GET /api/jobs/{id}
 
 
@@ -58,6 +59,7 @@ class Job:
     id: str
     paths: list[Path]
     names: list[str]  # as the user named the files
+    owner: str = ""  # who asked (session or address), for the per-client bound
     status: str = "queued"  # queued → running → done | failed | cancelled
     done: int = 0
     total: int = 0
@@ -85,14 +87,18 @@ class Jobs:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
 
-    def submit(self, paths: list[Path], names: list[str]) -> Job:
+    def submit(self, paths: list[Path], names: list[str], owner: str = "") -> Job:
         with self._cond:
             if self._stop.is_set():
                 raise QueueFull("the server is stopping; upload again when it is back")
             if len(self._waiting) >= self.max_waiting:
                 raise QueueFull(f"{len(self._waiting)} uploads are already waiting to be indexed; "
                                 f"try again in a few minutes")
-            job = Job(uuid.uuid4().hex[:16], list(paths), list(names), total=len(paths))
+            mine = sum(1 for j in self._waiting if owner and j.owner == owner)
+            if mine >= MAX_WAITING_PER_OWNER:
+                raise QueueFull(f"{mine} of your uploads are already waiting to be indexed; "
+                                f"try again when they are done")
+            job = Job(uuid.uuid4().hex[:16], list(paths), list(names), owner, total=len(paths))
             self._jobs[job.id] = job
             self._waiting.append(job)
             self._forget_old()

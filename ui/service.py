@@ -143,7 +143,7 @@ class Service:
                                f"of {self.max_upload_bytes / 1e6:.1f} MB", 413)
 
     # ---------- uploads: stored by content, indexed by the queue ----------
-    def queue_files(self, files: list[tuple[str, bytes]]) -> Job:
+    def queue_files(self, files: list[tuple[str, bytes]], owner: str = "") -> Job:
         """Store (name, bytes) pairs under uploads/ and queue them for indexing; refusals by name, type or
         size raise before anything is stored. Bytes already indexed under the same name are not queued."""
         for name, data in files:
@@ -156,7 +156,7 @@ class Service:
                 raise ServiceError(str(e)) from None
             names.append(visible_name(name))
         try:
-            return self.jobs.submit(paths, names)
+            return self.jobs.submit(paths, names, owner)
         except QueueFull as e:
             raise ServiceError(str(e), 429 if "waiting" in str(e) else 503) from None
 
