@@ -4,7 +4,6 @@ import os
 import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import numpy as np
@@ -13,6 +12,7 @@ import pytest
 pytest.importorskip("pymilvus")
 pytest.importorskip("milvus_lite")
 
+from conftest import free_port, wait_until  # noqa: E402
 from rag import Assistant, Config  # noqa: E402
 from rag.cli import main  # noqa: E402
 from rag.normalize import fold  # noqa: E402
@@ -124,12 +124,6 @@ def test_cli_store_flags(tmp_path, seeds, capsys):
     assert json.loads(capsys.readouterr().out)["citations"]
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 _APP = """
 import sys, json
 sys.path.insert(0, {tests!r})
@@ -175,18 +169,16 @@ def test_two_app_processes_share_one_milvus(tmp_path, seeds):
     """Milvus Lite serves one process per .db (it holds a file lock), so two app servers share it the way they
     would share a cluster: through a Milvus server, here `milvus-lite server` on a loopback port."""
     data = tmp_path / "shared.db"
-    port = _free_port()
+    port = free_port()
     server = subprocess.Popen([sys.executable, "-m", "milvus_lite", "server", "--data-dir", str(data),
                                "--port", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     apps = []
     try:
-        deadline = time.monotonic() + 60
-        while True:
+        def listening():
+            assert server.poll() is None, "milvus-lite server exited"
             with socket.socket() as s:
-                if s.connect_ex(("127.0.0.1", port)) == 0:
-                    break
-            assert time.monotonic() < deadline and server.poll() is None, "milvus-lite server did not start"
-            time.sleep(0.2)
+                return s.connect_ex(("127.0.0.1", port)) == 0
+        wait_until(listening, timeout=60, interval=0.2, message="milvus-lite server listening")
         uri = f"http://127.0.0.1:{port}"
         # the .db itself is taken by the server: a direct open says so and how to share it
         with pytest.raises(StoreError, match="another process has it open"):
