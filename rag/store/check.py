@@ -154,7 +154,8 @@ def _garbage(root: Path, state: _State) -> list[str]:
     current = (state.manifest.get("documents_log") or {}).get("file")
     out += [str(p) for p in root.glob("documents-*.jsonl") if p.name != current]
     if (root / "docs").exists():
-        out += [str(p) for p in (root / "docs").iterdir() if p.suffix != ".txt" or p.stem not in state.docs]
+        out += [str(p) for p in (root / "docs").iterdir() if (p.name[:-len(".pages.json")] not in state.docs
+                if p.name.endswith(".pages.json") else p.suffix != ".txt" or p.stem not in state.docs)]
     return sorted(out)
 
 

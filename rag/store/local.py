@@ -4,6 +4,7 @@
       manifest.json            what is live: settings, segments, the document log's name and committed length
       documents-<n>.jsonl      document records, append-only: {"put": record} or {"del": id} per line
       docs/<doc_id>.txt        each document's decoded text (content-addressed, immutable)
+      docs/<doc_id>.pages.json its page map, for PDFs and scans (rag/formats)
       segments/<id>/           immutable batches of chunks (segment.py)
       .lock                    writers hold an exclusive lock on it
 
@@ -179,6 +180,14 @@ class LocalStore(DocRecordsView):
                 while self._text_chars > TEXT_CACHE_CHARS and len(self._text_cache) > 1:
                     self._text_chars -= len(self._text_cache.pop(next(iter(self._text_cache))))
         return text
+
+    def document_pages(self, doc_id: str) -> dict | None:
+        """The page map of a PDF or scanned document (docs/<id>.pages.json, see rag/formats), None for others."""
+        try:
+            with open(os.path.join(self._docs_dir, doc_id + ".pages.json"), encoding="utf-8") as f:
+                return json.load(f)
+        except (OSError, ValueError):
+            return None
 
     def chunk_count(self) -> int:
         return int(sum(seg.n_live for seg in self._segments.values()))

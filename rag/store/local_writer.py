@@ -44,7 +44,19 @@ class LocalWriter(BookWriter):
                 write_atomic(path, doc.text.encode("utf-8"))
             except OSError as e:
                 raise StoreError(os_message(e, path)) from None
+        self._write_pages(doc)
         self.stage(doc, chunks, vectors, terms)
+
+    def _write_pages(self, doc: Document) -> None:
+        """PDF and scans: the page map (page → character range, line boxes) beside the text, docs/<id>.pages.json,
+        so a citation gets its page. Written before the text's commit; removed with the text."""
+        pages = doc.meta.get("pages")
+        path = self.root / "docs" / f"{doc.id}.pages.json"
+        if pages and not path.exists():
+            try:
+                write_atomic(path, json.dumps(pages, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
+            except OSError as e:
+                raise StoreError(os_message(e, path)) from None
 
     # ---------- commit ----------
     def _new_segment_id(self) -> str:
@@ -159,10 +171,12 @@ class LocalWriter(BookWriter):
                     f.unlink(missing_ok=True)
             if sweep:
                 for f in (root / "docs").iterdir():
-                    if f.name.endswith(".tmp") or (f.suffix == ".txt" and f.stem not in docs):
+                    if f.name.endswith(".tmp") or (f.suffix == ".txt" and f.stem not in docs) or (
+                            f.name.endswith(".pages.json") and f.name[:-len(".pages.json")] not in docs):
                         f.unlink(missing_ok=True)
             else:
                 for doc_id in self.book.changed - docs.keys():
                     (root / "docs" / f"{doc_id}.txt").unlink(missing_ok=True)
+                    (root / "docs" / f"{doc_id}.pages.json").unlink(missing_ok=True)
         except OSError:
             pass
