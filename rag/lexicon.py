@@ -33,10 +33,17 @@ def _data_file() -> Path | None:
 
 @functools.lru_cache(maxsize=1)
 def _index() -> dict[str, list[str]]:
-    """English gloss (lower case, one to three words) → simplified headwords, best first."""
+    """_build_index() from a cache file built once (parsing CC-CEDICT takes seconds; see startup_cache.py)."""
     path = _data_file()
     if path is None:
         return {}
+    from .startup_cache import lexicon_index
+    return lexicon_index(_build_index, path, Path(__file__))
+
+
+def _build_index() -> dict[str, list[str]]:
+    """English gloss (lower case, one to three words) → simplified headwords, best first."""
+    path = _data_file()
     from .tokenize import _jieba
     freq = _jieba(None).FREQ
     found: dict[str, list[tuple[tuple, str]]] = {}

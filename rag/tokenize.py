@@ -21,8 +21,8 @@ _WORDLIKE = re.compile(r"[\w\u3400-\u4dbf\u4e00-\u9fff]", re.UNICODE)
 def _jieba(user_dict: str | None = None):
     import jieba
     jieba.setLogLevel(logging.WARNING)
-    tk = jieba.Tokenizer()
-    tk.initialize()
+    from .startup_cache import jieba_tokenizer  # the prefix dictionary from a shard file, loaded as needed
+    tk = jieba_tokenizer()
     if user_dict:
         path = Path(user_dict)
         if not path.is_file():
@@ -49,9 +49,8 @@ def words(search_text: str, user_dict: str | None = None) -> list[str]:
 @functools.lru_cache(maxsize=1)
 def _idf_table() -> tuple[dict[str, float], float]:
     """jieba's IDF table (from a large general corpus, shipped with jieba): corpus-independent word weights."""
-    import jieba.analyse  # importing it loads idf.txt once (default_tfidf): reuse that table
-    table, median = jieba.analyse.default_tfidf.idf_loader.get_idf()
-    return table, median
+    from .startup_cache import idf_table  # jieba/analyse/idf.txt from a shard file, not via jieba.analyse
+    return idf_table()
 
 
 def known_idf(word: str) -> float | None:
