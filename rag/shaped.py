@@ -240,7 +240,8 @@ def factoid(shape: Shape, question: str, units: list[Unit], cands: list[Cand], g
         if found:
             slices, (s, e) = found
             return Plan([Part(c.passage, slices)], lead=f"**{plain(text[s:e]).strip()}**")
-    if shape.kind in NOT_STATED_KINDS and not english and not _stated_near(shape, question, near, cands, get_text):
+    if shape.kind in NOT_STATED_KINDS and not english and (
+            _says_unset(near, cands, get_text) or not _stated_near(shape, question, near, cands, get_text)):
         zh, en = WHAT[shape.kind]
         note = f"文档提到了{topic}，但没有说明{zh}。(The documents mention {topic}, but do not state {en}.)"
         return Plan([Part(cands[0].passage, answer_slices(cands[0], get_text))], lead=note, abstained=True)
@@ -250,6 +251,29 @@ def factoid(shape: Shape, question: str, units: list[Unit], cands: list[Cand], g
 # A date that names a point in time: digits or numerals with 年/月/日/点…, a festival or an era. '今天',
 # '当天' or '下个月' answer in dialogue, but their presence does not prove the asked date is given.
 _ANCHORED = re.compile(r"[\d〇零一二三四五六七八九十]+\s?[年月日号点时]|世纪|季度|年代|时期|期间|年间|春节|元旦|国庆|中秋|端午|清明")
+
+
+_VAGUE = re.compile(r"很多|许多|大量|大批|大片|没有一|无一|少数|多数|若干|数十|数百|数千|几十|几百|几千|一些|不少|全部|所有|"
+                    r"半数|一半|多次|屡次")
+
+
+_ERA = re.compile(r"时代|年代|世纪|时期|[唐宋元明清汉晋隋]朝|万年前|\d+年前|\d+岁|夜间|白天|夜晚|清晨|傍晚|黄昏|"
+                  r"[春夏秋冬]季|晚春|初夏|春天|夏天|秋天|冬天|[\u4e00-\u9fff]{2}[元一二三四五六七八九十]+年")
+
+
+# The document itself says the thing is not settled or not given.
+_UNSET = re.compile(r"尚未确定|尚未明确|尚未公布|尚未决定|另行通知|另行公布|待定|未定|尚不清楚|没有透露|未透露|暂未|暂无|还没有定|"
+                    r"还没定|尚无定论|还不能给|不能给你打包票|还要等")
+
+
+def _says_unset(near, cands: list[Cand], get_text) -> bool:
+    """True when a sentence about the asked words says it is not set yet ('开工时间尚未确定', '具体时间另行通知')."""
+    flat = [u for side in near for u in side]
+    for c in cands[:3]:
+        sf = search_form(c.text)
+        if _UNSET.search(sf) and (not flat or _about(near, sf)):
+            return True
+    return False
 
 
 def _stated_near(shape: Shape, question: str, near, cands: list[Cand], get_text) -> bool:
@@ -265,6 +289,10 @@ def _stated_near(shape: Shape, question: str, near, cands: list[Cand], get_text)
     places += [(text, se) for se in answer_slices(best, get_text)]
     flat = [u for side in near for u in side]
     nearest = (near[1] or near[0])[:1]
+    # Any sentence of the best passage that holds a focus word ('车站共设4个出入口' far from the intro).
+    chunk = best.passage.chunk
+    places += [(text, se) for se in sentences(text, chunk.start, chunk.end)
+               if flat and any(_holds(u, search_form(text[se[0]:se[1]])) for u in flat)]
     for c in cands[1:]:
         t = get_text(c.passage.chunk.doc_id)
         sf = search_form(c.text)
@@ -275,10 +303,14 @@ def _stated_near(shape: Shape, question: str, near, cands: list[Cand], get_text)
             places.append((t, (c.start, c.end)))
     for t, (s, e) in places:
         sentence = t[s:e]
+        if shape.kind == HOW_MANY and _VAGUE.search(sentence):
+            return True  # '很多次', '没有一项', '大片': a quantity in words still answers how many
         for a, b in find_spans(shape.kind, sentence, shape.unit):
             span = search_form(sentence[a:b])
             if span not in search_form(question) and (shape.kind != WHEN or _ANCHORED.search(span)):
                 return True
+        if shape.kind == WHEN and _ERA.search(search_form(sentence)):
+            return True  # '进入战国时代后', '多于夜间出没', '满15岁', '崇宁五年': a time in words
     return False
 
 

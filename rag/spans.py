@@ -56,7 +56,7 @@ DATE = re.compile(
     rf"(?:\d{{1,2}}|[{_CN}]{{1,3}})月(?:(?:\d{{1,2}}|[{_CN}]{{1,3}})[日号]|初|中旬|下旬|上旬|底|末)?|"
     r"\d{1,2}[日号](?![线楼院门口站车位])|(?:\d+|[一二三四五六七八九十]+)世纪(?:\d+年代)?|"
     r"(?:今|明|去|前|后)年(?:初|底|年底|内|上半年|下半年)?|(?:下|上|本|这|那)个?(?:月|周|星期|季度)(?:初|底|末|内)?|"
-    r"(?:明|今|昨|前|后)天(?:上午|下午|晚上|早上)?|翌日|次日|当天|当晚|年底|年初|年内|月底|月初|"
+    r"(?:明|今|昨|前|后)天(?:上午|下午|晚上|早上)?|翌日|次日|当天|当晚|年底|年初|(?<![半一两几多])年内|月底|月初|"
     r"(?:第?[一二三四]|下一?个?)季度(?:内|末)?|[一二三四五六七八九十两\d]+个?(?:月|天|周|年|小时)(?:内|之内|以内|后)|"
     r"(?:上午|下午|晚上|凌晨|早上|中午)?\d{1,2}(?:[点时:：]\d{0,2}分?)|星期[一二三四五六日天]|周[一二三四五六日]|"
     r"(?:上午|下午|晚上|凌晨|早上|中午)|(?:春节|元旦|国庆|中秋|端午|清明|除夕|圣诞)(?:节|前后|期间|时期)?|"
@@ -143,7 +143,7 @@ def find_spans(kind: str, sentence: str, unit: str = "") -> list[tuple[int, int]
     sf = search_form(sentence)
     if kind == HOW_MANY:
         found = [m.span() for m in NUMBER.finditer(sf) if not _is_date(sf, m) and not _article(m.group())]
-        if unit in _UNIT_LIST:  # "多少名" asks for a count of people: numbers in a unit of that kind only, that unit first
+        if unit and (unit in _UNIT_LIST or any(unit[-1] in k for k in _UNIT_KINDS)):  # "多少名" asks for a count of people: numbers in a unit of that kind only, that unit first
             kind_of = next((k for k in _UNIT_KINDS if unit[-1] in k), unit)
             in_unit = [s for s in found if sf[s[1] - 1] in kind_of]
             # A bare number ('2至4犬齿') still answers when none is given in that unit; '三个月' never
