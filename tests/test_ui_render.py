@@ -66,3 +66,16 @@ def test_follow_up_carries_the_previous_key_terms():
 def test_user_questions_from_any_history_shape():
     assert user_questions(["a", {"role": "user", "content": "b"}, {"role": "assistant", "content": "x"},
                            {"role": "user", "content": [{"type": "text", "text": "c"}]}]) == ["a", "b", "c"]
+
+
+def test_answer_blocks_show_our_bold_and_lists_but_keep_document_text_inert():
+    from ui.render import answer_blocks
+    md = answer_blocks("**50名<b>**\n根据指示，新增50名坐席[1]", 2)
+    assert md.startswith("**50名&lt;b&gt;**\n\n") and 'href="#src-2-1"' in md
+    md = answer_blocks("- 要建立**闭环**机制[1]\n- 必须优先派单 - 限时办结[2]", 4)
+    lines = md.split("\n")
+    assert len(lines) == 2 and all(line.startswith("- ") for line in lines)
+    assert "\\*\\*闭环\\*\\*" in lines[0] and "派单 \\- 限时" in lines[1]  # document marks stay literal
+    assert answer_blocks("文档提到了“资金”，但没有说明具体数字。\n“额度不会太高。”[1]", 1).count("\n\n") == 1
+    # A '**' that is not a whole first line (document text, or a lead still streaming) is shown literally.
+    assert answer_blocks("**50", 1) == "\\*\\*50"

@@ -43,6 +43,31 @@ def answer_markdown(text: str, turn: int) -> str:
     return "".join(out)
 
 
+_BOLD_LEAD = re.compile(r"^\*\*([^\n]+?)\*\*$")
+
+
+def answer_blocks(text: str, turn: int) -> str:
+    """The answer's own structure as Markdown, its text still inert: the composer (rag/answer.py) puts the
+    short answer alone on the first line as **span**, and list items on lines starting '- '. Only those marks
+    are ours; everything inside them goes through answer_markdown (escaped, [n] links), so a document's own
+    '**' or '- ' stays literal text."""
+    blocks: list[tuple[bool, str]] = []  # (is a list item, Markdown)
+    for i, line in enumerate(text.split("\n")):
+        lead = _BOLD_LEAD.match(line) if i == 0 else None
+        if lead:
+            blocks.append((False, f"**{answer_markdown(lead.group(1), turn)}**"))
+        elif line.startswith("- "):
+            blocks.append((True, "- " + answer_markdown(line[2:], turn)))
+        elif line.strip():
+            blocks.append((False, answer_markdown(line, turn)))
+    out = ""
+    for k, (item, md) in enumerate(blocks):
+        # Items of one list on consecutive lines; a blank line anywhere else (paragraph ↔ list, paragraphs).
+        out += ("\n" if item and blocks[k - 1][0] else "\n\n") if k else ""
+        out += md
+    return out
+
+
 def _name(source: str) -> str:
     return os.path.basename(source) or source
 
