@@ -1,4 +1,5 @@
 """Files → Documents: find the files, decode their bytes honestly, turn HTML into text, mark boilerplate.
+PDF, images, Word and spreadsheets are read by rag/formats (one canonical text plus a page map).
 
 Every file that cannot be used raises IngestError with a one-line reason; callers report it and go on.
 """
@@ -8,14 +9,18 @@ import codecs
 import hashlib
 import os
 import re
+from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import formats
 from .clean import content_spans
 from .html_text import html_to_text
 from .records import Document
 
-SUPPORTED = {".txt", ".md", ".markdown", ".html", ".htm", ".text"}
+# The one set of extensions we index (CLI, UI and API all take it from rag.formats).
+SUPPORTED = formats.SUPPORTED
 
 # Magic numbers of formats people commonly drop by mistake: named so the message says what the file is.
 _MAGIC = [
@@ -38,7 +43,9 @@ class Decoded:
 
 
 def find_files(paths: list[str | os.PathLike]) -> tuple[list[Path], list[str]]:
-    """Expand folders (recursively, sorted, symlink loops safe) into supported files; return (files, problems)."""
+    """Expand folders (recursively, sorted, symlink loops safe, hidden files and folders left out) into supported
+    files; return (files, problems). Nothing is skipped silently: a file of a known but refused type (.doc) gets
+    its own line saying what to do, other types one line per folder with counts by type."""
     files: list[Path] = []
     problems: list[str] = []
     seen: set[Path] = set()
@@ -47,18 +54,32 @@ def find_files(paths: list[str | os.PathLike]) -> tuple[list[Path], list[str]]:
         if not path.exists():
             problems.append(f"{path}: no such file or folder")
         elif path.is_dir():
+            skipped: Counter[str] = Counter()
             for root, dirs, names in os.walk(path, followlinks=False):
-                dirs.sort()
+                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
                 for name in sorted(names):
+                    if name.startswith("."):
+                        continue
                     f = Path(root) / name
-                    if f.suffix.lower() in SUPPORTED and not name.startswith("."):
+                    ext = f.suffix.lower()
+                    if ext in formats.REFUSED:
+                        problems.append(f"{f}: {formats.REFUSED[ext]}")
+                    elif ext not in SUPPORTED:
+                        skipped[ext or "(no extension)"] += 1
+                    else:
                         real = f.resolve()
                         if real not in seen and real.is_file():
                             seen.add(real)
                             files.append(f)
+            if skipped:
+                kinds = " ".join(f"{ext} ({n})" if n > 1 else ext for ext, n in sorted(skipped.items()))
+                problems.append(f"{path}: skipped {sum(skipped.values())} file{'s' * (sum(skipped.values()) > 1)} "
+                                f"of types {kinds}; supported: {formats.supported_list()}")
+        elif path.suffix.lower() in formats.REFUSED:
+            problems.append(f"{path}: {formats.REFUSED[path.suffix.lower()]}")
         elif path.suffix.lower() not in SUPPORTED:
             problems.append(f"{path}: unsupported file type '{path.suffix or 'none'}' "
-                            f"(supported: {', '.join(sorted(SUPPORTED))})")
+                            f"(supported: {formats.supported_list()})")
         elif path.resolve() not in seen:
             seen.add(path.resolve())
             files.append(path)
@@ -146,7 +167,8 @@ def _strict(data: bytes, enc: str, name: str) -> str:
     try:
         return data.decode(enc)
     except UnicodeDecodeError:
-        raise IngestError(f"{name}: not valid {enc} although it looks like it (truncated?); re-save it as UTF-8")
+        raise IngestError(f"{name}: not valid {enc} although it looks like it (truncated?); "
+                          f"re-save it as UTF-8") from None
 
 
 def _utf16_without_bom(data: bytes) -> str | None:
@@ -157,7 +179,8 @@ def _utf16_without_bom(data: bytes) -> str | None:
     even, odd = sample[0::2].count(0), sample[1::2].count(0)
     # ASCII (and Latin-1) characters put a NUL in the high byte: most NULs sit on one side.
     for nul, other, enc in ((odd, even, "utf-16-le"), (even, odd, "utf-16-be")):
-        if nul >= 1 and other <= nul and _decodes(data, enc) and _printable_share(data[:8192].decode(enc, "ignore")) > 0.95:
+        if (nul >= 1 and other <= nul and _decodes(data, enc)
+                and _printable_share(data[:8192].decode(enc, "ignore")) > 0.95):
             return enc
     # CJK-only UTF-16 has no NULs at all: accept when it decodes to mostly CJK and the 8-bit decodings fail.
     if b"\x00" not in sample and not _decodes(sample, "utf-8") and not _decodes(sample, "gb18030"):
@@ -204,18 +227,52 @@ def _verified(text: str, encoding: str, name: str, warning: str | None = None) -
     return Decoded(text, encoding, warning)
 
 
-def load(path: str | os.PathLike, max_bytes: int = 64 * 1024 * 1024, source: str | None = None) -> Document:
-    """Read one file into a Document (raises IngestError with a one-line reason)."""
+def load(path: str | os.PathLike, max_bytes: int = 64 * 1024 * 1024, source: str | None = None,
+         max_pages: int = formats.DEFAULT_MAX_PAGES, progress: Callable[[int, int], None] | None = None) -> Document:
+    """Read one file into a Document (raises IngestError with a one-line reason). `max_bytes` bounds text files;
+    PDF, images, Word and Excel files have their own limits (formats.MAX_BYTES), and `max_pages` bounds PDFs and
+    multi-page images. progress(page, pages) follows a PDF or scan page by page."""
     path = Path(path)
     name = source or str(path)
+    ext = path.suffix.lower()
+    if ext in formats.REFUSED:
+        raise IngestError(f"{name}: {formats.REFUSED[ext]}")
+    limit = formats.MAX_BYTES.get(ext, max_bytes)
     try:
         size = path.stat().st_size
-        if size > max_bytes:
-            raise IngestError(f"{name}: too large ({size / 1e6:.1f} MB > {max_bytes / 1e6:.0f} MB limit); split it")
+        if size > limit:
+            raise IngestError(f"{name}: too large ({size / 1e6:.1f} MB > {limit / 1e6:.0f} MB limit for "
+                              f"{ext or 'this type'}); split it")
+        if formats.is_structured(ext):  # read by its own reader, page by page: never all bytes at once
+            try:
+                return from_extracted(formats.extract(path, max_pages, progress), name, size)
+            except formats.FormatError as e:
+                raise IngestError(f"{name}: {e}") from None
         data = path.read_bytes()
     except OSError as e:
         raise IngestError(f"{name}: cannot read ({e.strerror or e})") from None
-    return from_bytes(data, name, html=path.suffix.lower() in (".html", ".htm"))
+    if ext == ".csv":
+        try:
+            decoded = decode(data, name)
+            return from_extracted(formats.read_csv(decoded.text, decoded.encoding), name, len(data))
+        except formats.FormatError as e:
+            raise IngestError(f"{name}: {e}") from None
+    return from_bytes(data, name, html=ext in (".html", ".htm"))
+
+
+def from_extracted(ex: formats.Extracted, name: str, size: int) -> Document:
+    """A PDF, scan, Word or spreadsheet read by rag/formats → Document; the page map rides in meta["pages"] (the
+    store writes it beside the text), running headers and footers are left out of the indexed spans."""
+    spans = formats.without(ex.text, content_spans(ex.text), ex.boilerplate)
+    if not spans:
+        raise IngestError(f"{name}: nothing but headers, footers or boilerplate to index")
+    doc_id = hashlib.sha256(ex.text.encode("utf-8")).hexdigest()[:16]
+    meta: dict = {"encoding": ex.kind, "bytes": size}
+    if ex.pages:
+        meta["pages"] = formats.pages_json(ex.pages)
+    if ex.warning:
+        meta["warning"] = f"{name}: {ex.warning}"
+    return Document(id=doc_id, source=name, text=ex.text, spans=spans, meta=meta)
 
 
 def from_bytes(data: bytes, name: str, html: bool = False) -> Document:

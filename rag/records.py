@@ -46,6 +46,31 @@ class Citation:
     end: int
     quote: str
     score: float
+    # For documents with pages (PDF, scans): the page the quote starts on, and every page it touches.
+    page: int | None = None
+    pages: tuple[int, ...] = ()
+
+    def to_json(self) -> dict:
+        d = {"n": self.n, "doc_id": self.doc_id, "source": self.source, "start": self.start, "end": self.end,
+             "quote": self.quote, "score": round(self.score, 4)}
+        if self.page is not None:
+            d["page"] = self.page
+            if len(self.pages) > 1:
+                d["pages"] = list(self.pages)
+        return d
+
+
+@dataclass(frozen=True)
+class Flag:
+    """A generated sentence that its cited passages do not support (rag/verify.py): shown marked or removed."""
+    sentence: str
+    reasons: tuple[str, ...]
+    detail: str = ""
+    cited: tuple[int, ...] = ()  # the passage numbers the model gave it
+
+    def to_json(self) -> dict:
+        return {"sentence": self.sentence, "reasons": list(self.reasons), "detail": self.detail,
+                "cited": list(self.cited)}
 
 
 @dataclass(frozen=True)
@@ -58,17 +83,19 @@ class Answer:
     timings_ms: dict[str, float] = field(default_factory=dict)
     # What was searched when it differs from the question (a follow-up with terms carried from history).
     search_query: str | None = None
+    # Generated answers (rag/generate.py): what the text is ("generate" or "extractive"), the sentences flagged,
+    # a one-line notice (a fallback, the model not asked) and the model's figures (tokens, sentences verified).
+    mode: str = "extractive"
+    flags: tuple[Flag, ...] = ()
+    notice: str | None = None
+    generation: dict = field(default_factory=dict)
 
     def to_json(self) -> dict:
         d = {
             "question": self.question,
             "answer": self.text,
             "abstained": self.abstained,
-            "citations": [
-                {"n": c.n, "doc_id": c.doc_id, "source": c.source, "start": c.start, "end": c.end,
-                 "quote": c.quote, "score": round(c.score, 4)}
-                for c in self.citations
-            ],
+            "citations": [c.to_json() for c in self.citations],
             "passages": [
                 {"doc_id": p.chunk.doc_id, "source": p.source, "start": p.chunk.start, "end": p.chunk.end,
                  "text": p.chunk.text, "score": round(p.score, 4)}
@@ -78,6 +105,9 @@ class Answer:
         }
         if self.search_query and self.search_query != self.question:
             d["search_query"] = self.search_query
+        if self.mode != "extractive" or self.notice or self.generation:  # only when generation was asked for
+            d.update(mode=self.mode, flags=[f.to_json() for f in self.flags], notice=self.notice,
+                     generation=dict(self.generation))
         return d
 
 

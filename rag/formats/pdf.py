@@ -1,0 +1,122 @@
+"""PDF → lines with boxes, page by page (pypdfium2 / PDFium); pages without a usable text layer go to OCR.
+
+PDFium gives the characters of a page in content order with generated line breaks between laid-out lines; we
+cut lines there and take each line's box as the union of its characters' boxes (PDF points, turned to y down so
+PDF and OCR pages share one convention). A page whose text layer is empty or garbage (unmapped glyphs, private
+use characters) is rendered and read by OCR, one page at a time: only one page image is ever held.
+"""
+from __future__ import annotations
+
+import ctypes
+from collections.abc import Callable
+from pathlib import Path
+
+from .layout import build
+from .model import Extracted, FormatError, Line, PageLines
+
+OCR_DPI = 200  # enough for 10.5 pt Chinese body text; the OCR scales larger images down to 2000 px anyway
+MIN_TEXT_CHARS = 5  # fewer real characters than this: the page is a scan (or blank)
+GARBAGE_SHARE = 0.3  # more unreadable characters than this: the text layer is broken, read the page by OCR
+
+
+def _open(path: Path):
+    import pypdfium2 as pdfium
+    try:
+        return pdfium.PdfDocument(str(path))
+    except pdfium.PdfiumError as e:
+        if getattr(e, "err_code", None) == pdfium.raw.FPDF_ERR_PASSWORD:
+            raise FormatError("the PDF is encrypted (password protected); remove the password "
+                              "(print or save it as a new PDF) and add it again") from None
+        raise FormatError(f"not a readable PDF ({e}); re-save or re-export it as PDF") from None
+    except OSError as e:
+        raise FormatError(f"cannot read ({e.strerror or e})") from None
+
+
+def _bad(ch: str) -> bool:
+    o = ord(ch)
+    return ch == "\ufffd" or 0xE000 <= o <= 0xF8FF or (o < 32 and ch not in "\t\r\n")
+
+
+def text_lines(textpage, height: float) -> tuple[list[Line], int, int]:
+    """The page's lines, and (real characters, unreadable characters) to judge the text layer."""
+    import pypdfium2.raw as raw
+    n = raw.FPDFText_CountChars(textpage)
+    lines: list[Line] = []
+    chars: list[str] = []
+    box = [float("inf"), float("inf"), float("-inf"), float("-inf")]
+    real = bad = 0
+    lft, rgt, btm, top = ctypes.c_double(), ctypes.c_double(), ctypes.c_double(), ctypes.c_double()
+
+    def flush():
+        text = "".join(chars).strip()
+        if text and box[0] < float("inf"):
+            lines.append(Line(text, (box[0], height - box[3], box[2], height - box[1])))
+        chars.clear()
+        box[:] = [float("inf"), float("inf"), float("-inf"), float("-inf")]
+
+    for i in range(n):
+        code = raw.FPDFText_GetUnicode(textpage, i)
+        ch = chr(code) if code < 0x110000 else "\ufffd"
+        if ch == "\n":  # PDFium puts "\r\n" between laid-out lines (generated) and keeps the PDF's own
+            flush()
+            continue
+        if ch == "\r":
+            continue
+        if ch.isspace() or code == 0:
+            if chars and chars[-1] != " ":
+                chars.append(" ")
+            continue
+        if _bad(ch) or raw.FPDFText_HasUnicodeMapError(textpage, i) == 1:
+            bad += 1
+            continue
+        real += 1
+        chars.append(ch)
+        if raw.FPDFText_GetCharBox(textpage, i, lft, rgt, btm, top):
+            box[0], box[1] = min(box[0], lft.value), min(box[1], btm.value)
+            box[2], box[3] = max(box[2], rgt.value), max(box[3], top.value)
+    flush()
+    return lines, real, bad
+
+
+def _has_images(page) -> bool:
+    import pypdfium2.raw as raw
+    return any(True for _ in page.get_objects(filter=(raw.FPDF_PAGEOBJ_IMAGE,), max_depth=3))
+
+
+def read_pdf(path: Path, max_pages: int, progress: Callable[[int, int], None] | None = None) -> Extracted:
+    pdf = _open(path)
+    try:
+        total = len(pdf)
+        if total == 0:
+            raise FormatError("the PDF has no pages")
+        if total > max_pages:
+            raise FormatError(f"{total} pages, more than the limit of {max_pages}; split the PDF "
+                              f"(or raise the page limit)")
+        pages: list[PageLines] = []
+        scanned = 0
+        for i in range(total):
+            page = pdf[i]
+            try:
+                width, height = page.get_size()
+                textpage = page.get_textpage()
+                try:
+                    lines, real, bad = text_lines(textpage, height)
+                finally:
+                    textpage.close()
+                if (real < MIN_TEXT_CHARS or bad > GARBAGE_SHARE * (real + bad)) and _has_images(page):
+                    from .ocr import ocr_pdf_page
+                    lines = ocr_pdf_page(page, OCR_DPI)
+                    scanned += 1
+                    pages.append(PageLines(i + 1, width, height, lines, ocr=True))
+                else:
+                    pages.append(PageLines(i + 1, width, height, lines))
+            finally:
+                page.close()
+            if progress:
+                progress(i + 1, total)
+    finally:
+        pdf.close()
+    if not any(p.lines for p in pages):
+        raise FormatError("no text found on any page (blank pages, or images OCR could not read)")
+    kind = "pdf" if not scanned else ("ocr-pdf" if scanned == total else "pdf+ocr")
+    return build(pages, kind)
