@@ -132,6 +132,7 @@ def compose(query: Query, passages: list[Passage], embedder: Embedder, config: C
     dense = sentence_cosines(query, short, embedder)
     lex_weight = 0.35 + 0.25 * query.cjk  # coverage speaks louder in Chinese, where it is exact
     near = focus(query.text, query.units) if query.cjk >= 0.5 else ([], [])
+    reply_wanted = shapes.asks_reply(query.text)
     cands = []
     for (lex, rank, p, s, e, text), d in zip(short, dense):
         fragment = 0.15 if len(text) < MIN_SENTENCE_CHARS else 0.0  # headings and fragments rarely answer
@@ -139,6 +140,8 @@ def compose(query: Query, passages: list[Passage], embedder: Embedder, config: C
         # The words beside the question word say what is asked ('内容分为哪几类'); a document's rare names
         # ('澄州') say only where: a sentence holding the asked words gains over one holding the names.
         score += FOCUS_BONUS * focus_share(near, search_form(text))
+        if reply_wanted and is_question(text):
+            score += FOCUS_BONUS  # 'X问Y…，Y怎么回答': the question asked in the text leads to the reply
         cands.append(Cand(score, lex, rank, p, s, e, text))
     cands.sort(key=lambda c: -c.score)
     shape = shapes.detect(query.text)
@@ -180,10 +183,13 @@ def _best_sentences(cands: list[Cand], get_text, config: Config) -> Plan:
     """The best sentence with close runners-up and its paragraph neighbours. A best sentence that asks is
     context: the reply after it is the answer."""
     best = cands[0]
-    if is_question(best.text):
-        reply = answer_slices(best, get_text)
-        if reply[0] != (best.start, best.end):
-            return Plan([Part(best.passage, [(best.start, best.end)]), Part(best.passage, reply)])
+    asking = _line_question(best, get_text)
+    if asking:
+        # The best sentence is, or belongs to, a question someone asks in the text: answer with the reply.
+        reply = answer_slices(asking, get_text)
+        if reply[0] != (asking.start, asking.end):
+            return Plan([Part(best.passage, sorted({(best.start, best.end), (asking.start, asking.end)})),
+                         Part(best.passage, reply)])
     chosen = [best]
     used = len(best.text)
     for c in cands[1:]:
@@ -196,6 +202,20 @@ def _best_sentences(cands: list[Cand], get_text, config: Config) -> Plan:
     spans = _with_neighbours([(c.score, c.rank, c.passage, c.start, c.end) for c in chosen], get_text,
                              config.answer_chars - used)
     return Plan([Part(p, [(s, e)]) for _, _, p, s, e in spans])
+
+
+def _line_question(best: Cand, get_text) -> Cand | None:
+    """best itself when it asks; else the question that ends best's line when best opens a quoted utterance
+    that ends by asking ('她问道：“…排在最后，…。我想问…？”')."""
+    if is_question(best.text):
+        return best
+    text = get_text(best.passage.chunk.doc_id)
+    end = text.find("\n", best.end)
+    line = sentences(text, best.end, len(text) if end < 0 else end)
+    if line and "“" in text[text.rfind("\n", 0, best.start) + 1:best.end] and is_question(text[slice(*line[-1])]):
+        s, e = line[-1]
+        return Cand(best.score, best.lex, best.rank, best.passage, s, e, text[s:e])
+    return None
 
 
 def _render(plan: Plan, get_text) -> tuple[str, list[Citation]]:

@@ -216,6 +216,25 @@ def _span_in(shape: Shape, question: str, near, c: Cand, text: str, get_text):
     return None
 
 
+def _focus_sentences(near, cands: list[Cand], get_text) -> list[Cand]:
+    """Sentences of the candidates' passages (and the lines around the best one) that hold the focus word
+    nearest the question word but did not make the shortlist ('…给院长鲁建国打电话' for '院长是谁')."""
+    nearest = (near[1] or near[0])[:1]
+    if not nearest:
+        return []
+    seen = {(c.passage.chunk.doc_id, c.start) for c in cands}
+    out = []
+    for c in list({id(c.passage): c for c in cands}.values()):
+        text = get_text(c.passage.chunk.doc_id)
+        lo = text.rfind("\n", 0, max(0, c.passage.chunk.start - 1)) + 1
+        hi = text.find("\n", min(len(text), c.passage.chunk.end + 200))
+        for s, e in sentences(text, lo, len(text) if hi < 0 else hi):
+            if (c.passage.chunk.doc_id, s) not in seen and _holds(nearest[0], search_form(text[s:e])):
+                seen.add((c.passage.chunk.doc_id, s))
+                out.append(Cand(c.score * 0.9, c.lex, c.rank, c.passage, s, e, text[s:e]))
+    return out
+
+
 def near_words(near) -> list[str]:
     return [u.forms[0] for side in near for u in side]
 
@@ -231,7 +250,10 @@ def factoid(shape: Shape, question: str, units: list[Unit], cands: list[Cand], g
     # sentence states the asked thing, or that none does. It gets the bold span, never 'not stated'.
     english = cjk_ratio(CONTEXT.sub("", question)) < 0.5
     near = ([], []) if english else focus(question, units)
-    for c in cands:
+    # Who and where also look beyond the shortlist (names and places sit in narration the question's words
+    # miss); how-many and when do not, or a figure of a neighbouring fact would answer.
+    extra = _focus_sentences(near, cands, get_text) if shape.kind in (WHO, WHERE) else []
+    for c in cands + extra:
         same_doc = c.passage.chunk.doc_id == cands[0].passage.chunk.doc_id
         if c.lex < NEAR_TOPIC * top_lex and not (near[1] and same_doc):
             continue  # off the topic, unless in the best sentence's document and about the asked words
