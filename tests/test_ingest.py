@@ -76,8 +76,8 @@ def test_document_id_is_content_hash(tmp_path):
 def test_find_files_skips_and_reports(tmp_path):
     (tmp_path / "d").mkdir()
     (tmp_path / "d" / "a.txt").write_text("甲。")
-    (tmp_path / "d" / "b.png").write_bytes(b"\x89PNG")
+    (tmp_path / "d" / "b.exe").write_bytes(b"MZ")
     (tmp_path / "d" / "loop").symlink_to(tmp_path / "d")
-    files, problems = find_files([tmp_path / "d", tmp_path / "missing.txt", tmp_path / "d" / "b.png"])
+    files, problems = find_files([tmp_path / "d", tmp_path / "missing.txt", tmp_path / "d" / "b.exe"])
     assert [f.name for f in files] == ["a.txt"]
     assert any("no such file" in p for p in problems) and any("unsupported" in p for p in problems)

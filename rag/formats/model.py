@@ -64,7 +64,7 @@ def page_of(page_map: dict | None, start: int, end: int) -> list[int]:
     i = max(0, bisect.bisect_right([p["start"] for p in pages], start) - 1)
     out = []
     while i < len(pages) and pages[i]["start"] < end:
-        if pages[i]["end"] > start:
+        if pages[i]["end"] > max(start, pages[i]["start"]):  # an empty page holds nothing
             out.append(pages[i]["n"])
         i += 1
     return out
