@@ -34,6 +34,9 @@ class Config:
     # `rag eval` keeps one index per (documents, model, index settings) here; a second run re-embeds nothing.
     eval_cache: Path = Path("embeddings/eval-cache")
     max_file_bytes: int = 64 * 1024 * 1024
+    # PDFs and multi-page scans: more pages than this are refused (split the file); per-type byte limits for PDF,
+    # images, Word and Excel files are in rag/formats (MAX_BYTES: PDF 200 MB).
+    max_pages: int = 2000
     # Storage: "local" (files in index_dir) or "milvus" (see store/milvus.py): milvus_uri is a path ending in .db
     # (embedded Milvus Lite) or http(s)://host:19530 (a server or cluster); the token comes from RAG_MILVUS_TOKEN
     # only (a secret does not belong on a command line). milvus_keyword: BM25 over our terms or Milvus' jieba.
