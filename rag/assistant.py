@@ -233,6 +233,9 @@ class Assistant:
         if top_k is not None and options.top_k is None:
             options = replace(options, top_k=top_k)
         q = self.check_question(question)
+        if options.mode == "generate":  # retrieval and abstention first, then a model (rag/generate.py)
+            from .generate import generate
+            return generate(self, q, options, should_stop)
         t0 = time.perf_counter()
         store = self.store()
         query_text = contextualize(q, list(options.history)) if options.history else q

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 # Answer length presets: (sentences, characters) at most. "medium" is Config's default answer.
 LENGTHS = {"short": (1, 80), "medium": (3, 150), "long": (5, 320)}
-MODES = ("extractive",)
+MODES = ("extractive", "generate")  # generate: rag/generate.py, a configured model (RAG_LLM_*)
 MAX_TOP_K = 50
 # History is context for a follow-up, not a document: the newest turns matter, the rest only costs time
 # (100 turns x 2,000 characters took 10 s before this bound).

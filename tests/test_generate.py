@@ -1,0 +1,294 @@
+"""Generated answers against an in-process fake OpenAI-compatible server (http.server on 127.0.0.1, a free port,
+stopped at the end), scripted per test, through the real `openai` client. The fake "test-hash" embedder and
+the seeds stand in for the index."""
+import json
+import re
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+
+from rag import Assistant
+from rag.generate import MARK, NOT_ASKED, messages
+from rag.llm import LLMSettings
+from rag.options import AskOptions
+from rag.verify import BAD_CITATION, NO_CITATION, NUMBER
+
+QUESTION = "市长对12345热线有什么要求"
+
+
+class FakeLLM:
+    """Replies from a script, one entry per request: {"text": str or callable(request) -> str} streamed in small
+    pieces, {"status": 429}, {"sleep": seconds}, {"cut": True} (half the text, then the connection closes),
+    {"finish": "content_filter"}. Every request body is kept in `requests`."""
+
+    def __init__(self):
+        self.script: list[dict] = []
+        self.requests: list[dict] = []
+        self.stopping = threading.Event()
+        fake = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args):  # quiet test output
+                pass
+
+            def do_POST(self):
+                body = json.loads(self.rfile.read(int(self.headers["content-length"])))
+                fake.requests.append(body)
+                reply = fake.script.pop(0) if fake.script else {"status": 500}
+                try:
+                    fake.respond(self, body, reply)
+                except (BrokenPipeError, ConnectionResetError):  # the client gave up (timeout): fine
+                    pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/v1"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def respond(self, h, body: dict, reply: dict) -> None:
+        if "sleep" in reply:
+            self.stopping.wait(reply["sleep"])
+            return
+        if "status" in reply:
+            data = json.dumps({"error": {"message": "slow down", "type": "rate_limit"}}).encode()
+            h.send_response(reply["status"])
+            h.send_header("Content-Type", "application/json")
+            h.send_header("Retry-After", "0")
+            h.send_header("Content-Length", str(len(data)))
+            h.end_headers()
+            h.wfile.write(data)
+            return
+        text = reply["text"](body) if callable(reply["text"]) else reply["text"]
+        pieces = [text[i:i + 5] for i in range(0, len(text), 5)]
+        h.send_response(200)
+        h.send_header("Content-Type", "text/event-stream")
+        if reply.get("cut"):  # promise more than is sent, then hang up: the client sees a broken body
+            h.send_header("Content-Length", "100000")
+            pieces = pieces[:len(pieces) // 2]
+        h.end_headers()
+
+        def event(delta, finish=None, usage=None):
+            obj = {"id": "x", "object": "chat.completion.chunk", "created": 0, "model": body["model"],
+                   "choices": [] if usage else [{"index": 0, "delta": delta, "finish_reason": finish}]}
+            if usage:
+                obj["usage"] = usage
+            h.wfile.write(f"data: {json.dumps(obj, ensure_ascii=False)}\n\n".encode())
+            h.wfile.flush()
+        for p in pieces:
+            event({"content": p})
+        if reply.get("cut"):
+            return
+        event({}, reply.get("finish", "stop"))
+        event({}, usage={"prompt_tokens": 321, "completion_tokens": len(pieces), "total_tokens": 321 + len(pieces)})
+        h.wfile.write(b"data: [DONE]\n\n")
+
+    def stop(self):
+        self.stopping.set()
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def llm(monkeypatch):
+    fake = FakeLLM()
+    monkeypatch.setenv("RAG_LLM_BASE_URL", fake.url)
+    monkeypatch.setenv("RAG_LLM_MODEL", "fake-qwen")
+    monkeypatch.setenv("RAG_LLM_API_KEY", "sk-secret-test-key")
+    monkeypatch.setenv("RAG_LLM_TIMEOUT", "5")
+    for name in ("RAG_LLM_PROMPT", "RAG_LLM_FLAGGED", "RAG_LLM_RETRIES"):
+        monkeypatch.delenv(name, raising=False)
+    yield fake
+    fake.stop()
+
+
+@pytest.fixture(scope="module")
+def assistant(tmp_path_factory):
+    from conftest import SEEDS
+    from rag.config import Config
+    tmp = tmp_path_factory.mktemp("gen")
+    a = Assistant(Config(index_dir=tmp / "index", model="test-hash", abstain_threshold=0.2))
+    a.index([SEEDS])
+    return a
+
+
+def passages_of(request: dict) -> dict[int, str]:
+    """{n: text} of the numbered passages in the prompt the server received."""
+    user = request["messages"][-1]["content"]
+    block = r"^\[(\d+)\] 来源 Source: [^\n]*\n(.*?)(?=\n\n\[\d+\] 来源|\n\n问题|\n\n此前)"
+    found = re.findall(block, user, re.S | re.M)
+    return {int(n): text for n, text in found}
+
+
+def cite(request: dict, phrase: str) -> int:
+    return next(n for n, text in passages_of(request).items() if phrase in text)
+
+
+def generate(assistant, question=QUESTION, **options):
+    return assistant.ask(question, AskOptions(mode="generate", **options))
+
+
+def exact(assistant, ans):
+    """Every [n] of the text resolves to a citation whose quote is the exact slice of its document."""
+    assert {int(n) for n in re.findall(r"\[(\d+)\]", ans.text)} == {c.n for c in ans.citations}
+    for c in ans.citations:
+        assert assistant.document_text(c.doc_id)[c.start:c.end] == c.quote
+    return ans
+
+
+def faithful(req):
+    return (f"江一鸣要求建立闭环管理机制，每一张工单都要有跟踪、有反馈、有评价[{cite(req, '闭环管理机制')}]。"
+            f"他还要求把12345热线打造成企业群众诉求的“晴雨表”[{cite(req, '晴雨表')}]。")
+
+
+def test_faithful_answer_is_verified_with_exact_citations(assistant, llm):
+    llm.script = [{"text": faithful}]
+    ans = exact(assistant, generate(assistant))
+    assert ans.mode == "generate" and not ans.flags and not ans.abstained and ans.notice is None
+    assert MARK not in ans.text and "闭环管理机制" in ans.text and len(llm.requests) == 1
+    assert any("每一张工单都要有跟踪、有反馈、有评价" in c.quote for c in ans.citations)  # the supporting sentence
+    assert any("晴雨表" in c.quote for c in ans.citations)
+    assert ans.generation["verified"] == ans.generation["sentences"] == 2
+    assert ans.generation["prompt_tokens"] == 321
+    d = ans.to_json()
+    assert d["mode"] == "generate" and d["flags"] == [] and d["generation"]["model"] == "fake-qwen"
+    req = llm.requests[0]
+    assert req["model"] == "fake-qwen" and req["stream"] is True
+    assert QUESTION in req["messages"][-1]["content"] and len(passages_of(req)) == 5
+    assert "[n]" in req["messages"][0]["content"] or "[1]" in req["messages"][0]["content"]
+
+
+def test_a_number_the_passages_do_not_have_is_marked(assistant, llm):
+    llm.script = [{"text": lambda r: faithful(r) + f"为此新增了80名坐席人员[{cite(r, '坐席')}]。"}]
+    ans = exact(assistant, generate(assistant))
+    assert ans.mode == "generate" and len(ans.flags) == 1
+    flag = ans.flags[0]
+    assert flag.reasons == (NUMBER,) and "80" in flag.detail and "80名坐席人员。" + MARK in ans.text
+    assert ans.to_json()["flags"][0]["reasons"] == [NUMBER]
+    assert ans.generation["verified"] == 2 and ans.generation["flagged"] == 1
+
+
+def test_the_right_number_passes(assistant, llm):
+    llm.script = [{"text": lambda r: f"新增了50名坐席人员编制[{cite(r, '坐席')}]。"}]
+    ans = exact(assistant, generate(assistant, "12345热线新增了多少坐席人员"))
+    assert not ans.flags and ans.mode == "generate", ans.flags
+
+
+def test_a_citation_to_a_passage_that_does_not_exist(assistant, llm):
+    llm.script = [{"text": lambda r: faithful(r) + "各部门要优先派单、限时办结[7]。"}]
+    ans = exact(assistant, generate(assistant, top_k=3))
+    assert len(passages_of(llm.requests[0])) == 3
+    assert [f.reasons for f in ans.flags] == [(BAD_CITATION,)] and ans.flags[0].cited == (7,)
+    assert "[7]" not in ans.text and "限时办结。" + MARK in ans.text
+
+
+def test_a_sentence_without_citation_is_flagged_or_removed(assistant, llm, monkeypatch):
+    text = lambda r: faithful(r) + "这体现了以人民为中心的发展思想。"  # noqa: E731
+    llm.script = [{"text": text}]
+    ans = exact(assistant, generate(assistant))
+    assert [f.reasons for f in ans.flags] == [(NO_CITATION,)] and MARK in ans.text
+    monkeypatch.setenv("RAG_LLM_FLAGGED", "remove")
+    llm.script = [{"text": text}]
+    ans = exact(assistant, generate(assistant))
+    assert len(ans.flags) == 1 and MARK not in ans.text and "以人民为中心" not in ans.text
+
+
+def test_english_answer_to_an_english_question(assistant, llm):
+    # The fake embedder knows no English: abstention is off here so the lexicon side is what is tested.
+    config = assistant.config
+    assistant.config = config.with_(abstain_threshold=0.0)
+    try:
+        llm.script = [{"text": lambda r: "The mayor required a closed-loop management mechanism, with tracking, "
+                       f"feedback and evaluation for every work order [{cite(r, '闭环管理机制')}]. "
+                       f"The 12345 hotline should become a barometer of the public's demands [{cite(r, '晴雨表')}]."}]
+        ans = exact(assistant, generate(assistant, "What did the mayor require for the 12345 hotline?"))
+    finally:
+        assistant.config = config
+    assert ans.mode == "generate" and not ans.flags, ans.flags
+    assert ans.text.startswith("The mayor required") and len(ans.citations) == 2
+
+
+def test_timeout_falls_back_to_the_extractive_answer(assistant, llm, monkeypatch):
+    monkeypatch.setenv("RAG_LLM_TIMEOUT", "0.5")
+    llm.script = [{"sleep": 5}]
+    t0 = time.monotonic()
+    ans = exact(assistant, generate(assistant))
+    assert time.monotonic() - t0 < 4 and len(llm.requests) == 1
+    assert ans.mode == "extractive" and "0.5 s" in ans.notice and "[1]" in ans.text and not ans.abstained
+    assert ans.to_json()["notice"] == ans.notice
+
+
+def test_rate_limit_is_retried_then_succeeds(assistant, llm):
+    llm.script = [{"status": 429}, {"text": faithful}]
+    ans = exact(assistant, generate(assistant))
+    assert ans.mode == "generate" and ans.generation["attempts"] == 2 and len(llm.requests) == 2
+
+
+def test_retries_are_bounded(assistant, llm, monkeypatch):
+    monkeypatch.setenv("RAG_LLM_RETRIES", "1")
+    llm.script = [{"status": 503}, {"status": 429}, {"text": faithful}]
+    ans = exact(assistant, generate(assistant))
+    assert ans.mode == "extractive" and "429" in ans.notice and len(llm.requests) == 2
+
+
+def test_stream_cut_in_the_middle_falls_back(assistant, llm):
+    llm.script = [{"text": faithful, "cut": True}]
+    ans = exact(assistant, generate(assistant))
+    assert ans.mode == "extractive" and "stopped in the middle" in ans.notice and not ans.flags
+
+
+@pytest.mark.parametrize("reply, words", [({"text": "", "finish": "stop"}, "empty"),
+                                          ({"text": "不行", "finish": "content_filter"}, "refused")])
+def test_empty_or_refused_falls_back(assistant, llm, reply, words):
+    llm.script = [reply]
+    ans = generate(assistant)
+    assert ans.mode == "extractive" and words in ans.notice
+
+
+def test_unreachable_model_falls_back(assistant, llm, monkeypatch):
+    llm.stop()
+    ans = generate(assistant)
+    assert ans.mode == "extractive" and "cannot reach" in ans.notice and "[1]" in ans.text
+
+
+def test_no_request_when_retrieval_abstains(assistant, llm):
+    llm.script = [{"text": faithful}]
+    ans = generate(assistant, "量子色动力学的渐近自由是谁发现的")
+    assert ans.abstained and ans.notice == NOT_ASKED and llm.requests == []
+
+
+def test_model_says_the_passages_do_not_answer(assistant, llm):
+    llm.script = [{"text": "资料中没有找到相关内容。"}]
+    ans = generate(assistant)
+    assert ans.abstained and ans.mode == "generate" and not ans.flags and ans.citations == []
+
+
+def test_prompt_file_override_and_history(assistant, llm, monkeypatch, tmp_path):
+    prompt = tmp_path / "mine.md"
+    prompt.write_text("<!-- system -->\nOnly from these {count}: {passages}\n<!-- user -->\n{history}Q: {question}",
+                      encoding="utf-8")
+    monkeypatch.setenv("RAG_LLM_PROMPT", str(prompt))
+    llm.script = [{"text": "无。"}]
+    generate(assistant, history=["12345热线的人员配备怎么样了"])
+    system, user = (m["content"] for m in llm.requests[0]["messages"])
+    assert system.startswith("Only from these 5: [1] 来源 Source:") and user.endswith(f"Q: {QUESTION}")
+    assert "12345热线的人员配备怎么样了" in user
+    prompt.write_text("<!-- system -->\nAnswer.\n<!-- user -->\nno placeholders", encoding="utf-8")
+    ans = generate(assistant)
+    assert ans.mode == "extractive" and "placeholders" in ans.notice and len(llm.requests) == 1
+
+
+def test_the_key_is_never_shown(llm):
+    settings = LLMSettings.from_env()
+    assert settings.api_key == "sk-secret-test-key"
+    assert "sk-secret" not in repr(settings) and "sk-secret" not in settings.describe()
+
+
+def test_default_prompt_numbers_passages_with_source(assistant):
+    ans = assistant.ask(QUESTION)
+    chat = messages(QUESTION, ans.passages)
+    assert chat[0]["role"] == "system" and "[n]" not in chat[1]["content"]
+    assert chat[1]["content"].count("来源 Source:") == len(ans.passages)
+    assert ans.passages[0].chunk.text[:50] in chat[1]["content"]
