@@ -262,7 +262,8 @@ def factoid(shape: Shape, question: str, units: list[Unit], cands: list[Cand], g
         if found:
             slices, (s, e) = found
             return Plan([Part(c.passage, slices)], lead=f"**{plain(text[s:e]).strip()}**")
-    if shape.kind in NOT_STATED_KINDS and not english and (
+    kinds = NOT_STATED_KINDS + ((WHO,) if _ASKS_PERSON.search(search_form(question)) else ())
+    if shape.kind in kinds and not english and (
             _says_unset(near, cands, get_text) or not _stated_near(shape, question, near, cands, get_text)):
         zh, en = WHAT[shape.kind]
         note = f"文档提到了{topic}，但没有说明{zh}。(The documents mention {topic}, but do not state {en}.)"
@@ -275,12 +276,19 @@ def factoid(shape: Shape, question: str, units: list[Unit], cands: list[Cand], g
 _ANCHORED = re.compile(r"[\d〇零一二三四五六七八九十]+\s?[年月日号点时]|世纪|季度|年代|时期|期间|年间|春节|元旦|国庆|中秋|端午|清明")
 
 
-_VAGUE = re.compile(r"很多|许多|大量|大批|大片|没有一|无一|少数|多数|若干|数十|数百|数千|几十|几百|几千|一些|不少|全部|所有|"
-                    r"半数|一半|多次|屡次")
+_TOTAL = re.compile(r"一共|总共|总计|合计|总投资|总额|总数|总共")
+_PER = re.compile(r"每[^，。；,]{0,6}$")
+_VAGUE = re.compile(r"很多|许多|大量|大批|大片|没有一|无一|少数|多数|若干|数十|数百|数千|几十|几百|几千|半数|一半|多次|屡次")
 
 
 _ERA = re.compile(r"时代|年代|世纪|时期|[唐宋元明清汉晋隋]朝|万年前|\d+年前|\d+岁|夜间|白天|夜晚|清晨|傍晚|黄昏|"
                   r"[春夏秋冬]季|晚春|初夏|春天|夏天|秋天|冬天|[\u4e00-\u9fff]{2}[元一二三四五六七八九十]+年")
+
+
+# Who may be 'not stated' only when a person is asked for by a word for a person ('来访群众叫什么名字',
+# '由谁担任队长'); 'X叫什么' elsewhere names schools, works and shops, which no name finder knows.
+_ASKS_PERSON = re.compile(r"(群众|居民|村民|老人|男子|女子|母亲|父亲|孩子|学生|职工|干部|记者|负责人|秘书|司机|老板|来访者|"
+                          r"举报人|联系人)(叫什么|的名字|的姓名|是谁)|由谁担任|谁担任")
 
 
 # The document itself says the thing is not settled or not given.
@@ -327,10 +335,15 @@ def _stated_near(shape: Shape, question: str, near, cands: list[Cand], get_text)
         sentence = t[s:e]
         if shape.kind == HOW_MANY and _VAGUE.search(sentence):
             return True  # '很多次', '没有一项', '大片': a quantity in words still answers how many
-        for a, b in find_spans(shape.kind, sentence, shape.unit):
+        spans = people(search_form(sentence)) if shape.kind == WHO else find_spans(shape.kind, sentence, shape.unit)
+        for a, b in spans:
             span = search_form(sentence[a:b])
-            if span not in search_form(question) and (shape.kind != WHEN or _ANCHORED.search(span)):
-                return True
+            if span in search_form(question) or (shape.kind == WHEN and not _ANCHORED.search(span)):
+                continue
+            if shape.kind == HOW_MANY and _TOTAL.search(search_form(question)) and _PER.search(
+                    search_form(sentence[max(0, a - 8):a])):
+                continue  # '一共要花多少钱' is not answered by '每部电梯补贴20万元'
+            return True
         if shape.kind == WHEN and _ERA.search(search_form(sentence)):
             return True  # '进入战国时代后', '多于夜间出没', '满15岁', '崇宁五年': a time in words
     return False
