@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
+from . import eval_generate as eg
 from . import eval_metrics as em
 from .config import Config
 from .normalize import search_form
@@ -195,12 +196,12 @@ def _percentile(values: list[float], q: float) -> float:
     return values[i]
 
 
-def asker(assistant, top_k: int) -> Callable[[str, tuple[str, ...]], object]:
+def asker(assistant, top_k: int, mode: str = "extractive") -> Callable[[str, tuple[str, ...]], object]:
     """ask(question, history) -> Answer. Through AskOptions when Assistant.ask takes them (the one path for
     follow-ups); with an older Assistant.ask, the question is contextualized here the way it would be there."""
     if "options" in inspect.signature(assistant.ask).parameters:
         from .options import AskOptions
-        return lambda q, history: assistant.ask(q, AskOptions(top_k=top_k, history=tuple(history)))
+        return lambda q, history: assistant.ask(q, AskOptions(top_k=top_k, history=tuple(history), mode=mode))
     from .conversation import contextualize
     return lambda q, history: assistant.ask(contextualize(q, list(history)) if history else q, top_k=top_k)
 
@@ -215,23 +216,28 @@ def cited_docs(assistant, answer) -> set[str]:
 
 
 def evaluate(folder, config: Config, limit: int | None = None, unanswerable=None,
-             progress: Callable[[int, int], None] | None = None, details: list | None = None) -> dict:
+             progress: Callable[[int, int], None] | None = None, details: list | None = None,
+             generate: bool = False) -> dict:
     """The metrics of METRICS, then the tables of BREAKDOWNS, for one eval set (details, when given, receives
-    one dict per question)."""
+    one dict per question). generate=True asks the configured model (rag/eval_generate.py adds its metrics)."""
+    if generate and not eg.model_configured():
+        raise EvalError("rag eval --generate needs a model: set RAG_LLM_BASE_URL and RAG_LLM_MODEL")
     data = load_set(folder)
     other = sample(load_set(unanswerable).queries, limit) if unanswerable else []
     queries = sample(data.queries, limit)
     assistant, index_seconds = open_index(data.docs, config)
-    ask = asker(assistant, max(RETRIEVE_K, config.top_k))
+    ask = asker(assistant, max(RETRIEVE_K, config.top_k), "generate" if generate else "extractive")
     total = len(queries) + len(other)
     if queries or other:
         assistant.ask((queries or other)[0].question)  # warm up: model loaded, caches filled
     ranks, hits, chars, abstained, latency, exact = [], [], [], [], [], []
     not_stated, rows = [], []  # abstentions on this set's doc-null questions; one graded row per question
+    figures = []  # the model's figures per answer (generate only)
     for i, q in enumerate(queries):
         t0 = time.perf_counter()
         ans = ask(q.question, q.history)
         latency.append((time.perf_counter() - t0) * 1e3)
+        figures.append(ans.generation)
         answerable = q.doc is not None
         rank = doc_rank(assistant, ans.passages, q.doc) if answerable else None
         hit = answerable and not ans.abstained and gold_hit(ans.text, q.answers)
@@ -251,12 +257,15 @@ def evaluate(folder, config: Config, limit: int | None = None, unanswerable=None
         rows.append({"id": q.id, "question": q.question, "kind": q.kind, "split": q.split, "lang": q.lang,
                      "history": list(q.history), "doc": q.doc, "rank": rank, "hit": hit, "abstained": ans.abstained,
                      "complete": verdict.complete, "cited": verdict.cited, "missing": list(verdict.missing),
-                     "short": em.short_answer(ans.text), "answer": ans.text, "gold": list(q.answers)})
+                     "short": em.short_answer(ans.text), "answer": ans.text, "gold": list(q.answers),
+                     **({"notice": ans.notice, "flags": [f.to_json() for f in ans.flags]} if generate else {})})
         if progress:
             progress(i + 1, total)
     other_abstained = []
     for j, q in enumerate(other):
-        other_abstained.append(ask(q.question, q.history).abstained)
+        ans = ask(q.question, q.history)
+        other_abstained.append(ans.abstained)
+        figures.append(ans.generation)
         if progress:
             progress(len(queries) + j + 1, total)
     if details is not None:
@@ -282,6 +291,8 @@ def evaluate(folder, config: Config, limit: int | None = None, unanswerable=None
         "short_answer_exact": share(exact),
     }
     result.update({name: em.breakdown(rows, key) for name, key in BREAKDOWNS.items()})
+    if generate:
+        result.update(eg.metrics(figures))
     return result
 
 
@@ -291,6 +302,7 @@ def format_table(name: str, result: dict) -> str:
     for k in METRICS:
         v = result.get(k)
         lines.append(f"{k:{width}}  {'-' if v is None else v}")
+    lines += eg.format_lines(result, width)
     for title, key in BREAKDOWNS.items():
         table = em.format_breakdown(key, result.get(title) or {})
         if table:

@@ -292,3 +292,29 @@ def test_default_prompt_numbers_passages_with_source(assistant):
     assert chat[0]["role"] == "system" and "[n]" not in chat[1]["content"]
     assert chat[1]["content"].count("来源 Source:") == len(ans.passages)
     assert ans.passages[0].chunk.text[:50] in chat[1]["content"]
+
+
+def test_eval_generate_reports_the_model_metrics(config, llm, tmp_path):
+    from rag.eval import evaluate
+    from rag.eval_generate import GENERATE_METRICS
+    docs = tmp_path / "set" / "docs"
+    docs.mkdir(parents=True)
+    (docs / "news.txt").write_text("本报讯 3月5日，青河区召开老旧小区改造推进会。\n区住建局局长陈立新介绍，今年全区计划"
+                                   "改造老旧小区28个，总投资约3.2亿元。\n", encoding="utf-8")
+    (docs / "metro.txt").write_text("地铁5号线一期已于去年通车运营，全线设站12座。\n", encoding="utf-8")
+    queries = [{"id": "1", "question": "青河区今年计划改造多少个老旧小区", "answers": ["28个"], "doc": "news.txt"},
+               {"id": "2", "question": "地铁5号线一期设站多少座", "answers": ["12座"], "doc": "metro.txt"},
+               {"id": "3", "question": "量子色动力学的渐近自由是谁发现的", "answers": [], "doc": None}]
+    (tmp_path / "set" / "queries.jsonl").write_text("\n".join(json.dumps(q, ensure_ascii=False) for q in queries),
+                                                   encoding="utf-8")
+
+    def copy(req):  # a faithful model: the passage sentence holding a figure, cited; then one invented figure
+        sentence = next(s for s in re.split(r"(?<=。)", passages_of(req)[1]) if re.search(r"\d+[个座]", s))
+        return f"{sentence.strip()}[1] 其中一半将在90天内完工[1]。"
+    llm.script = [{"text": copy} for _ in range(3)]
+    result = evaluate(tmp_path / "set", config.with_(eval_cache=tmp_path / "cache"), generate=True)
+    assert len(llm.requests) == 2  # the unanswerable question never reached the model
+    assert result["answer_hit"] == 1.0 and result["abstain_unanswerable"] == 1.0
+    assert result["supported_sentence_rate"] == 0.5 and result["citation_precision"] == 0.5
+    assert result["model_asked"] == round(2 / 3, 4) and result["fallback_rate"] == 0.0
+    assert result["tokens_per_answer"] > 321 and set(GENERATE_METRICS) <= set(result)
