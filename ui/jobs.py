@@ -24,7 +24,11 @@ KEEP_FINISHED = 200  # finished jobs remembered for GET /api/jobs/{id}
 
 
 class QueueFull(Exception):
-    """Too many indexing jobs are waiting; str() says what to do."""
+    """Too many indexing jobs are waiting (status 429), or the server is stopping (503); str() says what to do."""
+
+    def __init__(self, message: str, status: int = 429):
+        super().__init__(message)
+        self.status = status
 
 
 class WriteGate:
@@ -90,7 +94,7 @@ class Jobs:
     def submit(self, paths: list[Path], names: list[str], owner: str = "") -> Job:
         with self._cond:
             if self._stop.is_set():
-                raise QueueFull("the server is stopping; upload again when it is back")
+                raise QueueFull("the server is stopping; upload again when it is back", 503)
             if len(self._waiting) >= self.max_waiting:
                 raise QueueFull(f"{len(self._waiting)} uploads are already waiting to be indexed; "
                                 f"try again in a few minutes")

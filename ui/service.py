@@ -137,7 +137,7 @@ class Service:
         try:
             check_name(name)
         except UploadNameError as e:
-            raise ServiceError(str(e), 415 if "unsupported file type" in str(e) else 400) from None
+            raise ServiceError(str(e), e.status) from None
         if size > self.max_upload_bytes:
             raise ServiceError(f"{visible_name(name)}: {size / 1e6:.1f} MB is over the upload limit "
                                f"of {self.max_upload_bytes / 1e6:.1f} MB", 413)
@@ -145,7 +145,8 @@ class Service:
     # ---------- uploads: stored by content, indexed by the queue ----------
     def queue_files(self, files: list[tuple[str, bytes]], owner: str = "") -> Job:
         """Store (name, bytes) pairs under uploads/ and queue them for indexing; refusals by name, type or
-        size raise before anything is stored. Bytes already indexed under the same name are not queued."""
+        size raise before anything is stored. Bytes already indexed under the same name are reported unchanged
+        by the job without being read again."""
         for name, data in files:
             self.check_upload(name, len(data))
         paths, names = [], []
@@ -158,7 +159,7 @@ class Service:
         try:
             return self.jobs.submit(paths, names, owner)
         except QueueFull as e:
-            raise ServiceError(str(e), 429 if "waiting" in str(e) else 503) from None
+            raise ServiceError(str(e), e.status) from None
 
     def _run_job(self, job: Job, should_stop: Callable[[], bool]) -> IndexReport:
         """The worker's side: index what is not indexed yet, drop the stored copies of refused files."""

@@ -19,7 +19,11 @@ _DIGEST_NAME = re.compile(r"[0-9a-f]{64}\.\w+")  # the blobs' own names; a user'
 
 
 class UploadNameError(ValueError):
-    """A file name we cannot use; str() says why."""
+    """A file name we cannot use; str() says why, `status` is the HTTP status (415 for the type, else 400)."""
+
+    def __init__(self, message: str, status: int = 400):
+        super().__init__(message)
+        self.status = status
 
 
 def safe_name(name: str) -> str:
@@ -53,7 +57,7 @@ def check_name(name: str) -> str:
         raise UploadNameError("the file name has no visible characters; rename the file")
     if ext.lower() not in UPLOAD_TYPES:
         raise UploadNameError(f"{shown}: unsupported file type '{ext.lower() or 'none'}' "
-                              f"(supported: {' '.join(UPLOAD_TYPES)})")
+                              f"(supported: {' '.join(UPLOAD_TYPES)})", 415)
     return ext.lower()
 
 
