@@ -161,7 +161,7 @@ def stream(assistant, question: str, options: AskOptions | None = None,
 
 def _answer(base: Answer, checked: list[Checked], settings: LLMSettings, usage: Usage, ms: float) -> Answer:
     text, citations, flags = render(checked, settings.flagged)
-    claims = [c for c in checked if not c.no_answer]
+    claims = [c for c in checked if not (c.no_answer or c.intro)]
     verified = sum(1 for c in claims if not c.flagged)
     figures = _figures(settings, usage) | {
         "sentences": len(claims), "verified": verified, "flagged": len(flags),

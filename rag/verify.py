@@ -49,6 +49,7 @@ _BULLET = re.compile(r"^\s*(?:[-*•]\s+|\d+[.)、]\s*|[（(]?\d+[)）]\s*)")
 NO_ANSWER = re.compile(r"没有找到|未找到|没有提及|未提及|没有提到|未提到|没有说明|未说明|不包含|没有包含|没有相关|"
                        r"未提供|没有提供|无法回答|无法确定|do(?:es)? not (?:contain|mention|state|say)|"
                        r"no information|not (?:mentioned|stated|found)|cannot (?:be )?answer", re.I)
+_INTRO = re.compile(r"^#+\s|[:：]\**\s*$")
 _ARABIC = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?")
 _ZH_NUM = re.compile(r"[零〇一二两三四五六七八九十百千万亿]+")
 _ZH_DIGIT = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"〇": 0, "两": 2}
@@ -72,7 +73,8 @@ class Checked:
     piece: Piece
     reasons: tuple[str, ...] = ()
     detail: str = ""
-    no_answer: bool = False  # says the passages lack the answer
+    no_answer: bool = False  # says the passages lack the answer (uncited): neither checked nor counted
+    intro: bool = False      # a heading or a line introducing a list ("主要要求如下："): nothing to check
     support: list[tuple[Passage, int, int]] = field(default_factory=list)  # (passage, start, end) per citation
 
     @property
@@ -204,6 +206,8 @@ class Verifier:
         bad = [n for n in piece.cited if n not in valid]
         if NO_ANSWER.search(claim) and not valid:
             return Checked(piece, no_answer=True)
+        if not piece.cited and _INTRO.search(piece.raw) and not numbers_in(claim, claim=True):
+            return Checked(piece, intro=True)
         reasons, details = [], []
         if not piece.cited:
             reasons.append(NO_CITATION)
@@ -228,7 +232,7 @@ class Verifier:
                 reasons.append(TERMS)
                 absent = [u.label for u in sorted(units, key=lambda u: -u.weight) if u.found(text) < 1.0]
                 details.append(f"terms {share:.0%} covered, missing " + ", ".join(absent[:4]))
-        checked = Checked(piece, tuple(reasons), "; ".join(details), NO_ANSWER.search(claim) is not None)
+        checked = Checked(piece, tuple(reasons), "; ".join(details))
         if not reasons:
             checked.support = [self.supporting(claim, self.passages[n - 1]) for n in valid]
         return checked

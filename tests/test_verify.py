@@ -99,3 +99,9 @@ def test_saying_the_passages_lack_the_answer_is_not_flagged(verifier):
 def test_names_found_by_the_tagger():
     assert "陈立新" in names_in("区住建局局长陈立新介绍了情况。")
     assert names_in("The plan was approved by the NDRC in 2024.") == ["NDRC"]
+
+
+def test_headings_and_list_introductions_are_not_claims(verifier):
+    pieces, _ = split("### 改造计划\n主要内容如下：\n- 今年全区计划改造老旧小区28个[1]。")
+    checked = [verifier.check(p) for p in pieces]
+    assert [c.intro for c in checked] == [True, True, False] and not any(c.flagged for c in checked)
