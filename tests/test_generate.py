@@ -318,3 +318,24 @@ def test_eval_generate_reports_the_model_metrics(config, llm, tmp_path):
     assert result["supported_sentence_rate"] == 0.5 and result["citation_precision"] == 0.5
     assert result["model_asked"] == round(2 / 3, 4) and result["fallback_rate"] == 0.0
     assert result["tokens_per_answer"] > 321 and set(GENERATE_METRICS) <= set(result)
+
+
+def test_http_api_passes_mode_generate_through(config, seeds, llm, monkeypatch):
+    from fastapi.testclient import TestClient
+    from openai import OpenAI
+
+    from ui.api import build_api
+    from ui.service import Service
+    monkeypatch.delenv("RAG_API_TOKEN", raising=False)
+    service = Service(config)
+    service.assistant.index([seeds])
+    llm.script = [{"text": lambda r: faithful(r) + "为此新增了80名坐席人员。"}, {"text": faithful}]
+    with TestClient(build_api(service)) as client:
+        d = client.post("/api/ask", json={"question": QUESTION, "mode": "generate"}).json()
+        assert d["mode"] == "generate" and [f["reasons"] for f in d["flags"]] == [[NO_CITATION]]
+        assert MARK in d["answer"] and d["generation"]["verified"] == 2
+        oa = OpenAI(base_url=str(client.base_url) + "/v1", api_key="x", http_client=client)
+        resp = oa.chat.completions.create(model="rag-zh", messages=[{"role": "user", "content": QUESTION}],
+                                          extra_body={"mode": "generate"})
+    assert "闭环管理机制" in resp.choices[0].message.content and len(llm.requests) == 2
+    assert "晴雨表" in resp.model_extra["citations"][-1]["quote"]
