@@ -25,11 +25,13 @@ from . import shapes
 from .chunk import sentences
 from .config import Config
 from .embed import Embedder
+from .factoid import focus, focus_share
 from .normalize import fold, search_form
+from .plans import Cand, Part, Plan, answer_slices
 from .records import Answer, Citation, Passage
 from .replies import is_question
 from .retrieve import Query
-from .shaped import Cand, Part, Plan, answer_slices, focus, focus_share, shaped
+from .shaped import shaped
 from .spans import plain
 from .units import CONTEXT, coverage, question_units
 
@@ -37,7 +39,7 @@ NOT_FOUND = "文档中没有找到相关内容。(Not found in the documents.)"
 PASSAGES_FOR_SENTENCES = 3
 SHORTLIST = 8           # sentences embedded per question
 MIN_SENTENCE_CHARS = 12
-FOCUS_BONUS = 0.15     # for holding all the focus words of the question (shaped.focus)
+FOCUS_BONUS = 0.15     # for holding all the focus words of the question (factoid.focus)
 RUNNER_UP_RATIO = 0.8   # a second sentence must score at least this share of the best one
 
 # relevance = sigmoid(A·passage coverage + B·best two-sentence coverage + C·cosine + D), one set for Chinese
@@ -64,7 +66,7 @@ class _VectorCache:
             found = {t: self.data[(key, t)] for t in texts if (key, t) in self.data}
         missing = [t for t in dict.fromkeys(texts) if t not in found]
         if missing:
-            found.update(zip(missing, embedder.encode(missing)))
+            found.update(zip(missing, embedder.encode(missing), strict=True))
         with self.lock:
             for t in dict.fromkeys(texts):
                 self.data[(key, t)] = found[t]
@@ -96,8 +98,8 @@ def relevance(query: Query, passages: list[Passage]) -> float:
     if not passages:
         return 0.0
     c = query.cjk
-    weights = [c * z + (1 - c) * e for z, e in zip(_ZH, _EN)]
-    logit = sum(w * v for w, v in zip(weights, (*features(query, passages), 1.0)))
+    weights = [c * z + (1 - c) * e for z, e in zip(_ZH, _EN, strict=True)]
+    logit = sum(w * v for w, v in zip(weights, (*features(query, passages), 1.0), strict=True))
     return 1 / (1 + math.exp(-logit))
 
 
@@ -134,7 +136,7 @@ def compose(query: Query, passages: list[Passage], embedder: Embedder, config: C
     near = focus(query.text, query.units) if query.cjk >= 0.5 else ([], [])
     reply_wanted = shapes.asks_reply(query.text)
     cands = []
-    for (lex, rank, p, s, e, text), d in zip(short, dense):
+    for (lex, rank, p, s, e, text), d in zip(short, dense, strict=True):
         fragment = 0.15 if len(text) < MIN_SENTENCE_CHARS else 0.0  # headings and fragments rarely answer
         score = lex_weight * lex + (1 - lex_weight) * float(d) - 0.04 * rank - fragment
         # The words beside the question word say what is asked ('内容分为哪几类'); a document's rare names

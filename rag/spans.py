@@ -14,7 +14,8 @@ from .shapes import HOW_MANY, WHEN, WHERE, WHO
 
 _CLOSE = "”’」』\"')）】》 \t"
 # A sentence that asks: ends with a question mark, or with a question particle before its final mark.
-_ASKS = re.compile(r"[？?]$|[吗么呢][。！!…~～]*$|(是否|是不是|有没有|能不能|会不会|多少|几个|怎么样|为什么|为何|如何|何时|"
+_ASKS = re.compile(r"[？?]$|[吗么呢][。！!…~～]*$|(是否|是不是|有没有|能不能|会不会|多少|几个|怎么样|为什么|为何|"
+                   r"如何|何时|"
                    r"哪里|哪儿|哪个|谁)[^。！!；;]{0,12}[呢吗][。…]*$")
 
 
@@ -39,32 +40,40 @@ def plain(text: str) -> str:
 # ---------- short spans ----------
 _DIGITS = r"\d+(?:[.,，]\d+)*"
 _CN = "零〇一二两三四五六七八九十百千万亿"
-_UNIT_LIST = ("万亿元 亿元 万元 千元 美元 欧元 港元 元 块钱 块 角 个百分点 百分点 % ％ 倍 成 名 人次 个人 人 个 位 家 项 件 条 "
-              "次 岁 年 个月 月 周 天 日 小时 分钟 秒 公里 千米 平方公里 平方米 米 厘米 毫米 亩 公顷 吨 公斤 千克 克 斤 "
-              "座 所 辆 台 套 户 栋 层 张 本 部 场 届 期 批 种 类 支 只 头 篇 首 字 分 度 升 千瓦 兆瓦 瓦 床 间 处 段 份 "
-              "笔 亿 万 千 百 列 颗 艘 架 枚 匹 尾 棵 株 口 句 集 季 章 卷 册 幅 门 节 站 趟 班 队 局 公分 英尺 英里 码 "
+_UNIT_LIST = ("万亿元 亿元 万元 千元 美元 欧元 港元 元 块钱 块 角 个百分点 百分点 % ％ 倍 成 名 人次 个人 人 个 位 "
+              "家 项 件 条 "
+              "次 岁 年 个月 月 周 天 日 小时 分钟 秒 公里 千米 平方公里 平方米 米 厘米 毫米 亩 公顷 吨 公斤 千克 克 "
+              "斤 "
+              "座 所 辆 台 套 户 栋 层 张 本 部 场 届 期 批 种 类 支 只 头 篇 首 字 分 度 升 千瓦 兆瓦 瓦 床 间 处 "
+              "段 份 "
+              "笔 亿 万 千 百 列 颗 艘 架 枚 匹 尾 棵 株 口 句 集 季 章 卷 册 幅 门 节 站 趟 班 队 局 公分 英尺 英里 "
+              "码 "
               "磅 盎司 加仑 个点 票 席 球 分钟 年级 岁时 代 世纪 周年 万人 亿人 人口").split()
 _UNITS = "|".join(sorted(_UNIT_LIST, key=len, reverse=True))  # longest first: 个月 before 个
 # Units of one kind: a question asking '多少亿元' is not answered by '三个月'.
 _UNIT_KINDS = ("元块角亿万千百钱", "名人位户家", "年月周天日小时分秒", "%％成倍百分点", "米里亩公顷平方", "吨斤克")
 NUMBER = re.compile(rf"(?:约|近|超过|逾|共|达到?|仅|不到|将近|大约)?(?:{_DIGITS}|[{_CN}]{{1,8}})"
                     rf"(?:\s?(?:至|到|-|~|－)\s?(?:{_DIGITS}|[{_CN}]{{1,8}}))?(?:多|余|几)?\s?"
-                    rf"(?:万|亿|千|百)?(?:{_UNITS})|百分之[{_CN}\d.]+|{_DIGITS}(?:\s?(?:至|到|-|~)\s?{_DIGITS})?")
+                    rf"(?:万|亿|千|百)?(?:多|余)?(?:{_UNITS})|百分之[{_CN}\d.]+|{_DIGITS}"
+                    rf"(?:\s?(?:至|到|-|~)\s?{_DIGITS})?")
 DATE = re.compile(
-    rf"(?:公元前?)?(?:\d{{2,4}}|[〇零一二三四五六七八九]{{2,4}})年(?:\d{{1,2}}|[{_CN}]{{1,3}})月(?:(?:\d{{1,2}}|[{_CN}]{{1,3}})[日号])?|"
+    rf"(?:公元前?)?(?:\d{{2,4}}|[〇零一二三四五六七八九]{{2,4}})年(?:\d{{1,2}}|[{_CN}]{{1,3}})月(?:(?:\d{{1,2}}|"
+    rf"[{_CN}]{{1,3}})[日号])?|"
     rf"(?:公元前?)?(?:\d{{2,4}}\s?|[〇零一二三四五六七八九]{{4}})年(?:代|初|底|末|内|前|后|春|夏|秋|冬)?|"
     rf"(?:\d{{1,2}}|[{_CN}]{{1,3}})月(?:(?:\d{{1,2}}|[{_CN}]{{1,3}})[日号]|初|中旬|下旬|上旬|底|末)?|"
     r"\d{1,2}[日号](?![线楼院门口站车位])|(?:\d+|[一二三四五六七八九十]+)世纪(?:\d+年代)?|"
     r"(?:今|明|去|前|后)年(?:初|底|年底|内|上半年|下半年)?|(?:下|上|本|这|那)个?(?:月|周|星期|季度)(?:初|底|末|内)?|"
     r"(?:明|今|昨|前|后)天(?:上午|下午|晚上|早上)?|翌日|次日|当天|当晚|年底|年初|(?<![半一两几多])年内|月底|月初|"
     r"(?:第?[一二三四]|下一?个?)季度(?:内|末)?|[一二三四五六七八九十两\d]+个?(?:月|天|周|年|小时)(?:内|之内|以内|后)|"
-    r"(?:上午|下午|晚上|凌晨|早上|中午)?(?:\d{1,2}(?:[点时:：]\d{0,2}分?)|[一二三四五六七八九十]{1,3}[点时](?:半|[一二三四五六七八九十]+分)?)|星期[一二三四五六日天]|周[一二三四五六日]|"
+    r"(?:上午|下午|晚上|凌晨|早上|中午)?(?:\d{1,2}(?:[点时:：]\d{0,2}分?)|[一二三四五六七八九十]{1,3}[点时](?:半|"
+    r"[一二三四五六七八九十]+分)?)|星期[一二三四五六日天]|周[一二三四五六日]|"
     r"(?:上午|下午|晚上|凌晨|早上|中午)|(?:春节|元旦|国庆|中秋|端午|清明|除夕|圣诞)(?:节|前后|期间|时期)?|"
     r"[\u4e00-\u9fff]{1,4}(?:时期|期间|年间|初期|末期|年代|朝)")
-_PLACE_SUFFIX = re.compile(r"省|市|区|县|镇|乡|村|街道|路|街|站|园区|大厦|大厅|中心|广场|会议室|公园|机场|车站|大院|大学|"
+_PLACE_SUFFIX = re.compile(r"省|市|区|县|镇|乡|村|街道|路|街|站|园区|大厦|大厅|中心|广场|会议室|公园|机场|车站|大院|"
+                           r"大学|"
                            r"学院|医院|港|湾|岛")
-_TITLES = ("书记", "市长", "县长", "省长", "区长", "镇长", "主任", "部长", "局长", "秘书", "总理", "主席", "委员", "经理",
-           "董事长", "校长", "院长", "处长", "科长", "队长", "同志", "先生", "女士", "老师", "总")
+_TITLES = ("书记", "市长", "县长", "省长", "区长", "镇长", "主任", "部长", "局长", "秘书", "总理", "主席", "委员",
+           "经理", "董事长", "校长", "院长", "处长", "科长", "队长", "同志", "先生", "女士", "老师", "总")
 
 
 @functools.lru_cache(maxsize=1)
@@ -115,9 +124,11 @@ def people(sf: str) -> list[tuple[int, int]]:
 
 
 _TITLE_NAME = re.compile(r"(?:%s)([\u4e00-\u9fff]{2,3}?)(?=[，,。：:“\"、\s]|说|道|则|表示|介绍|指出|提出|认为|强调|"
-                         r"回答|回应|告诉|一边|也|还|又|就|在|和|向|对|把|让|打|接|笑|点|看|主持|带|的)" % "|".join(_TITLES))
+                         r"回答|回应|告诉|一边|也|还|又|就|在|和|向|对|把|让|打|接|笑|点|看|主持|带|的)"
+                         % "|".join(_TITLES))
 # An organization answers 'who pays / who leads' as often as a person does ('由区财政补贴一半').
-_ORG = re.compile(r"(?<=[由归请是])[\u4e00-\u9fff]{1,8}?(?:局|委员会|委|办公室|办|部|厅|处|大队|队|中心|公司|集团|政府|财政|"
+_ORG = re.compile(r"(?<=[由归请是])[\u4e00-\u9fff]{1,8}?(?:局|委员会|委|办公室|办|部|厅|处|大队|队|中心|公司|集团|"
+                  r"政府|财政|"
                   r"街道|社区|医院|学校)")
 
 
@@ -138,12 +149,15 @@ def places(sf: str) -> list[tuple[int, int]]:
     return out
 
 
-def find_spans(kind: str, sentence: str, unit: str = "") -> list[tuple[int, int]]:
-    """(start, end) of every span of this kind in a sentence (offsets into the sentence)."""
+def find_spans(kind: str, sentence: str, unit: str = "", articles: bool = False) -> list[tuple[int, int]]:
+    """(start, end) of every span of this kind in a sentence (offsets into the sentence). '一个' is left out
+    as an article unless `articles` (or it is an ordinal: '第一批')."""
     sf = search_form(sentence)
     if kind == HOW_MANY:
-        found = [m.span() for m in NUMBER.finditer(sf) if not _is_date(sf, m) and not _article(m.group())]
-        if unit and (unit in _UNIT_LIST or any(unit[-1] in k for k in _UNIT_KINDS)):  # "多少名" asks for a count of people: numbers in a unit of that kind only, that unit first
+        found = [m.span() for m in NUMBER.finditer(sf) if not _is_date(sf, m)
+                 and (articles or not _article(m.group()) or sf[m.start() - 1:m.start()] == "第")]
+        # "多少名" asks for a count of people: numbers in a unit of that kind only, that unit first.
+        if unit and (unit in _UNIT_LIST or any(unit[-1] in k for k in _UNIT_KINDS)):
             kind_of = next((k for k in _UNIT_KINDS if unit[-1] in k), unit)
             in_unit = [s for s in found if sf[s[1] - 1] in kind_of]
             # A bare number ('2至4犬齿') still answers when none is given in that unit; '三个月' never
