@@ -40,8 +40,9 @@ class PromptError(ValueError):
 
 @dataclass
 class Event:
-    """What `stream()` yields: a piece of model text ("delta"), a checked sentence ("sentence"), or the final
-    answer ("answer", always last, exactly once)."""
+    """What `stream()` yields: a piece of model text ("delta", in `text`), a checked sentence ("sentence": `text`
+    is the answer so far as it will be shown, checked sentences marked and [n] numbered as in the final answer),
+    or the final answer ("answer", always last, exactly once)."""
     kind: str
     text: str = ""
     checked: Checked | None = None
@@ -149,13 +150,13 @@ def stream(assistant, question: str, options: AskOptions | None = None,
             done += used
             for piece in pieces:
                 checked.append(verifier.check(piece))
-                yield Event("sentence", checked=checked[-1])
+                yield Event("sentence", render(checked, settings.flagged)[0], checked[-1])
     except LLMError as e:
         yield Event("answer", answer=_fallback(base, str(e), usage))
         return
     for piece in split(text[done:])[0]:
         checked.append(verifier.check(piece))
-        yield Event("sentence", checked=checked[-1])
+        yield Event("sentence", render(checked, settings.flagged)[0], checked[-1])
     yield Event("answer", answer=_answer(base, checked, settings, usage, (time.perf_counter() - t0) * 1e3))
 
 

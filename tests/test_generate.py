@@ -339,3 +339,16 @@ def test_http_api_passes_mode_generate_through(config, seeds, llm, monkeypatch):
                                           extra_body={"mode": "generate"})
     assert "闭环管理机制" in resp.choices[0].message.content and len(llm.requests) == 2
     assert "晴雨表" in resp.model_extra["citations"][-1]["quote"]
+
+
+def test_stream_checks_each_sentence_as_it_completes(assistant, llm):
+    from rag.generate import stream
+    llm.script = [{"text": lambda r: faithful(r) + "为此新增了80名坐席人员[1]。"}]
+    events = list(stream(assistant, QUESTION, AskOptions(mode="generate")))
+    kinds = [e.kind for e in events]
+    assert kinds[-1] == "answer" and kinds.count("answer") == 1 and kinds.count("sentence") == 3
+    assert kinds.index("sentence") < len(kinds) - 2 - kinds[::-1].index("delta")  # a verdict before the end
+    sentences = [e for e in events if e.kind == "sentence"]
+    assert [e.checked.flagged for e in sentences] == [False, False, True]
+    assert sentences[-1].text == events[-1].answer.text and sentences[0].text.endswith("[1]")
+    assert "".join(e.text for e in events if e.kind == "delta").startswith("江一鸣要求")
