@@ -144,7 +144,8 @@ def places(sf: str) -> list[tuple[int, int]]:
         end = pos + len(w)
         if i + 1 < len(tagged) and _PLACE_SUFFIX.fullmatch(tagged[i + 1][0]):
             end += len(tagged[i + 1][0])
-        if (flag in ("ns", "nt") and len(w) >= 2) or (len(w) >= 3 and _PLACE_SUFFIX.search(w[-2:])):
+        compound = end > pos + len(w) and len(w) >= 2 and flag[:1] in ("n", "v")  # 接待 + 大厅, 信访 + 局
+        if (flag in ("ns", "nt") and len(w) >= 2) or (len(w) >= 3 and _PLACE_SUFFIX.search(w[-2:])) or compound:
             out.append((pos, end))
     return out
 
