@@ -90,3 +90,35 @@ def test_red_cases_are_green(server):
         if "MB declared" in k or "MB chunked" in k:
             assert status in (413, "RemoteProtocolError", "WriteError", "ReadError"), (k, status)
     assert os.path.exists(server.log_path)
+
+
+def test_real_model_upload_does_not_block_deletes_questions_or_sigterm(real_seed_assistant, tmp_path):
+    """The default model embedding a 2.7 MB upload: the server still deletes, answers and stops at once."""
+    import shutil
+
+    from conftest import start_server
+    index = tmp_path / "index"
+    shutil.copytree(real_seed_assistant.config.index_dir, index)
+    line = "第{n}号通知：青石镇的第{n}口古井由镇文化站负责修缮，编号BIG{n}，预计明年三月完工。"
+    big = "".join(line.format(n=n) for n in range(22_000)).encode()
+    server = start_server(index, tmp_path, fake_model=False)
+    figures = {}
+    with httpx.Client(base_url=server.base, timeout=120) as c:
+        t0 = time.perf_counter()
+        r = c.post("/api/documents", files={"file": ("大文件.txt", big)})
+        figures["upload 2.7 MB, answered"] = time.perf_counter() - t0
+        url = r.json()["url"]
+        # Read (done = 1 of 1) and still running: the job is chunking and embedding.
+        wait_until(lambda: (j := c.get(url).json())["status"] == "running" and j["done"] == 1, 60)
+        victim = c.get("/api/documents").json()["documents"][0]["id"]
+        t0 = time.perf_counter()
+        assert c.delete(f"/api/documents/{victim}").status_code == 200
+        figures["DELETE while embedding"] = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        assert c.post("/api/ask", json={"question": "市长对12345热线提出了哪些要求？"}).status_code == 200
+        figures["ask while embedding"] = time.perf_counter() - t0
+        running = c.get(url).json()["status"] == "running"
+    figures["SIGTERM while embedding"] = server.stop()
+    for k, s in figures.items():
+        print(f"{k:30} {s:6.2f} s")
+    assert running and figures["DELETE while embedding"] < 5 and figures["SIGTERM while embedding"] < 8
