@@ -105,3 +105,8 @@ def test_headings_and_list_introductions_are_not_claims(verifier):
     pieces, _ = split("### 改造计划\n主要内容如下：\n- 今年全区计划改造老旧小区28个[1]。")
     checked = [verifier.check(p) for p in pieces]
     assert [c.intro for c in checked] == [True, True, False] and not any(c.flagged for c in checked)
+
+
+def test_a_counted_single_numeral_is_a_figure(verifier):
+    assert numbers_in("三个月内，五名干部，一个问题", claim=True) == {Decimal(3), Decimal(5)}
+    assert NUMBER in check(verifier, "改造工程将在两个月内陆续开工[1]。").reasons  # doc a has 3 (3月), not 2
