@@ -48,6 +48,16 @@ class Event:
     checked: Checked | None = None
     answer: Answer | None = None
 
+    def to_json(self) -> dict:
+        """One server-sent event's data (`/api/ask` with stream: true); "type" repeats the kind."""
+        if self.kind == "answer":
+            return {"type": "answer", **self.answer.to_json()}
+        if self.kind == "sentence":
+            c = self.checked
+            return {"type": "sentence", "answer": self.text, "sentence": c.piece.claim, "flagged": c.flagged,
+                    "reasons": list(c.reasons), "detail": c.detail}
+        return {"type": self.kind, "text": self.text}
+
 
 def load_prompt(path: Path | None = None) -> tuple[str, str]:
     """(system template, user template) from the prompt file; a file without section markers is all system."""

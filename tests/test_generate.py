@@ -352,3 +352,4 @@ def test_stream_checks_each_sentence_as_it_completes(assistant, llm):
     assert [e.checked.flagged for e in sentences] == [False, False, True]
     assert sentences[-1].text == events[-1].answer.text and sentences[0].text.endswith("[1]")
     assert "".join(e.text for e in events if e.kind == "delta").startswith("江一鸣要求")
+    assert sentences[-1].to_json()["reasons"] == [NUMBER] and events[-1].to_json()["type"] == "answer"
