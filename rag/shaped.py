@@ -16,7 +16,7 @@ from .spans import people
 from .units import Unit, coverage
 
 LIST_CHARS = 400        # a list gets every item, up to this many characters
-OWN_WORDS_CHARS = 320   # an attitude question: the person's own words
+OWN_WORDS_CHARS = 400   # an attitude question: the person's own words (an opinion runs long)
 RUNNER_UP = 0.8        # a list may come from a sentence scoring at least this share of the best one
 
 
@@ -54,7 +54,7 @@ def own_words(question: str, units: list[Unit], cands: list[Cand], get_text) -> 
         cut = sf.find("对")  # '雷书记对孙运通是什么态度': the holder stands before 对
         names = [sf[max(0, cut - 4):cut]] if cut > 1 else []
     if not names:
-        return None
+        return _utterance(cands[0], get_text) if cands else None
     holder = names[0]
     rest = [u for u in units if u.label not in holder and holder not in u.label] or units
     best, best_score = None, 0.0
@@ -73,15 +73,31 @@ def own_words(question: str, units: list[Unit], cands: list[Cand], get_text) -> 
             if score > best_score:
                 best, best_score = (c.passage, text, a, b), score
     if best is None:
-        return None
+        return _utterance(cands[0], get_text) if cands else None
     p, text, a, b = best
+    return Plan([Part(p, _budgeted(text, a, b))])
+
+
+def _budgeted(text: str, a: int, b: int) -> list[tuple[int, int]]:
     out, used = [], 0
     for s, e in sentences(text, a, b):
         if out and used + e - s > OWN_WORDS_CHARS:
             break
         out.append((s, e))
         used += e - s
-    return Plan([Part(p, out)])
+    return out
+
+
+def _utterance(best: Cand, get_text) -> Plan | None:
+    """No speaker found by name (an English question names people in pinyin): the whole quoted utterance the
+    best sentence belongs to, from its opening quote, since an opinion is rarely one sentence."""
+    text = get_text(best.passage.chunk.doc_id)
+    line_start = text.rfind("\n", 0, best.start) + 1
+    end = text.find("\n", best.end)
+    quote = text.rfind("“", line_start, best.end)
+    if quote < 0:
+        return None
+    return Plan([Part(best.passage, _budgeted(text, quote, len(text) if end < 0 else end))])
 
 
 def shaped(shape: Shape, question: str, units: list[Unit], cands: list[Cand], get_text, topic: str
