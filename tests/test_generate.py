@@ -353,3 +353,14 @@ def test_stream_checks_each_sentence_as_it_completes(assistant, llm):
     assert sentences[-1].text == events[-1].answer.text and sentences[0].text.endswith("[1]")
     assert "".join(e.text for e in events if e.kind == "delta").startswith("江一鸣要求")
     assert sentences[-1].to_json()["reasons"] == [NUMBER] and events[-1].to_json()["type"] == "answer"
+
+
+@pytest.mark.slow
+def test_english_translations_with_the_real_model(real_seed_assistant, llm):
+    # The multilingual model vouches for faithful translations the lexicon only half covers.
+    llm.script = [{"text": lambda r: "Complaints about project approvals and businesses must be dispatched first and "
+                   f"handled within a time limit [{cite(r, '优先派单')}]. The airport expansion will double "
+                   f"international flights [{cite(r, '优先派单')}]."}]
+    ans = exact(real_seed_assistant, generate(real_seed_assistant, "what did the mayor order about 12345 hotline"))
+    assert ans.mode == "generate" and [f.sentence[:12] for f in ans.flags] == ["The airport "]
+    assert "优先派单" in ans.citations[0].quote
