@@ -155,7 +155,8 @@ def test_upload_refusals_keep_the_index(client, service):
     assert r.status_code == 415 and "unsupported file type '.pdf'" in r.json()["error"]["message"]
     r = client.post("/api/documents?wait=true", files={"file": ("big.txt", "大".encode() * 10_000, "text/plain")})
     assert r.status_code == 413 and "over the upload limit" in r.json()["error"]["message"]
-    r = client.post("/api/documents?wait=true", files={"file": ("photo.txt", b"\x89PNG\r\n\x1a\n" + bytes(200), "text/plain")})
+    photo = ("photo.txt", b"\x89PNG\r\n\x1a\n" + bytes(200), "text/plain")
+    r = client.post("/api/documents?wait=true", files={"file": photo})
     assert r.status_code == 422 and "photo.txt: binary file (a PNG image)" in r.json()["error"]["message"]
     r = client.post("/api/documents", json={"files": []})
     assert r.status_code == 415 and "multipart" in r.json()["error"]["message"]
@@ -174,7 +175,8 @@ def test_upload_names_stay_inside_the_uploads_folder(client, service):
     assert len(links) == 3 and all(p.resolve().parent == service.uploads.resolve() for p in links)
     assert len({p.resolve() for p in links}) == 3  # never overwritten
     before = sorted(service.uploads.iterdir())
-    r = client.post("/api/documents?wait=true", files={"file": ("evil.txt", (service.uploads / "evil.txt").read_bytes())})
+    again = ("evil.txt", (service.uploads / "evil.txt").read_bytes())
+    r = client.post("/api/documents?wait=true", files={"file": again})
     assert r.json()["unchanged"] == 1 and sorted(service.uploads.iterdir()) == before
 
 
