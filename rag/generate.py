@@ -41,12 +41,13 @@ class PromptError(ValueError):
 @dataclass
 class Event:
     """What `stream()` yields: a piece of model text ("delta", in `text`), a checked sentence ("sentence": `text`
-    is the answer so far as it will be shown, checked sentences marked and [n] numbered as in the final answer),
-    or the final answer ("answer", always last, exactly once)."""
+    is the answer so far as it will be shown, checked sentences marked and [n] numbered as in the final answer;
+    `tail` the model text after it, not yet a whole sentence), or the final answer ("answer", last, exactly once)."""
     kind: str
     text: str = ""
     checked: Checked | None = None
     answer: Answer | None = None
+    tail: str = ""
 
     def to_json(self) -> dict:
         """One server-sent event's data (`/api/ask` with stream: true); "type" repeats the kind."""
@@ -160,7 +161,7 @@ def stream(assistant, question: str, options: AskOptions | None = None,
             done += used
             for piece in pieces:
                 checked.append(verifier.check(piece))
-                yield Event("sentence", render(checked, settings.flagged)[0], checked[-1])
+                yield Event("sentence", render(checked, settings.flagged)[0], checked[-1], tail=text[done:])
     except LLMError as e:
         yield Event("answer", answer=_fallback(base, str(e), usage))
         return
