@@ -133,6 +133,7 @@ def compose(query: Query, passages: list[Passage], embedder: Embedder, config: C
     short = shortlist(query, passages, get_text)
     dense = sentence_cosines(query, short, embedder)
     lex_weight = 0.35 + 0.25 * query.cjk  # coverage speaks louder in Chinese, where it is exact
+    shape = shapes.detect(query.text)
     near = focus(query.text, query.units) if query.cjk >= 0.5 else ([], [])
     reply_wanted = shapes.asks_reply(query.text)
     cands = []
@@ -141,12 +142,12 @@ def compose(query: Query, passages: list[Passage], embedder: Embedder, config: C
         score = lex_weight * lex + (1 - lex_weight) * float(d) - 0.04 * rank - fragment
         # The words beside the question word say what is asked ('内容分为哪几类'); a document's rare names
         # ('澄州') say only where: a sentence holding the asked words gains over one holding the names.
-        score += FOCUS_BONUS * focus_share(near, search_form(text))
+        # A list question names the things it wants beside its question word ('内容分为哪几类'): doubly so.
+        score += FOCUS_BONUS * (2 if shape.kind == shapes.LIST else 1) * focus_share(near, search_form(text))
         if reply_wanted and is_question(text):
             score += FOCUS_BONUS  # 'X问Y…，Y怎么回答': the question asked in the text leads to the reply
         cands.append(Cand(score, lex, rank, p, s, e, text))
     cands.sort(key=lambda c: -c.score)
-    shape = shapes.detect(query.text)
     plan = shaped(shape, query.text, query.units, cands, get_text, _topic(query, cands[0].text))
     if plan is None:
         plan = _best_sentences(cands, get_text, config)
