@@ -17,7 +17,8 @@ from rag.assistant import Assistant
 from rag.ingest import IngestError, find_files, load
 from rag.records import Citation
 
-FACT = "经市政府常务会议研究决定，汉林街改造工程的总预算为一千二百万元，由市住建局负责实施，预计于明年五月一日全面完工。"
+FACT = ("经市政府常务会议研究决定，汉林街改造工程的总预算为一千二百万元，由市住建局负责实施，"
+        "预计于明年五月一日全面完工。")
 OCR_LINES = ["汉林街改造工程的总预算为一千二百万元，", "由市住建局负责实施，预计明年五月一日完工。"]
 MAX_CER = 0.05
 needs_font = pytest.mark.skipif(not ff.WQY.exists(), reason="fonts-wqy-microhei not installed (scripts/test.sh)")
@@ -209,3 +210,27 @@ def test_sidecar_is_plain_json(config, tmp_path, report_pdf):
     from rag.store.check import verify
     report, _ = verify(config.index_dir, config)
     assert report.ok and not report.garbage
+
+
+def test_highlight_boxes_fall_on_the_cited_text(report_pdf):
+    """The rectangles for a span, read back through PDFium's text in that rectangle, hold the span's text."""
+    import pypdfium2 as pdfium
+    doc = load(report_pdf)
+    quote = "汉林街改造工程的总预算为一千二百万元"
+    start = doc.text.index(quote)
+    boxes = formats.highlight_boxes(doc.meta["pages"], start, start + len(quote))
+    assert boxes and {b[0] for b in boxes} == {7}
+    pdf = pdfium.PdfDocument(str(report_pdf))
+    try:
+        page = pdf[6]
+        height = page.get_size()[1]
+        textpage = page.get_textpage()
+        # PDF coordinates are y up; the boxes are y down. Shrink by a point so neighbours are not caught.
+        found = "".join(textpage.get_text_bounded(x0 + 1, height - bottom + 1, x1 - 1, height - top - 1)
+                        for _, x0, top, x1, bottom in boxes)
+        textpage.close()
+        page.close()
+    finally:
+        pdf.close()
+    found = found.replace("\r", "").replace("\n", "")
+    assert cer(found, quote) <= 0.1, found

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from .model import Extracted, FormatError, Line, Page, PageLines, page_of, pages_json, without
+from .model import Extracted, FormatError, Line, Page, PageLines, highlight_boxes, page_of, pages_json, without
 
 TEXT_TYPES = frozenset({".txt", ".md", ".markdown", ".html", ".htm", ".text"})
 PDF_TYPES = frozenset({".pdf"})
@@ -39,7 +39,7 @@ DEFAULT_MAX_PAGES = 2000
 
 __all__ = ["DEFAULT_MAX_PAGES", "Extracted", "FormatError", "IMAGE_TYPES", "Line", "MAX_BYTES", "PDF_TYPES",
            "Page", "PageLines", "REFUSED", "SHEET_TYPES", "SUPPORTED", "TEXT_TYPES", "WORD_TYPES", "extract",
-           "is_structured", "page_of", "pages_json", "read_csv", "supported_list", "without"]
+           "highlight_boxes", "is_structured", "page_of", "pages_json", "read_csv", "supported_list", "without"]
 
 
 def supported_list() -> str:

@@ -97,3 +97,19 @@ def _trimmed(text: str, s: int, e: int, out: list[tuple[int, int]]) -> None:
         e -= 1
     if e > s:
         out.append((s, e))
+
+
+def highlight_boxes(page_map: dict | None, start: int, end: int) -> list[tuple[int, float, float, float, float]]:
+    """Rectangles (page, x0, top, x1, bottom) covering text[start:end] on its pages, in page units with y down.
+    A line partly inside the span is cut by character share: exact for Chinese (one em per character), close
+    for mixed lines."""
+    out = []
+    for page in (page_map or {}).get("pages", []):
+        if page["end"] <= start or page["start"] >= end:
+            continue
+        for s, e, x0, top, x1, bottom in page["lines"]:
+            if e <= start or s >= end or e <= s:
+                continue
+            a, b = (max(s, start) - s) / (e - s), (min(e, end) - s) / (e - s)
+            out.append((page["n"], x0 + a * (x1 - x0), top, x0 + b * (x1 - x0), bottom))
+    return out

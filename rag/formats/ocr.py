@@ -31,8 +31,9 @@ def engine():
         try:
             from rapidocr_onnxruntime import RapidOCR
         except ImportError as e:  # opencv or onnxruntime missing or broken
-            raise FormatError(f"OCR is not available ({e}); reinstall with pip install rapidocr_onnxruntime") \
-                from None
+            fix = ("install the system library: apt-get install libgl1 libglib2.0-0" if ".so" in str(e)
+                   else "reinstall with: pip install rapidocr_onnxruntime")
+            raise FormatError(f"OCR is not available ({e}); {fix}") from None
         _engine = RapidOCR(use_cls=False, intra_op_num_threads=THREADS, inter_op_num_threads=1,
                            det_limit_type="max", det_limit_side_len=DET_SIDE)
     return _engine
