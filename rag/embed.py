@@ -152,7 +152,7 @@ def _encode_direct(model, texts: list[str], outer: int, progress: bool) -> np.nd
         parts = map(model.embed, calls)
     if progress:
         from tqdm import tqdm
-        parts = tqdm(parts, total=len(calls), desc="Batches", unit="call")
+        parts = tqdm(parts, total=len(calls), desc="Batches", unit="call", disable=None)  # none when piped
     vectors = np.vstack([np.asarray(p, dtype=np.float32).reshape(len(b), -1)
                          for p, b in zip(parts, calls, strict=True)])
     # Same normalization as torch.nn.functional.normalize (float32, norm floored at 1e-12).
