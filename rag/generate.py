@@ -19,6 +19,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from .formats.cite import cite_pages
+from .formats.model import page_of
 from .llm import LLM, LLMConfigError, LLMError, LLMSettings, Usage
 from .options import AskOptions, QuestionError
 from .records import Answer, Citation, Flag, Passage
@@ -103,11 +105,7 @@ def messages(question: str, passages: list[Passage], history: tuple[str, ...] = 
 def _page_label(store) -> Callable[[Passage], str]:
     """'第3页 page 3' for a passage of a paged document, when the store keeps page maps (rag/formats)."""
     read = getattr(store, "document_pages", None)
-    try:
-        from .formats.model import page_of
-    except ImportError:
-        page_of = None
-    if read is None or page_of is None:
+    if read is None:
         return lambda p: ""
 
     def label(p: Passage) -> str:
@@ -168,7 +166,8 @@ def stream(assistant, question: str, options: AskOptions | None = None,
     for piece in split(text[done:])[0]:
         checked.append(verifier.check(piece))
         yield Event("sentence", render(checked, settings.flagged)[0], checked[-1])
-    yield Event("answer", answer=_answer(base, checked, settings, usage, (time.perf_counter() - t0) * 1e3))
+    answer = _answer(base, checked, settings, usage, (time.perf_counter() - t0) * 1e3)
+    yield Event("answer", answer=cite_pages(answer, store))  # PDF and scans: each citation's page
 
 
 def _answer(base: Answer, checked: list[Checked], settings: LLMSettings, usage: Usage, ms: float) -> Answer:

@@ -364,3 +364,14 @@ def test_english_translations_with_the_real_model(real_seed_assistant, llm):
     ans = exact(real_seed_assistant, generate(real_seed_assistant, "what did the mayor order about 12345 hotline"))
     assert ans.mode == "generate" and [f.sentence[:12] for f in ans.flags] == ["The airport "]
     assert "优先派单" in ans.citations[0].quote
+
+
+def test_prompt_gives_the_page_of_a_paged_document(assistant):
+    from rag.generate import _page_label
+    ans = assistant.ask(QUESTION)
+
+    class PagedStore:
+        def document_pages(self, doc_id):
+            return {"pages": [{"n": 3, "start": 0, "end": 10**6}]}
+    chat = messages(QUESTION, ans.passages[:1], pages=_page_label(PagedStore()))
+    assert f"[1] 来源 Source: {ans.passages[0].source}, 第3页 page 3\n" in chat[-1]["content"]
