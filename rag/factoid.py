@@ -12,7 +12,7 @@ import re
 from .chunk import sentences
 from .normalize import cjk_ratio, search_form
 from .plans import Cand, Part, Plan, answer_slices
-from .shapes import HOW_MANY, WHEN, WHERE, WHO, Shape
+from .shapes import HOW_MANY, WHEN, WHERE, WHO, Shape, unit_noun
 from .spans import best_span, find_spans, is_question, people, plain
 from .tokenize import known_idf
 from .units import CONTEXT, Unit
@@ -46,7 +46,8 @@ def focus(question: str, units: list[Unit]) -> tuple[list[Unit], list[Unit]]:
     clause_start = max(sf.rfind(ch, 0, m.start()) for ch in "，,；;。") + 1
     clause_end = min([i for i in (sf.find(ch, m.end()) for ch in "，,；;。？?") if i >= 0] or [len(sf)])
     placed = sorted(((sf.find(u.forms[0]), u) for u in units
-                     if sf.find(u.forms[0]) >= 0 and u.label not in _MEASURES and _word(u.forms[0])),
+                     if sf.find(u.forms[0]) >= 0 and u.label not in _MEASURES and _word(u.forms[0])
+                     and not unit_noun(u.label)),
                     key=lambda pu: pu[0])
     before = [u for pos, u in placed if clause_start <= pos < m.start()][::-1][:2]
     after = [u for pos, u in placed if m.end() <= pos < clause_end][:3]
@@ -177,7 +178,7 @@ _ANCHORED = re.compile(r"[\d〇零一二三四五六七八九十]+\s?[年月日�
 
 
 _TOTAL = re.compile(r"一共|总共|总计|合计|总投资|总额|总数|总共")
-_PER = re.compile(r"每[^，。；,]{0,6}$")
+_PER = re.compile(r"每[^，。；,]{0,12}$")
 _VAGUE = re.compile(r"很多|许多|大量|大批|大片|没有一|无一|少数|多数|若干|数十|数百|数千|几十|几百|几千|半数|一半|"
                     r"多次|屡次")
 
@@ -245,7 +246,7 @@ def _stated_near(shape: Shape, question: str, near, cands: list[Cand], get_text)
             if span in search_form(question) or (shape.kind == WHEN and not _ANCHORED.search(span)):
                 continue
             if shape.kind == HOW_MANY and _TOTAL.search(search_form(question)) and _PER.search(
-                    search_form(sentence[max(0, a - 8):a])):
+                    search_form(sentence[max(0, a - 14):a])):
                 continue  # '一共要花多少钱' is not answered by '每部电梯补贴20万元'
             return True
         if shape.kind == WHEN and _ERA.search(search_form(sentence)):

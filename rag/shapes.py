@@ -64,10 +64,17 @@ _KNOWN_UNITS = frozenset("元 万元 亿元 钱 名 人 个 位 家 项 件 条 
                          "所 辆 台 套 户 "
                          "倍 成 颗 列 届 场 批 种 部 本 张".split())
 _NOUN_UNITS = (
+    ("%", re.compile(r"百分比|百分之几|比例|比率|占比|百分点")),
     ("元", re.compile(r"资金|钱|投资|预算|费用|经费|价格|票价|起步价|补贴|补助|收入|营收|成本|金额|总额|造价|奖金|"
      "工资")),
     ("人", re.compile(r"人数|多少人|员工|职工|居民|群众|学生|游客|人员")),
 )
+
+
+def unit_noun(word: str) -> bool:
+    """A word that says what the asked figure is measured in ('投资', '资金', '人数'): it names the value, not
+    what the value is of, so it is not part of a question's focus (factoid.py)."""
+    return any(nouns.fullmatch(word) or nouns.search(word) and len(word) <= 3 for _, nouns in _NOUN_UNITS)
 
 
 # '许一帆问秦牧之这个项目能不能落下来，秦牧之怎么回答？': the answer is the reply to a question in the text.
@@ -100,10 +107,12 @@ def detect(question: str) -> Shape:
         if m:
             count = int(m.group(1)) if m.group(1).isdigit() else _CN_DIGITS.get(m.group(1), 0)
     if kind == HOW_MANY:
-        m = re.search(r"(?:多少|几)(个月|小时|公里|平方米|平方公里|万元|亿元|公分|分钟|[^\s，。？?的是])", q)
+        m = re.search(r"(?:多少|几)(百分比|个月|小时|公里|平方米|平方公里|万元|亿元|公分|分钟|[^\s，。？?的是])", q)
         unit = m.group(1) if m else ""  # spans.py uses it only when it is a measure word it knows
         if unit not in _KNOWN_UNITS:  # '需要多少资金': the noun says the unit
             unit = next((u for u, nouns in _NOUN_UNITS if nouns.search(q)), unit)
+    if kind == HOW_MANY and re.search(r"第几|第多少", q):
+        unit = "第"  # an ordinal is asked: '排第几名' is answered by '第二大'
     if kind == WHEN and "几点" in q:
         unit = "点"
     if kind == WHO and re.search(r"由谁|谁(负责|牵头|出|承担|组织|主办|管|来)|哪个(部门|单位)", q):
