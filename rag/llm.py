@@ -44,7 +44,7 @@ class LLMSettings:
     base_url: str | None = None
     model: str | None = None
     api_key: str | None = field(default=None, repr=False)  # never printed: repr and str leave it out
-    timeout: float = 60.0       # seconds for the whole request, first byte to last
+    timeout: float = 60.0       # seconds for the whole answer, request to last token
     max_tokens: int = 800
     temperature: float = 0.1    # low: we want the passages restated, not embroidered
     prompt_path: Path | None = None
@@ -111,10 +111,15 @@ class LLM:
         """Text pieces as the model writes them. Raises LLMError on any failure, including a stream that ends
         without the model saying it finished (a connection cut in the middle)."""
         usage = usage if usage is not None else Usage()
+        # The client's timeout bounds each wait (connect, each read); a model trickling tokens could still run
+        # for ever: the deadline bounds the whole answer.
+        deadline = time.monotonic() + self.settings.timeout
         response = self._open(messages, usage)
         produced = False
         try:
             for chunk in response:
+                if time.monotonic() > deadline:
+                    raise LLMError(f"the model did not finish within {self.settings.timeout:g} s")
                 if getattr(chunk, "usage", None):
                     usage.prompt_tokens = chunk.usage.prompt_tokens or 0
                     usage.completion_tokens = chunk.usage.completion_tokens or 0

@@ -79,6 +79,8 @@ class FakeLLM:
             h.wfile.flush()
         for p in pieces:
             event({"content": p})
+            if reply.get("delay"):
+                self.stopping.wait(reply["delay"])
         if reply.get("cut"):
             return
         event({}, reply.get("finish", "stop"))
@@ -218,6 +220,14 @@ def test_timeout_falls_back_to_the_extractive_answer(assistant, llm, monkeypatch
     assert time.monotonic() - t0 < 4 and len(llm.requests) == 1
     assert ans.mode == "extractive" and "0.5 s" in ans.notice and "[1]" in ans.text and not ans.abstained
     assert ans.to_json()["notice"] == ans.notice
+
+
+def test_a_model_trickling_tokens_is_cut_at_the_deadline(assistant, llm, monkeypatch):
+    monkeypatch.setenv("RAG_LLM_TIMEOUT", "1")
+    llm.script = [{"text": faithful, "delay": 0.3}]  # ~20 pieces, 0.3 s apart: each read is quick, the whole is not
+    t0 = time.monotonic()
+    ans = generate(assistant)
+    assert time.monotonic() - t0 < 3 and ans.mode == "extractive" and "within 1 s" in ans.notice
 
 
 def test_rate_limit_is_retried_then_succeeds(assistant, llm):
