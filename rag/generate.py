@@ -33,6 +33,7 @@ NOT_ASKED = "文档中没有找到答案，未调用模型 · not found in the d
 FALLBACK = "生成失败，显示摘录答案 · generation failed, showing the extractive answer: {}"
 NONE_VERIFIED = "模型的回答未能在来源中核实，显示摘录答案 · none of the model's sentences was found in the sources, " \
                 "showing the extractive answer"
+_HEADING = re.compile(r"^#+\s*")
 _SECTION = re.compile(r"^<!--\s*(system|user)\s*-->\s*$", re.M)
 
 
@@ -197,7 +198,8 @@ def render(checked: list[Checked], flagged: str = "mark") -> tuple[str, list[Cit
     flags: list[Flag] = []
     out: list[str] = []
     for c in checked:
-        shown = re.sub(r"\s*" + MARKER.pattern, "", c.piece.raw).strip()
+        # Markdown emphasis and heading marks would show literally in the chat (it escapes answer text).
+        shown = _HEADING.sub("", re.sub(r"\s*" + MARKER.pattern, "", c.piece.raw)).replace("**", "").strip()
         if c.flagged:
             flags.append(Flag(c.piece.claim, c.reasons, c.detail, c.piece.cited))
             if flagged == "remove":

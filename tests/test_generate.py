@@ -385,3 +385,10 @@ def test_prompt_gives_the_page_of_a_paged_document(assistant):
             return {"pages": [{"n": 3, "start": 0, "end": 10**6}]}
     chat = messages(QUESTION, ans.passages[:1], pages=_page_label(PagedStore()))
     assert f"[1] 来源 Source: {ans.passages[0].source}, 第3页 page 3\n" in chat[-1]["content"]
+
+
+def test_markdown_emphasis_is_dropped_from_the_shown_text(assistant, llm):
+    llm.script = [{"text": lambda r: f"### 要求\n- **建立闭环管理机制**，每一张工单都要有跟踪"
+                                     f"[{cite(r, '闭环管理机制')}]。"}]
+    ans = exact(assistant, generate(assistant))
+    assert ans.text.startswith("要求\n- 建立闭环管理机制，") and "**" not in ans.text and not ans.flags
