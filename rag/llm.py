@@ -137,7 +137,7 @@ class LLM:
         except Exception as e:  # httpx and openai errors alike: a cut stream, a reset connection, bad JSON
             if "timeout" in type(e).__name__.lower():
                 raise LLMError(f"the model did not finish within {self.settings.timeout:g} s") from None
-            raise LLMError(f"the model's answer stopped in the middle ({_reason(e)})") from None
+            raise LLMError(f"the model's answer stopped in the middle ({self._reason(e)})") from None
         finally:
             close = getattr(response, "close", None)
             if close:
@@ -165,19 +165,26 @@ class LLM:
                 if "stream_options" in args and "stream_options" in str(e):
                     args.pop("stream_options")
                     continue
-                raise LLMError(f"the model refused the request ({_reason(e)})") from None
+                raise LLMError(f"the model refused the request ({self._reason(e)})") from None
             except openai.APIStatusError as e:
                 if (e.status_code == 429 or e.status_code >= 500) and attempt < self.settings.retries:
                     self._sleep(self._wait(e, attempt))
                     continue
-                raise LLMError(f"the model's server answered {e.status_code} ({_reason(e)})") from None
+                raise LLMError(f"the model's server answered {e.status_code} ({self._reason(e)})") from None
             except openai.APITimeoutError:
                 raise LLMError(f"the model did not answer within {self.settings.timeout:g} s") from None
             except openai.APIConnectionError as e:
-                raise LLMError(f"cannot reach the model at {self.settings.base_url} ({_reason(e)})") from None
+                raise LLMError(f"cannot reach the model at {self.settings.base_url} ({self._reason(e)})") from None
             except openai.OpenAIError as e:
-                raise LLMError(f"the model request failed ({_reason(e)})") from None
+                raise LLMError(f"the model request failed ({self._reason(e)})") from None
         raise LLMError(f"the model's server is busy (gave up after {self.settings.retries + 1} attempts)")
+
+    def _reason(self, e: BaseException) -> str:
+        """A one-line description of an exception, the key blanked out: a server may echo what it was sent."""
+        text = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
+        if self.settings.api_key:
+            text = text.replace(self.settings.api_key, "***")
+        return text[:160]
 
     def _wait(self, error, attempt: int) -> float:
         header = None
@@ -189,10 +196,3 @@ class LLM:
         except ValueError:  # an HTTP date: not worth parsing, use our own backoff
             wait = self.settings.backoff * 2 ** attempt
         return max(0.0, min(wait, MAX_RETRY_WAIT))
-
-
-def _reason(e: BaseException) -> str:
-    """A one-line, key-free description of an exception (the client never puts the key in messages, but
-    response bodies can be long: keep the first line, cut)."""
-    text = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
-    return text[:160]

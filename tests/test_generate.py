@@ -53,7 +53,8 @@ class FakeLLM:
             self.stopping.wait(reply["sleep"])
             return
         if "status" in reply:
-            data = json.dumps({"error": {"message": "slow down", "type": "rate_limit"}}).encode()
+            message = f"bad key: {h.headers['authorization']}" if reply.get("echo") else "slow down"
+            data = json.dumps({"error": {"message": message, "type": "rate_limit"}}).encode()
             h.send_response(reply["status"])
             h.send_header("Content-Type", "application/json")
             h.send_header("Retry-After", "0")
@@ -290,10 +291,13 @@ def test_prompt_file_override_and_history(assistant, llm, monkeypatch, tmp_path)
     assert ans.mode == "extractive" and "placeholders" in ans.notice and len(llm.requests) == 1
 
 
-def test_the_key_is_never_shown(llm):
+def test_the_key_is_never_shown(assistant, llm):
     settings = LLMSettings.from_env()
     assert settings.api_key == "sk-secret-test-key"
     assert "sk-secret" not in repr(settings) and "sk-secret" not in settings.describe()
+    llm.script = [{"status": 401, "echo": True}]  # a server that repeats the key in its error
+    ans = generate(assistant)
+    assert "401" in ans.notice and "Bearer ***" in ans.notice and "sk-secret" not in json.dumps(ans.to_json())
 
 
 def test_default_prompt_numbers_passages_with_source(assistant):
