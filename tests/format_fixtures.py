@@ -80,13 +80,20 @@ def render_lines(lines: list[str], size: int = 40, width: int = 1654, margin: in
     return img
 
 
-def scan_pdf(path: Path, pages: list[list[str]], dpi: int = 200) -> Path:
-    """A scanned PDF: every page an image of its lines (A4 width), no text layer."""
+def scan_pdf(path: Path, pages: list[list[str]], dpi: int = 200, text_first: str | None = None) -> Path:
+    """A scanned PDF: every page an image of its lines (A4 width), no text layer; `text_first` puts a page with
+    a text layer (that paragraph) before them, as in a report with scanned annexes."""
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.utils import ImageReader
     from reportlab.pdfgen import canvas
     width, _ = A4
     c = canvas.Canvas(str(path), pagesize=A4)
+    if text_first:
+        _font()
+        c.setFont(FONT, SIZE)
+        for i, line in enumerate(wrap(text_first, width - 2 * LEFT)):
+            c.drawString(LEFT, A4[1] - TOP - SIZE - i * LEADING, line)
+        c.showPage()
     for lines in pages:
         img = render_lines(lines, size=int(dpi / 72 * 14), width=int(width / 72 * dpi))
         buf = io.BytesIO()

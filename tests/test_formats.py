@@ -102,11 +102,14 @@ def test_page_limit_and_size_limit(report_pdf, monkeypatch):
 
 @needs_font
 def test_scanned_pdf_is_read_by_ocr(tmp_path):
-    doc = load(ff.scan_pdf(tmp_path / "scan.pdf", [OCR_LINES]))
-    assert doc.meta["encoding"] == "ocr-pdf"
-    page = doc.meta["pages"]["pages"][0]
-    assert page["ocr"] and page["n"] == 1
-    assert cer(doc.text.replace("\n", ""), "".join(OCR_LINES)) <= MAX_CER, doc.text
+    """A report whose page 2 is a scan: page 1 from the text layer, page 2 by OCR, one text and page map."""
+    doc = load(ff.scan_pdf(tmp_path / "scan.pdf", [OCR_LINES], text_first=ff.FILLER))
+    assert doc.meta["encoding"] == "pdf+ocr"
+    first, page = doc.meta["pages"]["pages"]
+    assert not first["ocr"] and doc.text[first["start"]:first["end"]] == ff.FILLER
+    assert page["ocr"] and page["n"] == 2
+    scanned = doc.text[page["start"]:page["end"]]
+    assert cer(scanned.replace("\n", ""), "".join(OCR_LINES)) <= MAX_CER, scanned
     # OCR line boxes are in PDF points like the text layer's: the first line sits near the top-left of A4.
     s, e, x0, top, x1, bottom = page["lines"][0]
     assert 20 < x0 < 80 and 20 < top < 100 and x1 < 595 and doc.text[s:e].startswith("汉林街")

@@ -55,17 +55,6 @@ def ocr_lines(image, scale: float = 1.0) -> list[Line]:
     return lines
 
 
-def ocr_pdf_page(page, dpi: int) -> list[Line]:
-    """Render one PDF page and read it; boxes in PDF points (y down), like the text layer's."""
-    scale = dpi / 72
-    bitmap = page.render(scale=scale, grayscale=True)
-    try:
-        image = bitmap.to_pil()
-        return ocr_lines(image, scale)
-    finally:
-        bitmap.close()
-
-
 def read_image(path: Path, max_pages: int, progress: Callable[[int, int], None] | None = None) -> Extracted:
     """An image (a multi-page TIFF is several pages) → text by OCR; page units are the image's pixels."""
     from PIL import Image, ImageSequence, UnidentifiedImageError

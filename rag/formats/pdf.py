@@ -8,6 +8,7 @@ use characters) is rendered and read by OCR, one page at a time: only one page i
 from __future__ import annotations
 
 import ctypes
+import threading
 from collections.abc import Callable
 from pathlib import Path
 
@@ -17,6 +18,9 @@ from .model import Extracted, FormatError, Line, PageLines
 OCR_DPI = 200  # enough for 10.5 pt Chinese body text; the OCR scales larger images down to 2000 px anyway
 MIN_TEXT_CHARS = 5  # fewer real characters than this: the page is a scan (or blank)
 GARBAGE_SHARE = 0.3  # more unreadable characters than this: the text layer is broken, read the page by OCR
+# PDFium is not thread-safe: every call into it, from any thread of the process, holds this lock (the server
+# indexes in a worker thread; a page viewer would render in request threads).
+PDFIUM_LOCK = threading.RLock()
 
 
 def _open(path: Path):
@@ -83,8 +87,30 @@ def _has_images(page) -> bool:
     return any(True for _ in page.get_objects(filter=(raw.FPDF_PAGEOBJ_IMAGE,), max_depth=3))
 
 
+def _read_page(pdf, i: int):
+    """(width, height, lines, image) of page i: image is the rendered page when it needs OCR, else None."""
+    page = pdf[i]
+    try:
+        width, height = page.get_size()
+        textpage = page.get_textpage()
+        try:
+            lines, real, bad = text_lines(textpage, height)
+        finally:
+            textpage.close()
+        if (real < MIN_TEXT_CHARS or bad > GARBAGE_SHARE * (real + bad)) and _has_images(page):
+            bitmap = page.render(scale=OCR_DPI / 72, grayscale=True)
+            try:
+                return width, height, lines, bitmap.to_pil().copy()  # a copy: the bitmap's memory is freed now
+            finally:
+                bitmap.close()
+        return width, height, lines, None
+    finally:
+        page.close()
+
+
 def read_pdf(path: Path, max_pages: int, progress: Callable[[int, int], None] | None = None) -> Extracted:
-    pdf = _open(path)
+    with PDFIUM_LOCK:
+        pdf = _open(path)
     try:
         total = len(pdf)
         if total == 0:
@@ -95,27 +121,19 @@ def read_pdf(path: Path, max_pages: int, progress: Callable[[int, int], None] | 
         pages: list[PageLines] = []
         scanned = 0
         for i in range(total):
-            page = pdf[i]
-            try:
-                width, height = page.get_size()
-                textpage = page.get_textpage()
-                try:
-                    lines, real, bad = text_lines(textpage, height)
-                finally:
-                    textpage.close()
-                if (real < MIN_TEXT_CHARS or bad > GARBAGE_SHARE * (real + bad)) and _has_images(page):
-                    from .ocr import ocr_pdf_page
-                    lines = ocr_pdf_page(page, OCR_DPI)
-                    scanned += 1
-                    pages.append(PageLines(i + 1, width, height, lines, ocr=True))
-                else:
-                    pages.append(PageLines(i + 1, width, height, lines))
-            finally:
-                page.close()
+            with PDFIUM_LOCK:
+                width, height, lines, image = _read_page(pdf, i)
+            scan = image is not None
+            if scan:  # OCR outside the lock: another thread may read its PDF meanwhile
+                from .ocr import ocr_lines
+                lines, image = ocr_lines(image, OCR_DPI / 72), None
+                scanned += 1
+            pages.append(PageLines(i + 1, width, height, lines, ocr=scan))
             if progress:
                 progress(i + 1, total)
     finally:
-        pdf.close()
+        with PDFIUM_LOCK:
+            pdf.close()
     if not any(p.lines for p in pages):
         raise FormatError("no text found on any page (blank pages, or images OCR could not read)")
     kind = "pdf" if not scanned else ("ocr-pdf" if scanned == total else "pdf+ocr")
