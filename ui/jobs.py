@@ -85,7 +85,8 @@ class Jobs:
         self._run = run  # run(job, should_stop) indexes job.paths and returns the report
         self.max_waiting = max_waiting
         self.gate = WriteGate()
-        self._cond = threading.Condition()
+        # Reentrant: stop() runs in uvicorn's SIGTERM handler, on the event-loop thread that may hold it already.
+        self._cond = threading.Condition(threading.RLock())
         self._waiting: collections.deque[Job] = collections.deque()
         self._jobs: collections.OrderedDict[str, Job] = collections.OrderedDict()
         self._stop = threading.Event()
