@@ -20,6 +20,7 @@ import json
 import marshal
 import mmap
 import os
+import sys
 import tempfile
 import threading
 from collections.abc import Callable
@@ -102,7 +103,7 @@ class Sharded:
 
 def fingerprint(*parts) -> str:
     """A hash of versions and files (path, size, mtime; or their bytes for source code: a `.py` path)."""
-    h = hashlib.sha256(f"format {FORMAT}".encode())
+    h = hashlib.sha256(f"format {FORMAT} python {sys.version_info[:2]}".encode())  # marshal's format may change
     for part in parts:
         if isinstance(part, Path) and part.suffix == ".py":
             h.update(part.read_bytes())
