@@ -51,7 +51,7 @@ _UNIT_LIST = ("万亿元 亿元 万元 千元 美元 欧元 港元 元 块钱 �
               "磅 盎司 加仑 个点 票 席 球 分钟 年级 岁时 代 世纪 周年 万人 亿人 人口").split()
 _UNITS = "|".join(sorted(_UNIT_LIST, key=len, reverse=True))  # longest first: 个月 before 个
 # Units of one kind: a question asking '多少亿元' is not answered by '三个月'.
-_UNIT_KINDS = ("元块角钱", "名人位户家", "年月周天日小时分秒", "%％成倍百分点", "米里亩公顷平方", "吨斤克")
+_UNIT_KINDS = ("元块角钱$¥€£", "名人位户", "年月周天日小时分秒", "%％成倍百分点", "米里亩公顷平方", "吨斤克")
 NUMBER = re.compile(rf"(?:约|近|超过|逾|共|达到?|仅|不到|将近|大约)?(?:{_DIGITS}|[{_CN}]{{1,8}})"
                     rf"(?:\s?(?:至|到|-|~|－)\s?(?:{_DIGITS}|[{_CN}]{{1,8}}))?(?:多|余|几)?\s?"
                     rf"(?:万|亿|千|百)?(?:多|余)?(?:{_UNITS})|百分之[{_CN}\d.]+|{_DIGITS}"
@@ -155,7 +155,7 @@ def find_spans(kind: str, sentence: str, unit: str = "", articles: bool = False)
     as an article unless `articles` (or it is an ordinal: '第一批')."""
     sf = search_form(sentence)
     if kind == HOW_MANY and unit == "第":
-        return [m.span() for m in re.finditer(r"第[\d一二三四五六七八九十百]+", sf)]
+        return [m.span() for m in re.finditer(r"第\s?[\d一二三四五六七八九十百]+", sf)]
     if kind == HOW_MANY:
         found = [m.span() for m in NUMBER.finditer(sf) if not _is_date(sf, m)
                  and (articles or not _article(m.group()) or sf[m.start() - 1:m.start()] == "第")]
@@ -167,7 +167,9 @@ def find_spans(kind: str, sentence: str, unit: str = "", articles: bool = False)
             # A bare number ('2至4犬齿') still answers when none is given in that unit; '三个月' never
             # answers '多少亿元'.
             loose = kind_of == unit  # a measure word of no known kind ('颗'): a bare number may still answer
-            found = in_unit or [s for s in found if loose and (sf[s[1] - 1].isdigit() or sf[s[1] - 1] == "个")]
+            money = "元" in kind_of  # 'NT$25,000': a currency sign before a bare number
+            found = in_unit or [s for s in found
+                                if loose or (money and re.search(r"[$¥€£]\s?$", sf[max(0, s[0] - 3):s[0]]))]
             found.sort(key=lambda s: not sf[s[0]:s[1]].endswith(unit))
         return found
     if kind == WHEN:
