@@ -238,7 +238,7 @@ def serve(config: Config, host: str = "127.0.0.1", port: int = 7860) -> None:
 
     class Server(uvicorn.Server):
         def handle_exit(self, sig, frame):
-            service.jobs.stop(timeout=0)  # the running job drops its open batch; don't wait in a signal handler
+            service.jobs.stop_soon()  # the running job drops its open batch; nothing waits in a signal handler
             super().handle_exit(sig, frame)
 
     # SIGTERM: open requests get 3 s, then the indexing worker is given a few seconds to roll back its batch.

@@ -85,7 +85,7 @@ class Jobs:
         self._run = run  # run(job, should_stop) indexes job.paths and returns the report
         self.max_waiting = max_waiting
         self.gate = WriteGate()
-        # Reentrant: stop() runs in uvicorn's SIGTERM handler, on the event-loop thread that may hold it already.
+        # Reentrant: a stop on the event-loop thread must not wait for a lock that thread already holds.
         self._cond = threading.Condition(threading.RLock())
         self._waiting: collections.deque[Job] = collections.deque()
         self._jobs: collections.OrderedDict[str, Job] = collections.OrderedDict()
@@ -124,6 +124,10 @@ class Jobs:
     def busy(self) -> bool:
         with self._cond:
             return bool(self._waiting) or any(j.status == "running" for j in self._jobs.values())
+
+    def stop_soon(self) -> None:
+        """From a signal handler: only set the flag (no locks); the running job drops its batch at its next look."""
+        self._stop.set()
 
     def stop(self, timeout: float = 10.0) -> None:
         """Stop soon: the running job drops its uncommitted batch, waiting jobs are cancelled."""
