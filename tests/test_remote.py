@@ -70,7 +70,7 @@ def test_the_client_imports_nothing_heavy():
 def test_errors_are_one_line(served, monkeypatch):
     with pytest.raises(RemoteError, match="cannot reach rag serve at http://127.0.0.1:.*leave out --server"):
         ask(f"http://127.0.0.1:{free_port()}", QUESTION)
-    with pytest.raises(RemoteError, match="answered 400: .*"):
+    with pytest.raises(RemoteError, match="answered 400: .+"):
         ask(served.base, "   ")
     with pytest.raises(RemoteError, match="must be an http"):
         ask("127.0.0.1:7860", QUESTION)
@@ -84,3 +84,14 @@ def test_the_token_is_sent(config, seeds, serve):
     with pytest.raises(RemoteError, match="answered 401: missing or wrong API token"):
         ask(server.base, QUESTION, token="")
     assert ask(server.base, QUESTION, token="s3cret")["citations"]
+
+
+def test_the_socket_and_urllib_paths_agree(served):
+    from rag.remote import _post_urllib, _unchunk
+    assert _unchunk(b"4\r\nWiki\r\n5;x=1\r\npedia\r\n0\r\n\r\n") == b"Wikipedia"
+    body = json.dumps({"question": QUESTION}).encode()
+    status, reply = _post_urllib(served.base + "/api/ask", body, {"Content-Type": "application/json"}, 60)
+    mine = ask(served.base, QUESTION)
+    assert status == 200 and json.loads(reply)["answer"] == mine["answer"]
+    status, reply = _post_urllib(served.base + "/api/ask", b"{}", {"Content-Type": "application/json"}, 60)
+    assert status == 400 and "question" in json.loads(reply)["error"]["message"]
