@@ -75,8 +75,8 @@ def ocr_rate(tmp: Path, pages: int, lines_per_page: int = 30, chars_per_line: in
     truth = [[prose[(p * lines_per_page + i) * chars_per_line:(p * lines_per_page + i + 1) * chars_per_line]
               for i in range(lines_per_page)] for p in range(pages)]
     path = ff.scan_pdf(tmp / "scan.pdf", truth)
-    from rag.formats.ocr import engine
-    engine()  # the model loads once per process (about a second): not a per-page cost
+    from rag.formats.ocr import warm
+    warm()  # the models load once per OCR thread (about a second each): not a per-page cost
     t0, cpu0 = time.perf_counter(), time.process_time()
     doc = load(path)
     dt, cpu = time.perf_counter() - t0, time.process_time() - cpu0

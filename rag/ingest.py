@@ -269,7 +269,7 @@ def from_extracted(ex: formats.Extracted, name: str, size: int) -> Document:
     doc_id = hashlib.sha256(ex.text.encode("utf-8")).hexdigest()[:16]
     meta: dict = {"encoding": ex.kind, "bytes": size}
     if ex.pages:
-        meta["pages"] = formats.pages_json(ex.pages)
+        meta["pages"] = formats.pages_json(ex.pages, ex.boilerplate)
     if ex.warning:
         meta["warning"] = f"{name}: {ex.warning}"
     return Document(id=doc_id, source=name, text=ex.text, spans=spans, meta=meta)

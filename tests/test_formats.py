@@ -207,7 +207,7 @@ def test_sidecar_is_plain_json(config, tmp_path, report_pdf):
     assistant.index([report_pdf])
     doc_id = assistant.documents()[0].id
     data = json.loads((config.index_dir / "docs" / f"{doc_id}.pages.json").read_text(encoding="utf-8"))
-    assert data["version"] == 1 and len(data["pages"]) == 9
+    assert data["version"] == 1 and len(data["pages"]) == 9 and len(data["boilerplate"]) == 18  # header, footer
     assert assistant.store().document_pages(doc_id) == data
     assert assistant.store().document_pages("0" * 16) is None
     from rag.store.check import verify

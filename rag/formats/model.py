@@ -47,12 +47,13 @@ class Extracted:
     warning: str | None = None
 
 
-def pages_json(pages: list[Page]) -> dict:
-    """The page map as stored in docs/<id>.pages.json (plain JSON: numbers rounded to 0.1 page units)."""
+def pages_json(pages: list[Page], boilerplate: list[tuple[int, int]] = ()) -> dict:
+    """The page map as stored in docs/<id>.pages.json (plain JSON: numbers rounded to 0.1 page units). The running
+    headers and footers ride along, so a viewer can dim them and a rebuild from the text can leave them out."""
     return {"version": 1, "pages": [
         {"n": p.n, "start": p.start, "end": p.end, "width": round(p.width, 1), "height": round(p.height, 1),
          "ocr": p.ocr, "lines": [[s, e, *(round(v, 1) for v in box)] for s, e, *box in p.lines]}
-        for p in pages]}
+        for p in pages], "boilerplate": [list(b) for b in boilerplate]}
 
 
 def page_of(page_map: dict | None, start: int, end: int) -> list[int]:

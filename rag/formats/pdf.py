@@ -119,18 +119,22 @@ def read_pdf(path: Path, max_pages: int, progress: Callable[[int, int], None] | 
             raise FormatError(f"{total} pages, more than the limit of {max_pages}; split the PDF "
                               f"(or raise the page limit)")
         pages: list[PageLines] = []
-        scanned = 0
+        queue = None
         for i in range(total):
             with PDFIUM_LOCK:
                 width, height, lines, image = _read_page(pdf, i)
-            scan = image is not None
-            if scan:  # OCR outside the lock: another thread may read its PDF meanwhile
-                from .ocr import ocr_lines
-                lines, image = ocr_lines(image, OCR_DPI / 72), None
-                scanned += 1
-            pages.append(PageLines(i + 1, width, height, lines, ocr=scan))
+            pages.append(PageLines(i + 1, width, height, lines, ocr=image is not None))
+            if image is not None:  # OCR outside the lock, in the OCR threads (a few pages in flight at most)
+                from .ocr import OcrQueue
+                queue = queue or OcrQueue()
+                for n, found in queue.put(i, image, OCR_DPI / 72):
+                    pages[n].lines = found
+                image = None
             if progress:
                 progress(i + 1, total)
+        for n, found in queue.drain() if queue else []:
+            pages[n].lines = found
+        scanned = sum(p.ocr for p in pages)
     finally:
         with PDFIUM_LOCK:
             pdf.close()
