@@ -131,6 +131,7 @@ def p50(xs: list[float]) -> float:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--base", type=Path, help="checkout of today's code (git worktree add …); omit for new only")
+    ap.add_argument("--new", type=Path, default=ROOT, help="checkout of the new code (default: this one)")
     ap.add_argument("--repeats", type=int, default=5, help="fresh `rag ask` runs per variant")
     ap.add_argument("--serve-repeats", type=int, default=3)
     ap.add_argument("--index-repeats", type=int, default=3)
@@ -139,9 +140,10 @@ def main() -> None:
     ap.add_argument("--json", type=Path, help="also write the figures here")
     args = ap.parse_args()
     work = args.work or Path(tempfile.mkdtemp(prefix="rag-startup-"))
-    trees = {"new": ROOT}
+    new_tree = args.new.resolve()
+    trees = {"new": new_tree}
     if args.base:
-        trees = {"old": args.base.resolve(), "new": ROOT}
+        trees = {"old": args.base.resolve(), "new": new_tree}
     env = {name: {"RAG_CACHE_DIR": str(work / name / "cache"), "HF_HUB_OFFLINE": "1"} for name in trees}
     res: dict = {name: {"ask": [], "rss": [], "serve": [], "index": [], "index_cpu": []} for name in trees}
     for name, tree in trees.items():
@@ -165,12 +167,12 @@ def main() -> None:
     if "old" in outputs:
         res["same_answer"] = outputs["old"] == outputs["new"]
 
-    proc, url, _ = start_serve(ROOT, work / "new" / "seeds", env["new"], work)
+    proc, url, _ = start_serve(new_tree, work / "new" / "seeds", env["new"], work)
     try:
-        local = run(ROOT, ["ask", QUESTION, "--index", str(work / "new" / "seeds")], env["new"], work)["out"]
+        local = run(new_tree, ["ask", QUESTION, "--index", str(work / "new" / "seeds")], env["new"], work)["out"]
         res["new"]["remote"] = []
         for _ in range(args.repeats):
-            r = run(ROOT, ["ask", "--server", url, QUESTION], env["new"], work)
+            r = run(new_tree, ["ask", "--server", url, QUESTION], env["new"], work)
             res["new"]["remote"].append(r["wall"])
         res["remote_same_output"] = r["out"] == local
     except SystemExit as e:  # a checkout without --server
