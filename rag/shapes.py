@@ -33,7 +33,7 @@ _ZH = [
     (WHEN, re.compile(r"几几年|什么时候|何时|哪年|哪一年|哪天|哪一天|几月|几号|几日|几点|什么时间|哪个月|何年|哪个季度|"
                       r"什么日子|多会儿|截止到?什么")),
     (HOW_MANY, re.compile(r"多少|几[个名位家项次年天月人亿万元岁倍成件条所座辆台套户批层场届期种类]|多大|多长|多高|"
-                      r"多久|多远|多重|多快|比例|百分之几|几成|总额|金额|数量|规模多")),
+                      r"多久|多远|多重|多快|(多大|多少|几)的?比例|比例(是|为|有)多少|百分之几|几成|总额|金额|数量|规模多")),
     (WHERE, re.compile(r"(?<!从)哪里(?!来)|(?<!从)哪儿(?!来)|何处|何地|什么地方|哪个(城市|省|国家|地方|区|县|镇|村|"
                        r"地区)|"
                        r"在哪|去哪|哪座|位于|哪一?站")),
@@ -107,7 +107,8 @@ def detect(question: str) -> Shape:
         if m:
             count = int(m.group(1)) if m.group(1).isdigit() else _CN_DIGITS.get(m.group(1), 0)
     if kind == HOW_MANY:
-        m = re.search(r"(?:多少|几)(百分比|个月|小时|公里|平方米|平方公里|万元|亿元|公分|分钟|[^\s，。？?的是])", q)
+        m = re.search(r"(?:多少|几)(百分比|个月|小时|公里|公吨|公斤|公顷|平方米|平方公里|万元|亿元|公分|分钟|"
+                      r"[^\s，。？?的是])", q)
         unit = m.group(1) if m else ""  # spans.py uses it only when it is a measure word it knows
         if unit not in _KNOWN_UNITS:  # '需要多少资金': the noun says the unit
             unit = next((u for u, nouns in _NOUN_UNITS if nouns.search(q)), unit)

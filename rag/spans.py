@@ -47,7 +47,7 @@ _UNIT_LIST = ("万亿元 亿元 万元 千元 美元 欧元 港元 元 块钱 �
               "座 所 辆 台 套 户 栋 层 张 本 部 场 届 期 批 种 类 支 只 头 篇 首 字 分 度 升 千瓦 兆瓦 瓦 床 间 处 "
               "段 份 "
               "笔 亿 万 千 百 列 颗 艘 架 枚 匹 尾 棵 株 口 句 集 季 章 卷 册 幅 门 节 站 趟 班 队 局 公分 英尺 英里 "
-              "码 "
+              "码 公吨 "
               "磅 盎司 加仑 个点 票 席 球 分钟 年级 岁时 代 世纪 周年 万人 亿人 人口").split()
 _UNITS = "|".join(sorted(_UNIT_LIST, key=len, reverse=True))  # longest first: 个月 before 个
 # Units of one kind: a question asking '多少亿元' is not answered by '三个月'.
