@@ -43,7 +43,11 @@ def extract_rate(tmp: Path, pages: int) -> dict:
 def index_report(tmp: Path, pages: int) -> dict:
     """`rag index` of one generated report with the default model, in a child process: wall time and peak RSS."""
     fact = "经市政府常务会议研究决定，汉林街改造工程的总预算为一千二百万元，预计于明年五月一日全面完工。"
-    path = ff.text_pdf(tmp / "report300.pdf", ff.report_pages(pages, {pages * 2 // 3: fact}, paragraphs=10))
+    # Real prose (the seeds, 950 characters a page, no two pages alike), the fact on page 2/3 of the way in.
+    prose = _prose(pages * 950)
+    content = [[prose[(n * 10 + k) * 95:(n * 10 + k + 1) * 95] for k in range(10)] for n in range(pages)]
+    content[pages * 2 // 3 - 1].insert(1, fact)
+    path = ff.text_pdf(tmp / "report300.pdf", content)
     index = tmp / "index"
     t0 = time.perf_counter()
     proc = subprocess.run([sys.executable, "-m", "rag", "index", str(path), "--index", str(index), "--quiet"],
