@@ -162,6 +162,7 @@ def test_refused_types_have_reasons_and_the_rest_of_the_batch_is_indexed(config,
     (folder / "slides.pptx").write_bytes(b"PK\x03\x04" + b"\0" * 100)
     ff.encrypted_pdf(folder / "locked.pdf")
     (folder / "broken.docx").write_bytes(b"not a zip")
+    (folder / "locked.xlsx").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100)
     (folder / "tool.exe").write_bytes(b"MZ")
     (folder / "a.zip").write_bytes(b"PK")
     (folder / "b.zip").write_bytes(b"PK")
@@ -172,6 +173,7 @@ def test_refused_types_have_reasons_and_the_rest_of_the_batch_is_indexed(config,
     assert "save them as PDF" in reasons["slides.pptx"]
     assert "encrypted" in reasons["locked.pdf"] and "remove the password" in reasons["locked.pdf"]
     assert "not a readable .docx" in reasons["broken.docx"]
+    assert "remove the password, or open it and save it again as .xlsx" in reasons["locked.xlsx"]
     assert reasons["batch"].startswith("skipped 3 files of types .exe .zip (2); supported: .bmp .csv .docx")
     assert all("\n" not in r for r in reasons.values())
 

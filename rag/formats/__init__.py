@@ -58,6 +58,18 @@ def read_csv(text: str, encoding: str) -> Extracted:
     return read_csv_text(text, encoding)
 
 
+def _check_not_encrypted(path: Path, ext: str) -> None:
+    """A password-protected .docx/.xlsx is an OLE container, not a zip (so is an old .doc/.xls renamed)."""
+    try:
+        with open(path, "rb") as f:
+            head = f.read(8)
+    except OSError as e:
+        raise FormatError(f"cannot read ({e.strerror or e})") from None
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        raise FormatError(f"password protected (or an old Word/Excel file renamed to {ext}); remove the password, "
+                          f"or open it and save it again as {ext}")
+
+
 def extract(path: Path, max_pages: int = DEFAULT_MAX_PAGES,
             progress: Callable[[int, int], None] | None = None) -> Extracted:
     """Read a PDF, image, .docx or .xlsx file (FormatError with a one-line reason when it cannot be used).
@@ -69,6 +81,8 @@ def extract(path: Path, max_pages: int = DEFAULT_MAX_PAGES,
     if ext in IMAGE_TYPES:
         from .ocr import read_image
         return read_image(path, max_pages, progress)
+    if ext in WORD_TYPES or ext == ".xlsx":
+        _check_not_encrypted(path, ext)
     if ext in WORD_TYPES:
         from .docx import read_docx
         return read_docx(path)
