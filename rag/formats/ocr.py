@@ -103,7 +103,7 @@ def ocr_lines(image, scale: float = 1.0) -> list[Line]:
 
 def read_image(path: Path, max_pages: int, progress: Callable[[int, int], None] | None = None) -> Extracted:
     """An image (a multi-page TIFF is several pages) → text by OCR; page units are the image's pixels."""
-    from PIL import Image, ImageSequence, UnidentifiedImageError
+    from PIL import Image, ImageOps, ImageSequence, UnidentifiedImageError
     try:
         img = Image.open(path)
     except (UnidentifiedImageError, Image.DecompressionBombError) as e:
@@ -118,7 +118,8 @@ def read_image(path: Path, max_pages: int, progress: Callable[[int, int], None] 
             raise FormatError(f"{total} pages, more than the limit of {max_pages}; split the file")
         for i, frame in enumerate(ImageSequence.Iterator(img)):
             try:
-                page_image = frame.convert("RGB")  # a copy: the iterator reuses `frame` for the next page
+                # A copy (the iterator reuses `frame`), turned upright as the camera's EXIF tag says.
+                page_image = ImageOps.exif_transpose(frame).convert("RGB")
             except (OSError, Image.DecompressionBombError) as e:
                 raise FormatError(f"image page {i + 1} cannot be decoded ({e}); re-save it as PNG") from None
             pages.append(PageLines(i + 1, page_image.width, page_image.height, [], ocr=True))
