@@ -251,3 +251,17 @@ def test_full_scanned_page_accuracy(tmp_path):
     from formats import ocr_rate
     result = ocr_rate(tmp_path, 1)
     assert result["accuracy"] >= 0.97, result
+
+
+def test_ocr_queue_keeps_few_pages_in_flight_and_their_order(monkeypatch):
+    """Streaming: a long scan never has more than WORKERS page images waiting; pages come back in order."""
+    import time
+
+    from rag.formats import ocr
+    monkeypatch.setattr(ocr, "ocr_lines", lambda image, scale=1.0: (time.sleep(0.01 * (image % 3)), [image])[1])
+    queue, got, most = ocr.OcrQueue(), [], 0
+    for page in range(12):
+        got += queue.put(page, page)
+        most = max(most, len(queue.pending))
+    got += queue.drain()
+    assert most <= ocr.WORKERS and [k for k, _ in got] == list(range(12)) and all([k] == v for k, v in got)
