@@ -265,3 +265,24 @@ def test_ocr_queue_keeps_few_pages_in_flight_and_their_order(monkeypatch):
         most = max(most, len(queue.pending))
     got += queue.drain()
     assert most <= ocr.WORKERS and [k for k, _ in got] == list(range(12)) and all([k] == v for k, v in got)
+
+
+def test_lines_of_a_paragraph_are_joined_and_items_are_not():
+    from rag.formats.layout import build
+    from rag.formats.model import Line, PageLines
+
+    def line(text, y, x0=72.0, x1=523.0):
+        return Line(text, (x0, y, x1, y + 11))
+    lines = [line("汉林街改造工程的总预算为一千二百万元，预计在今年五月一", 100, x0=94),  # indented: a paragraph starts
+             line("日完成。项目由市住建局负责实施，资金来自市财政和社会", 118),
+             line("资本。", 136, x1=105),  # short: the paragraph ends
+             line("（二）加快推进老旧小区改造，全年完成改造项目一百二十个，惠及", 154, x0=94),
+             line("（三）开展加装电梯试点工作，首批试点小区由各区在三月底前确", 172),  # full line above, but an item
+             line("定。The pilot covers", 190),
+             line("twelve districts.", 208, x1=160)]
+    ex = build([PageLines(1, 595, 842, lines)], "pdf")
+    assert ex.text.split("\n") == [
+        "汉林街改造工程的总预算为一千二百万元，预计在今年五月一日完成。项目由市住建局负责实施，资金来自市财政和社会资本。",
+        "（二）加快推进老旧小区改造，全年完成改造项目一百二十个，惠及",
+        "（三）开展加装电梯试点工作，首批试点小区由各区在三月底前确定。The pilot covers twelve districts."]
+    assert [ex.text[s:e] for s, e, *_ in ex.pages[0].lines] == [ln.text for ln in lines]

@@ -24,6 +24,12 @@ _PAGE_NO = re.compile(r"^[\s\-—–_·•|()（）\[\]]*(?:第\s*)?(?:\d{1,4}|[
                       r"(?:\s*(?:/|of)\s*\d{1,4})?$", re.I)
 
 
+# A line that starts a list item or an article ("（二）", "二、", "2.", "(3)", "③", "第五条") starts a paragraph
+# even when the line above is full.
+_ITEM = re.compile(r"^(?:[（(][一二三四五六七八九十\d]{1,3}[)）]|[一二三四五六七八九十]{1,3}、|\d{1,3}[.、．](?!\d)|"
+                   r"[\u2460-\u2473]|第[一二三四五六七八九十百\d]{1,4}[条章节])")
+
+
 def is_cjk(ch: str) -> bool:
     """CJK ideographs and full-width punctuation: joined to a neighbour without a space."""
     o = ord(ch)
@@ -56,8 +62,8 @@ def _joint(prev: Line, nxt: Line, left: float, right: float, height: float) -> s
     gap = nxt.box[1] - prev.box[3]
     if not (-0.3 * height < gap < 1.0 * height):
         return "\n"  # a blank line, a new column or a line above
-    if prev.box[2] < right - 1.5 * height or nxt.box[0] > left + 0.8 * height:
-        return "\n"  # the first stops short of the margin (paragraph end) or the next is indented
+    if prev.box[2] < right - 1.5 * height or nxt.box[0] > left + 0.8 * height or _ITEM.match(nxt.text):
+        return "\n"  # the first stops short of the margin (paragraph end), the next is indented or an item
     a, b = prev.text[-1], nxt.text[0]
     if is_cjk(a) or is_cjk(b):
         return ""
