@@ -286,3 +286,15 @@ def test_lines_of_a_paragraph_are_joined_and_items_are_not():
         "（二）加快推进老旧小区改造，全年完成改造项目一百二十个，惠及",
         "（三）开展加装电梯试点工作，首批试点小区由各区在三月底前确定。The pilot covers twelve districts."]
     assert [ex.text[s:e] for s, e, *_ in ex.pages[0].lines] == [ln.text for ln in lines]
+
+
+def test_two_column_pages_join_lines_within_each_column():
+    from rag.formats.layout import build
+    from rag.formats.model import Line, PageLines
+    left = [Line("左栏第一段文字从这里开始并且一直写到", (72, 100, 285, 111)),
+            Line("本栏的右边缘才换行。", (72, 118, 182, 129))]
+    right = [Line("右栏的文字同样写满一行之后继续写到", (310, 100, 523, 111)),
+             Line("下一行，直到本段结束为止。", (310, 118, 470, 129))]
+    ex = build([PageLines(1, 595, 842, left + right)], "pdf")
+    assert ex.text.split("\n") == ["左栏第一段文字从这里开始并且一直写到本栏的右边缘才换行。",
+                                   "右栏的文字同样写满一行之后继续写到下一行，直到本段结束为止。"]

@@ -57,11 +57,15 @@ def running_lines(pages: list[PageLines]) -> list[set[int]]:
     return out
 
 
-def _joint(prev: Line, nxt: Line, left: float, right: float, height: float) -> str:
+def _joint(prev: Line, nxt: Line, layout: _Layout) -> str:
     """What goes between two lines of a page: "" or " " when they are one paragraph, else "\n"."""
+    height = layout.height
     gap = nxt.box[1] - prev.box[3]
     if not (-0.3 * height < gap < 1.0 * height):
         return "\n"  # a blank line, a new column or a line above
+    left, right = layout.column(nxt)
+    if layout.column(prev) != (left, right):
+        return "\n"
     if prev.box[2] < right - 1.5 * height or nxt.box[0] > left + 0.8 * height or _ITEM.match(nxt.text):
         return "\n"  # the first stops short of the margin (paragraph end), the next is indented or an item
     a, b = prev.text[-1], nxt.text[0]
@@ -70,15 +74,31 @@ def _joint(prev: Line, nxt: Line, left: float, right: float, height: float) -> s
     return "" if a == "-" else " "
 
 
-def _margins(lines: list[Line], width: float) -> tuple[float, float, float]:
-    """(left, right, line height) of a page's body: the margins of lines long enough to reach them. With few
-    such lines the longest may be a paragraph's short last line: assume the right margin mirrors the left."""
-    long = [ln for ln in lines if len(ln.text) >= 8] or lines
-    height = median(ln.box[3] - ln.box[1] for ln in lines) if lines else 0.0
-    left, right = min(ln.box[0] for ln in long), max(ln.box[2] for ln in long)
-    if len(long) < 5 and width > 2 * left:
-        right = max(right, width - left)
-    return left, right, max(height, 1e-6)
+class _Layout:
+    """A page's text columns (left, right margins) and its line height, from the lines long enough to reach the
+    margins. Lines starting more than a quarter page apart are in different columns (two-column news pages);
+    paragraph indents are not. With few long lines the longest may be a paragraph's short last line: a single
+    column's right margin is then assumed to mirror its left."""
+
+    def __init__(self, lines: list[Line], width: float):
+        long = [ln for ln in lines if len(ln.text) >= 8] or lines
+        self.height = max(median(ln.box[3] - ln.box[1] for ln in lines), 1e-6) if lines else 1.0
+        self.cols: list[list[float]] = []  # [left, right]
+        for ln in sorted(long, key=lambda ln: ln.box[0]):
+            if self.cols and ln.box[0] - self.cols[-1][0] <= max(width / 4, 4 * self.height):
+                self.cols[-1][1] = max(self.cols[-1][1], ln.box[2])
+            else:
+                self.cols.append([ln.box[0], ln.box[2]])
+        if len(self.cols) == 1 and len(long) < 5 and width > 2 * self.cols[0][0]:
+            self.cols[0][1] = max(self.cols[0][1], width - self.cols[0][0])
+
+    def column(self, line: Line) -> tuple[float, float]:
+        """The (left, right) of the column a line starts in."""
+        found = self.cols[0] if self.cols else [line.box[0], line.box[2]]
+        for col in self.cols:
+            if col[0] <= line.box[0] + self.height:
+                found = col
+        return found[0], found[1]
 
 
 class TextBuilder:
@@ -101,7 +121,7 @@ class TextBuilder:
         lines = [ln for ln in page.lines if ln.text.strip()]
         kept = [i for i, ln in enumerate(page.lines) if ln.text.strip()]
         body = [ln for i, ln in zip(kept, lines, strict=True) if i not in running]
-        left, right, height = _margins(body or lines, page.width) if lines else (0.0, 0.0, 1.0)
+        layout = _Layout(body or lines, page.width)
         boxes = []
         prev, prev_running = None, False
         for i, ln in zip(kept, lines, strict=True):
@@ -109,7 +129,7 @@ class TextBuilder:
             ln = Line(text, ln.box)
             is_running = i in running
             if prev is not None:
-                self._put("\n" if is_running or prev_running else _joint(prev, ln, left, right, height))
+                self._put("\n" if is_running or prev_running else _joint(prev, ln, layout))
             s = self.pos
             self._put(text)
             boxes.append((s, self.pos, *ln.box))
