@@ -142,6 +142,13 @@ def test_spreadsheet_rows_read_with_their_headers(tmp_path, maker):
     assert doc.spans and all(doc.text[s:e].strip() for s, e in doc.spans)
 
 
+def test_sheet_title_row_above_the_header():
+    from rag.formats.sheet import rows_to_lines
+    rows = [("2025年城市更新项目表", None, None), (None, None, None), ("项目", "预算", "完成时间"),
+            ("汉林街改造", 1200.0, None)]
+    assert rows_to_lines(rows) == ["2025年城市更新项目表", "项目；预算；完成时间", "项目：汉林街改造；预算：1200"]
+
+
 def test_spreadsheet_row_answers_a_question(config, tmp_path):
     assistant = Assistant(config)
     assistant.index([ff.xlsx_file(tmp_path / "项目表.xlsx")])

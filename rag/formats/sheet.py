@@ -2,7 +2,7 @@
 
 Why the header on every row: a row is what answers "汉林街改造的预算是多少", and a passage holding only
 "汉林街改造；1200万元" says neither what the numbers are nor lets a citation stand on its own. The first row
-with text is the header; a workbook with several sheets names each sheet on a line of its own.
+with two or more filled cells is the header; a workbook with several sheets names each sheet on a line of its own.
 """
 from __future__ import annotations
 
@@ -33,7 +33,8 @@ def _cell(v) -> str:
 
 
 def rows_to_lines(rows, name: str = "") -> list[str]:
-    """Rows of cell strings → lines; the first row with text is the header."""
+    """Rows of cell strings → lines; the first row with two or more cells of text is the header (a title row
+    above it stays a line of its own)."""
     lines: list[str] = []
     header = None
     for n, row in enumerate(rows):
@@ -43,8 +44,10 @@ def rows_to_lines(rows, name: str = "") -> list[str]:
         if not any(c.strip() for c in cells):
             continue
         if header is None:
-            header = cells
-            lines.append("；".join(c.strip() for c in cells if c.strip()))
+            filled = [c.strip() for c in cells if c.strip()]
+            if len(filled) >= 2 or n > 50:  # the header: a title row above it ("2025年项目表") has one cell
+                header = cells
+            lines.append("；".join(filled))
             continue
         line = row_text(cells, header)
         if line:
