@@ -12,7 +12,7 @@ import threading
 from collections.abc import Callable
 from pathlib import Path
 
-from .layout import build
+from .layout import build, is_cjk
 from .model import Extracted, FormatError, Line, PageLines
 
 OCR_DPI = 200  # enough for 10.5 pt Chinese body text; the OCR scales larger images down to 2000 px anyway
@@ -74,6 +74,8 @@ def text_lines(textpage, height: float) -> tuple[list[Line], int, int]:
             bad += 1
             continue
         real += 1
+        if len(chars) > 1 and chars[-1] == " " and is_cjk(ch) and is_cjk(chars[-2]):
+            chars.pop()  # letter-spaced headings ("工 作 报 告") and PDFium's gap spaces mean nothing in Chinese
         chars.append(ch)
         if raw.FPDFText_GetCharBox(textpage, i, lft, rgt, btm, top):
             box[0], box[1] = min(box[0], lft.value), min(box[1], btm.value)
