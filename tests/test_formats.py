@@ -305,3 +305,15 @@ def test_two_column_pages_join_lines_within_each_column():
     ex = build([PageLines(1, 595, 842, left + right)], "pdf")
     assert ex.text.split("\n") == ["左栏第一段文字从这里开始并且一直写到本栏的右边缘才换行。",
                                    "右栏的文字同样写满一行之后继续写到下一行，直到本段结束为止。"]
+
+
+def test_render_page_for_the_page_view(report_pdf):
+    import io
+
+    from PIL import Image
+
+    from rag.formats.pdf import render_page
+    image = Image.open(io.BytesIO(render_page(report_pdf, 7, dpi=72)))
+    assert abs(image.width - 595.3) < 1 and abs(image.height - 841.9) < 1  # A4 in points at 72 dpi (box units)
+    with pytest.raises(formats.FormatError, match="page 10 is not in the PDF"):
+        render_page(report_pdf, 10)

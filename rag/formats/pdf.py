@@ -144,3 +144,26 @@ def read_pdf(path: Path, max_pages: int, progress: Callable[[int, int], None] | 
         raise FormatError("no text found on any page (blank pages, or images OCR could not read)")
     kind = "pdf" if not scanned else ("ocr-pdf" if scanned == total else "pdf+ocr")
     return build(pages, kind)
+
+
+def render_page(path: Path, n: int, dpi: int = 110) -> bytes:
+    """Page n (1-based) of a PDF as PNG bytes, for a page view with the cited boxes drawn over it (the boxes are in
+    points: multiply by dpi / 72)."""
+    import io
+    with PDFIUM_LOCK:
+        pdf = _open(path)
+        try:
+            if not 1 <= n <= len(pdf):
+                raise FormatError(f"page {n} is not in the PDF (it has {len(pdf)} pages)")
+            page = pdf[n - 1]
+            try:
+                bitmap = page.render(scale=dpi / 72)
+                image = bitmap.to_pil().copy()  # the PIL image shares the bitmap's memory until copied
+                bitmap.close()
+            finally:
+                page.close()
+        finally:
+            pdf.close()
+    out = io.BytesIO()
+    image.save(out, format="PNG", compress_level=1)  # fast over small: a page is sent once and cached
+    return out.getvalue()
