@@ -101,7 +101,7 @@ def _span_in(shape: Shape, question: str, near, c: Cand, text: str, get_text):
     options = [[(c.start, c.end)]]
     if is_question(c.text):
         options.append(answer_slices(c, get_text))
-    if shape.kind == WHO:
+    if shape.kind == WHO and not is_question(c.text):  # who asks a question is not who answers it
         line_start, line_end = text.rfind("\n", 0, c.start) + 1, text.find("\n", c.end)
         outside = [se for se in sentences(text, line_start, len(text) if line_end < 0 else line_end)
                    if se != (c.start, c.end)]
