@@ -209,6 +209,9 @@ def test_running_header_detection_needs_repetition():
     assert same == [{0, 2}] * 4
     varied = running_lines([page(n, f"标题{'甲乙丙丁'[n - 1]}") for n in range(1, 5)])
     assert varied == [{2}] * 4  # page numbers always, a different first line never
+    chapter = {n: "第一章 总体要求" if n <= 3 else "第二章 主要任务" for n in range(1, 7)}
+    chapters = running_lines([page(n, f"{chapter[n]} {n}") for n in range(1, 7)])
+    assert chapters == [{0, 2}] * 6  # a chapter title over three pages or more: the book's running header
 
 
 def test_sidecar_is_plain_json(config, tmp_path, report_pdf):

@@ -6,8 +6,9 @@ first runs to the right margin, the next is not indented and the gap between the
 then CJK meets CJK with nothing between them and Latin meets Latin with one space. Anything else keeps "\n".
 
 Running headers and footers (a report title on every page, "- 7 -", "第 7 页 共 30 页") are lines at the top or
-bottom of a page whose text, digits ignored, recurs on at least half the pages (three at least), or page numbers
-alone. They stay in the text, on lines of their own, and are returned as boilerplate (not indexed).
+bottom of a page whose text, digits ignored, recurs on at least half the pages (three at least), a page's very
+first or last line recurring on three pages (chapter titles), or page numbers alone. They stay in the text, on
+lines of their own, and are returned as boilerplate (not indexed).
 """
 from __future__ import annotations
 
@@ -48,12 +49,20 @@ def running_lines(pages: list[PageLines]) -> list[set[int]]:
         h = page.height or 1.0
         return [i for i in picks if page.lines[i].box[3] <= EDGE * h or page.lines[i].box[1] >= (1 - EDGE) * h]
 
+    def outer(page: PageLines, i: int) -> bool:
+        return i in (0, len(page.lines) - 1)
+
     candidates = [edge_lines(p) for p in pages]
     seen = Counter(k for p, idx in zip(pages, candidates, strict=True) for k in {_key(p.lines[i].text) for i in idx})
+    # The very first or last line of a page recurring on three pages is a running line too: books repeat the
+    # chapter title over each chapter's pages only ("Chapter 2: … 17", "第二章 发展目标 17").
+    seen_outer = Counter(_key(p.lines[i].text) for p, idx in zip(pages, candidates, strict=True)
+                         for i in idx if outer(p, i))
     need = max(3, (len(pages) + 1) // 2)
     out = []
     for p, idx in zip(pages, candidates, strict=True):
-        out.append({i for i in idx if seen[_key(p.lines[i].text)] >= need or _PAGE_NO.match(p.lines[i].text.strip())})
+        out.append({i for i in idx if seen[_key(p.lines[i].text)] >= need or _PAGE_NO.match(p.lines[i].text.strip())
+                    or (outer(p, i) and seen_outer[_key(p.lines[i].text)] >= 3)})
     return out
 
 
