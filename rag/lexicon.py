@@ -18,7 +18,8 @@ from .stopwords import ENGLISH_STOP
 MAX_TRANSLATIONS = 6
 _WORD = re.compile(r"[A-Za-z][A-Za-z'-]*")
 _PAREN = re.compile(r"\([^)]*\)|\[[^]]*\]")
-_SKIP = re.compile(r"^(variant of|old variant|see |also written|surname|CL:|abbr\.|used in|erhua|Japanese variant)", re.I)
+_SKIP = re.compile(r"^(variant of|old variant|see |also written|surname|CL:|abbr\.|used in|erhua|Japanese variant)",
+                   re.IGNORECASE)
 _LEAD = re.compile(r"^(to |a |an |the |be )+")
 
 
@@ -106,7 +107,8 @@ def translate(question: str) -> list[tuple[str, list[str]]]:
         for n in (3, 2):  # longest phrase first
             if i + n <= len(words):
                 phrase = " ".join(w.lower() for w in words[i:i + n])
-                if phrase in index and words[i].lower() not in ENGLISH_STOP and words[i + n - 1].lower() not in ENGLISH_STOP:
+                ends = (words[i].lower(), words[i + n - 1].lower())
+                if phrase in index and not any(w in ENGLISH_STOP for w in ends):
                     out.append((phrase, _specific(index[phrase])))
                     i += n
                     break
