@@ -75,12 +75,21 @@ def _joint(prev: Line, nxt: Line, layout: _Layout) -> str:
     left, right = layout.column(nxt)
     if layout.column(prev) != (left, right):
         return "\n"
-    if prev.box[2] < right - 1.5 * height or nxt.box[0] > left + 0.8 * height or _ITEM.match(nxt.text):
-        return "\n"  # the first stops short of the margin (paragraph end), the next is indented or an item
+    # A paragraph ends where the next line's first word would have fit on the line above, or where the next line
+    # starts further in than the line above (a first-line indent; a whole block indented alike reads on).
+    if right - prev.box[2] > _first_word(nxt) + 0.5 * height or nxt.box[0] > prev.box[0] + 0.8 * height \
+            or _ITEM.match(nxt.text):
+        return "\n"
     a, b = prev.text[-1], nxt.text[0]
     if is_cjk(a) or is_cjk(b):
         return ""
     return "" if a == "-" else " "
+
+
+def _first_word(line: Line) -> float:
+    """Width of a line's first word (a Latin word, or one character): what the line above had no room for."""
+    m = re.match(r"[A-Za-z0-9\u00C0-\u024F'’()\-]+", line.text)
+    return (len(m.group()) if m else 1) * (line.box[2] - line.box[0]) / max(1, len(line.text))
 
 
 class _Layout:
