@@ -320,3 +320,19 @@ def test_render_page_for_the_page_view(report_pdf):
     assert abs(image.width - 595.3) < 1 and abs(image.height - 841.9) < 1  # A4 in points at 72 dpi (box units)
     with pytest.raises(formats.FormatError, match="page 10 is not in the PDF"):
         render_page(report_pdf, 10)
+
+
+def test_api_and_openai_citations_carry_the_page(config, report_pdf, monkeypatch):
+    from fastapi.testclient import TestClient
+
+    from ui.api import build_api
+    from ui.service import Service
+    monkeypatch.delenv("RAG_API_TOKEN", raising=False)
+    service = Service(config)
+    service.assistant.index([report_pdf])
+    with TestClient(build_api(service)) as client:
+        r = client.post("/api/ask", json={"question": "汉林街改造工程的总预算是多少？"})
+        assert r.status_code == 200 and r.json()["citations"][0]["page"] == 7
+        r = client.post("/v1/chat/completions", json={"model": "rag-zh", "messages": [
+            {"role": "user", "content": "汉林街改造工程的总预算是多少？"}]})
+        assert r.status_code == 200 and r.json()["citations"][0]["page"] == 7
