@@ -1,7 +1,7 @@
 """Documents with pages: text-PDF extraction rate, a 300-page report indexed end to end, OCR rate and accuracy.
 
     python bench/formats.py                       # all three (about 3 minutes on 2 cores)
-    python bench/formats.py --only extract,ocr    # some of them
+    python bench/formats.py --only extract,ocr    # some of them (also: ocr-noisy, a degraded scan)
     python bench/formats.py --ocr-pages 5 --report-pages 300 --json
 
 Everything is generated (tests/format_fixtures.py): reportlab PDFs in STSong-Light, scans rendered with
@@ -80,12 +80,12 @@ def _prose(n_chars: int) -> str:
     return (text * (1 + n_chars // max(1, len(text))))[:n_chars]
 
 
-def ocr_rate(tmp: Path, pages: int, lines_per_page: int = 30, chars_per_line: int = 38) -> dict:
+def ocr_rate(tmp: Path, pages: int, lines_per_page: int = 30, chars_per_line: int = 38, noisy: bool = False) -> dict:
     """Scanned A4 pages (200 dpi, 12 pt, 30 lines of 38 characters: a full page) → OCR: pages/s and accuracy."""
     prose = _prose(pages * lines_per_page * chars_per_line)
     truth = [[prose[(p * lines_per_page + i) * chars_per_line:(p * lines_per_page + i + 1) * chars_per_line]
               for i in range(lines_per_page)] for p in range(pages)]
-    path = ff.scan_pdf(tmp / "scan.pdf", truth)
+    path = ff.scan_pdf(tmp / "scan.pdf", truth, noisy=noisy)
     from rag.formats.ocr import warm
     warm()  # the models load once per OCR thread (about a second each): not a per-page cost
     t0, cpu0 = time.perf_counter(), time.process_time()
@@ -120,6 +120,8 @@ def main() -> None:
                 out["index"] = index_report(tmp, args.report_pages)
             elif name == "ocr":
                 out["ocr"] = ocr_rate(tmp, args.ocr_pages)
+            elif name == "ocr-noisy":  # skewed 0.6°, speckled, JPEG 60: a copier's scan
+                out["ocr-noisy"] = ocr_rate(tmp, args.ocr_pages, noisy=True)
             print(f"{name}: {out.get(name)}", file=sys.stderr, flush=True)
     out["load_avg_1m_after"] = round(os.getloadavg()[0], 2)
     print(json.dumps(out, ensure_ascii=False, indent=None if not args.json else 1))

@@ -80,9 +80,24 @@ def render_lines(lines: list[str], size: int = 40, width: int = 1654, margin: in
     return img
 
 
-def scan_pdf(path: Path, pages: list[list[str]], dpi: int = 200, text_first: str | None = None) -> Path:
+def degrade(img, seed: int = 0):
+    """What a real scanner and office copier do: a slight skew, speckle noise, JPEG compression at quality 60."""
+    import numpy as np
+    from PIL import Image
+    rng = np.random.default_rng(seed)
+    img = img.rotate(0.6, resample=Image.Resampling.BICUBIC, fillcolor=255)
+    arr = np.asarray(img, dtype=np.int16) + rng.normal(0, 18, (img.height, img.width)).astype(np.int16)
+    img = Image.fromarray(np.clip(arr, 0, 255).astype(np.uint8))
+    buf = io.BytesIO()
+    img.save(buf, format="JPEG", quality=60)
+    return Image.open(io.BytesIO(buf.getvalue()))
+
+
+def scan_pdf(path: Path, pages: list[list[str]], dpi: int = 200, text_first: str | None = None,
+             noisy: bool = False) -> Path:
     """A scanned PDF: every page an image of its lines (A4 width), no text layer; `text_first` puts a page with
-    a text layer (that paragraph) before them, as in a report with scanned annexes."""
+    a text layer (that paragraph) before them, as in a report with scanned annexes; `noisy` degrades the images
+    like a real scan."""
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.utils import ImageReader
     from reportlab.pdfgen import canvas
@@ -96,6 +111,8 @@ def scan_pdf(path: Path, pages: list[list[str]], dpi: int = 200, text_first: str
         c.showPage()
     for lines in pages:
         img = render_lines(lines, size=int(dpi / 72 * 14), width=int(width / 72 * dpi))
+        if noisy:
+            img = degrade(img, seed=len(lines))
         buf = io.BytesIO()
         img.save(buf, format="PNG")
         w, h = img.size
