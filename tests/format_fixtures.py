@@ -110,7 +110,7 @@ def scan_pdf(path: Path, pages: list[list[str]], dpi: int = 200, text_first: str
             c.drawString(LEFT, A4[1] - TOP - SIZE - i * LEADING, line)
         c.showPage()
     for lines in pages:
-        img = render_lines(lines, size=int(dpi / 72 * 14), width=int(width / 72 * dpi))
+        img = render_lines(lines, size=int(dpi / 72 * 12), width=int(width / 72 * dpi))  # 12 pt body text
         if noisy:
             img = degrade(img, seed=len(lines))
         buf = io.BytesIO()
