@@ -29,6 +29,8 @@ def as_list(shape: Shape, units: list[Unit], cands: list[Cand], get_text) -> Pla
         text = get_text(c.passage.chunk.doc_id)
         start, end = answer_slices(c, get_text)[0]
         items = replies.list_items(text, start, end, LIST_CHARS, shape.count)
+        if items and sum(b - a for a, b in items) / len(items) < 16:
+            items = _under_heading(units, text, items, shape.count) or items
         if c.score < RUNNER_UP * cands[0].score:
             break  # a list around a weak sentence answers some other question
         if not items or (c.passage.chunk.doc_id, items[0]) in seen:
@@ -44,6 +46,21 @@ def as_list(shape: Shape, units: list[Unit], cands: list[Cand], get_text) -> Pla
         if score > best_score:
             best, best_score = Plan([Part(c.passage, [it], item=True) for it in items]), score
     return best
+
+
+def _under_heading(units: list[Unit], text: str, headings: list[tuple[int, int]], count: int
+                   ) -> list[tuple[int, int]]:
+    """A list of bare section headings ('一、工作目标 二、主要任务 …') when the question names one of them
+    ('主要任务有哪几个方面'): the items under that heading, or failing those, the sentences of its section."""
+    scored = [(coverage(units, search_form(text[a:b])), (a, b)) for a, b in headings]
+    cover, (a, b) = max(scored)
+    if cover <= 0:
+        return []
+    items = replies.list_items(text, a, b, LIST_CHARS, count)
+    if items and items != headings:
+        return items
+    nxt = min([h[0] for h in headings if h[0] > a] or [len(text)])
+    return [se for se in sentences(text, b, nxt)][:count or 8] if nxt > b else []
 
 
 def own_words(question: str, units: list[Unit], cands: list[Cand], get_text) -> Plan | None:
