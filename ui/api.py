@@ -40,7 +40,7 @@ MAX_FILES = 100  # files in one upload request
 def report_json(report: IndexReport, service: Service) -> dict:
     return {"added": len(report.added), "updated": len(report.updated), "unchanged": len(report.unchanged),
             "duplicates": len(report.duplicates), "failed": [str(f) for f in report.failed],
-            "chunks": report.chunks, "documents": [d.to_json() for d in service.records_for(report.indexed)]}
+            "chunks": report.chunks, "documents": service.documents_json(service.records_for(report.indexed))}
 
 
 def job_json(job: Job, service: Service) -> dict:
@@ -111,7 +111,7 @@ def build_api(service: Service, app: FastAPI | None = None) -> FastAPI:
     async def list_documents(q: str = "", offset: int = 0, limit: int = 1000):
         """Documents oldest first, a page at a time (`total` counts those matching `q` in id or file name)."""
         docs, total = await run_in_threadpool(service.documents_page, q, offset, limit)
-        return {"documents": [d.to_json() for d in docs], "total": total, "offset": offset, "limit": limit}
+        return {"documents": service.documents_json(docs), "total": total, "offset": offset, "limit": limit}
 
     @app.get("/api/documents/{doc_id}")
     async def get_document(doc_id: str):

@@ -27,7 +27,7 @@ EXAMPLES = [  # about the seed documents
     "what did the mayor order about 12345 hotline",
     "淄博提出了哪“五个转变”？",
 ]
-DOC_HEADERS = ["文件 file", "id", "块 chunks", "字符 chars", "编码 encoding", "添加时间 added (UTC)"]
+DOC_HEADERS = ["文件 file", "id", "块 chunks", "字符 chars", "编码 encoding", "版本 version · 时间 (UTC)"]
 STREAM_DELAY = 0.02  # seconds between streamed pieces: enough to read as streaming, short enough not to wait
 TABLE_ROWS = 500  # documents shown in the Documents tab at once (the filter box reaches the rest)
 
@@ -84,7 +84,7 @@ def build(service: Service):
     def doc_table(query: str = ""):
         # Newest first and at most TABLE_ROWS: a folder of 100k files would freeze the browser as one table.
         docs, total = service.documents_page(query or "", limit=TABLE_ROWS, newest_first=True)
-        rows = documents_rows(docs)
+        rows = documents_rows(service.documents_json(docs))
         choices = [(f"{r[0]} · {r[1][:8]}", r[1]) for r in rows]
         label = f"已索引文档 Indexed documents · {total:,}" + (f" (最新 newest {len(rows)} shown; 输入名称筛选 "
                                                           f"type a name to filter)" if total > len(rows) else "")

@@ -161,7 +161,8 @@ def sources_panel(turns: list[dict], show_passages: bool = True, note: str = "")
     head = '<div class="src-panel"><div class="src-title">来源 Sources</div>'
     doc_view = '<div class="doc-view" hidden></div>'
     if not turns:
-        body = f'<div class="src-empty">{esc(note or "提问后，这里列出答案引用的段落。Cited passages appear here.")}</div>'
+        empty = note or "提问后，这里列出答案引用的段落。Cited passages appear here."
+        body = f'<div class="src-empty">{esc(empty)}</div>'
         return head + body + doc_view + "</div>"
     latest, *older = list(reversed(turns[-MAX_TURNS_IN_PANEL:]))
     parts = [head, f'<div class="src-q">问 Q{latest["turn"]}: {esc(latest["question"])}</div>',
@@ -173,6 +174,7 @@ def sources_panel(turns: list[dict], show_passages: bool = True, note: str = "")
     return "".join(parts)
 
 
-def documents_rows(docs) -> list[list]:
-    return [[_name(d.sources[0]) if d.sources else d.id, d.id, d.chunks, d.chars, d.encoding,
-             (d.added or "")[:19].replace("T", " ")] for d in docs]
+def documents_rows(docs: list[dict]) -> list[list]:
+    """Table rows from Service.documents_json: the version number and its time (when it was indexed)."""
+    return [[_name(d["sources"][0]) if d["sources"] else d["id"], d["id"], d["chunks"], d["chars"], d["encoding"],
+             f'v{d.get("version", 1)} · ' + (d.get("added") or "")[:19].replace("T", " ")] for d in docs]

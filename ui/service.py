@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 
 from rag.assistant import Assistant, Failure, IndexReport
@@ -117,6 +118,15 @@ class Service:
                 out.append(rec)
         return out
 
+    def documents_json(self, docs: list[DocRecord]) -> list[dict]:
+        """Records as JSON, each with its versions' times when it was uploaded here (oldest first)."""
+        versions = self.upload_store.versions()
+        out = []
+        for d in docs:
+            mine = [v for s in d.sources if self.upload_store.owns(s) for v in versions.get(Path(s).name, [])]
+            out.append({**d.to_json(), "version": max(1, len(mine)), "versions": [v["time"] for v in mine]})
+        return out
+
     def document(self, doc_id: str) -> DocRecord:
         rec = self.assistant.store().document(doc_id) if self.has_index() else None
         if rec is None:
@@ -164,7 +174,7 @@ class Service:
     def _run_job(self, job: Job, should_stop: Callable[[], bool]) -> IndexReport:
         """The worker's side: index what is not indexed yet, drop the stored copies of refused files."""
         store = self.assistant.store(create=True)
-        todo = [p for p in job.paths if store.doc_for_source(os.path.normpath(str(p))) is None]
+        todo = [p for p in job.paths if _stale(store, p)]
         report = IndexReport(unchanged=[os.path.normpath(str(p)) for p in job.paths if p not in todo])
 
         def progress(done: int, total: int, name: str) -> None:
@@ -200,7 +210,7 @@ class Service:
         if not names:
             return None
         store = self.assistant.store(create=True)
-        todo = [p for p in names if store.doc_for_source(os.path.normpath(str(p))) is None]
+        todo = [p for p in names if _stale(store, p)]
         return self.jobs.submit(todo, [p.name for p in todo]) if todo else None
 
     def delete(self, doc_id: str) -> DocRecord:
@@ -215,3 +225,18 @@ class Service:
     def token_ok(self, given: str | None) -> bool:
         import hmac
         return self.token is None or (given is not None and hmac.compare_digest(given.encode(), self.token.encode()))
+
+
+def _stale(store, path: Path) -> bool:
+    """Whether an uploaded name must be (re)indexed: it names no document yet, or its link was repointed to a
+    new version after its document was indexed (the link's own time against the record's). A false "stale" costs
+    one read of the file, reported unchanged; the times never miss a new version (the record's time is cut to
+    the second, so it is never later than the indexing it stands for)."""
+    doc_id = store.doc_for_source(os.path.normpath(str(path)))
+    rec = store.document(doc_id) if doc_id else None
+    if rec is None:
+        return True
+    try:
+        return Path(path).lstat().st_mtime >= datetime.fromisoformat(rec.added).timestamp()
+    except (OSError, ValueError, TypeError):
+        return True

@@ -2,15 +2,19 @@
 gave is a symbolic link beside it (`古井.txt -> 3fa9….txt`) that becomes the document's source.
 
 Why links: the name → content question ("is this the same file again?") is one readlink, O(1) whatever was
-uploaded before, and no upload ever replaces another's bytes: a name already pointing at other content gets the
-content's short hash appended (`古井-3fa9c2d1e0b7.txt`), deterministic, so a second upload of those bytes under
-that name finds its own link again.
+uploaded before. A name is the document's identity within a knowledge base: new bytes under a taken name are a
+new version, so the link is repointed atomically (a temporary link renamed over it) and the document is indexed
+again under the same source, which moves the name to the new content and drops the old one in that commit.
+`.versions.jsonl` beside the links records each version's time, for the documents list.
 """
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import re
+import threading
+import time
 import unicodedata
 from pathlib import Path
 
@@ -61,37 +65,68 @@ def check_name(name: str) -> str:
     return ext.lower()
 
 
+VERSIONS = ".versions.jsonl"  # one line per stored version: {"name", "sha256", "time"}
+
+
 class UploadStore:
     def __init__(self, folder: Path):
         self.folder = Path(folder)
+        # One process serves uploads; the lock makes "repoint the link, drop the old bytes" one step, so two
+        # clients uploading versions of one name at once leave one link and no orphaned blob.
+        self._lock = threading.Lock()
 
     def put(self, name: str, data: bytes) -> Path:
-        """Store the bytes (once) and return the link that names them: the path to index."""
+        """Store the bytes (once) and point the name at them: the path to index. A name holding other bytes is a
+        new version of that document: its link is replaced and the old bytes go when nothing else links them."""
         self.folder.mkdir(parents=True, exist_ok=True)
         clean = safe_name(name)
         if _DIGEST_NAME.fullmatch(clean):
             clean = "file-" + clean
-        stem, ext = os.path.splitext(clean)
+        ext = os.path.splitext(clean)[1]
         digest = hashlib.sha256(data).hexdigest()
         blob = self.folder / f"{digest}{ext}"
-        if not blob.is_file() or blob.is_symlink():
-            tmp = self.folder / f".{digest}{ext}.part"
-            tmp.write_bytes(data)
-            os.replace(tmp, blob)
-        for candidate in (clean, f"{stem}-{digest[:12]}{ext}", f"{stem}-{digest}{ext}"):
-            link = self.folder / candidate
-            if link.is_symlink():
-                if os.readlink(link) == blob.name:
-                    return link  # these bytes under this name already
-                continue  # the name holds other content: never replaced
-            if os.path.lexists(link):
-                continue  # a plain file (stored by an older version): left alone
+        link = self.folder / clean
+        with self._lock:
+            if not blob.is_file() or blob.is_symlink():
+                tmp = self.folder / f".{digest}{ext}.{threading.get_ident()}.part"
+                tmp.write_bytes(data)
+                os.replace(tmp, blob)
+            old = os.readlink(link) if link.is_symlink() else None
+            if old == blob.name:
+                return link  # these bytes under this name already: unchanged
+            tmp_link = self.folder / f".{clean}.{threading.get_ident()}.link.part"
+            tmp_link.unlink(missing_ok=True)
+            os.symlink(blob.name, tmp_link)
+            os.replace(tmp_link, link)  # atomic: a reader sees the old version or the new one
+            if old is not None and old != blob.name and not self._linked(old):
+                (self.folder / old).unlink(missing_ok=True)
+            self._log_version(link.name, digest)
+        return link
+
+    def _linked(self, blob_name: str) -> bool:
+        return any(p.is_symlink() and os.readlink(p) == blob_name for p in self.folder.iterdir())
+
+    def _log_version(self, name: str, digest: str) -> None:
+        line = json.dumps({"name": name, "sha256": digest, "time": time.strftime("%Y-%m-%dT%H:%M:%S+00:00",
+                                                                                time.gmtime())}, ensure_ascii=False)
+        with open(self.folder / VERSIONS, "a", encoding="utf-8") as f:
+            f.write(line + "\n")
+
+    def versions(self) -> dict[str, list[dict]]:
+        """Each uploaded name's versions, oldest first: [{"sha256", "time"}] (a name re-used after a delete
+        starts again)."""
+        out: dict[str, list[dict]] = {}
+        try:
+            lines = (self.folder / VERSIONS).read_text(encoding="utf-8").splitlines()
+        except OSError:
+            return out
+        for line in lines:
             try:
-                os.symlink(blob.name, link)
-            except FileExistsError:  # taken between the look and the link
-                continue
-            return link
-        raise UploadNameError(f"{visible_name(name)}: no free name in the uploads folder")
+                v = json.loads(line)
+                out.setdefault(v["name"], []).append({"sha256": v["sha256"], "time": v["time"]})
+            except (ValueError, KeyError, TypeError):
+                continue  # a line cut by a crash: the rest still reads
+        return out
 
     def owns(self, source: str) -> bool:
         path = Path(source)
@@ -103,13 +138,27 @@ class UploadStore:
         path = Path(source)
         if not self.owns(source):
             return
-        if path.is_symlink():
-            blob = self.folder / os.readlink(path)
-            path.unlink(missing_ok=True)
-            if blob.parent == self.folder:
-                blob.unlink(missing_ok=True)
-        else:
-            path.unlink(missing_ok=True)
+        with self._lock:
+            if path.is_symlink():
+                blob = self.folder / os.readlink(path)
+                path.unlink(missing_ok=True)
+                if blob.parent == self.folder and not self._linked(blob.name):
+                    blob.unlink(missing_ok=True)
+                self._forget(path.name)
+            else:
+                path.unlink(missing_ok=True)
+
+    def _forget(self, name: str) -> None:
+        """A deleted name's version history goes with it (a later upload under the name starts again)."""
+        log = self.folder / VERSIONS
+        try:
+            kept = [line for line in log.read_text(encoding="utf-8").splitlines()
+                    if json.loads(line).get("name") != name]
+        except (OSError, ValueError):
+            return
+        tmp = log.with_suffix(".part")
+        tmp.write_text("".join(line + "\n" for line in kept), encoding="utf-8")
+        os.replace(tmp, log)
 
     def names(self) -> list[Path]:
         """Every uploaded name (links, and plain files stored by older versions), oldest first."""
