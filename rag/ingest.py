@@ -254,7 +254,10 @@ def load(path: str | os.PathLike, max_bytes: int = 64 * 1024 * 1024, source: str
     if ext == ".csv":
         try:
             decoded = decode(data, name)
-            return from_extracted(formats.read_csv(decoded.text, decoded.encoding), name, len(data))
+            doc = from_extracted(formats.read_csv(decoded.text, decoded.encoding), name, len(data))
+            if decoded.warning:
+                doc.meta["warning"] = decoded.warning
+            return doc
         except formats.FormatError as e:
             raise IngestError(f"{name}: {e}") from None
     return from_bytes(data, name, html=ext in (".html", ".htm"))
