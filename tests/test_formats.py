@@ -336,3 +336,22 @@ def test_api_and_openai_citations_carry_the_page(config, report_pdf, monkeypatch
         r = client.post("/v1/chat/completions", json={"model": "rag-zh", "messages": [
             {"role": "user", "content": "汉林街改造工程的总预算是多少？"}]})
         assert r.status_code == 200 and r.json()["citations"][0]["page"] == 7
+
+
+def test_cli_index_reports_skipped_types_and_cites_pages(config, tmp_path, report_pdf, capsys, monkeypatch):
+    from rag.cli import main
+    monkeypatch.setenv("RAG_MODEL", "test-hash")
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    shutil.copy(report_pdf, folder / "报告.pdf")
+    (folder / "setup.exe").write_bytes(b"MZ")
+    (folder / "old.doc").write_bytes(b"\xd0\xcf\x11\xe0")
+    idx = str(config.index_dir)
+    assert main(["index", str(folder), "--index", idx, "-q"]) == 0
+    captured = capsys.readouterr()
+    assert "1 new" in captured.out and "skipped 1 file of types .exe; supported: " in captured.err
+    assert "old.doc: old Word format (.doc); open it in Word or WPS and save as .docx" in captured.err
+    assert main(["docs", "--index", idx]) == 0
+    assert " pdf " in capsys.readouterr().out
+    assert main(["ask", "--json", "--index", idx, "汉林街改造工程的总预算是多少？"]) == 0
+    assert json.loads(capsys.readouterr().out)["citations"][0]["page"] == 7
