@@ -10,10 +10,26 @@ from .cli_ask import cmd_ask, cmd_chat
 from .config import Config
 
 
-def _config(args) -> Config:
-    return Config.from_env(index_dir=getattr(args, "index", None), model=getattr(args, "model", None),
-                           store=getattr(args, "store", None), milvus_uri=getattr(args, "milvus_uri", None),
-                           milvus_collection=getattr(args, "milvus_collection", None))
+def _config(args, kb: bool = True) -> Config:
+    """The configuration from flags and environment; with `--kb NAME`, its index is that knowledge base's."""
+    config = Config.from_env(index_dir=getattr(args, "index", None), model=getattr(args, "model", None),
+                             store=getattr(args, "store", None), milvus_uri=getattr(args, "milvus_uri", None),
+                             milvus_collection=getattr(args, "milvus_collection", None))
+    if kb and getattr(args, "kb", None):
+        from .kb import kb_config
+        config = kb_config(config, args.kb)
+    return config
+
+
+def cmd_kb(args) -> int:
+    """`rag kb list | create NAME | rename NAME NEW | delete NAME --yes NAME`."""
+    from .kb import KBError
+    from .kb import cmd_kb as run
+    if args.action != "list" and not args.name:
+        raise KBError(f"rag kb {args.action} needs a knowledge-base name")
+    if args.action == "rename" and not args.new_name:
+        raise KBError("rag kb rename needs the old and the new name: rag kb rename OLD NEW")
+    return run(args, _config(args, kb=False))
 
 
 def _where(config: Config) -> str:
@@ -186,6 +202,8 @@ def build_parser() -> argparse.ArgumentParser:
     common.add_argument("--milvus-uri", help="Milvus Lite path ending in .db, or http://host:19530 "
                                              "($RAG_MILVUS_URI; token in $RAG_MILVUS_TOKEN); implies --store milvus")
     common.add_argument("--milvus-collection", help="index name in Milvus (default rag, or $RAG_MILVUS_COLLECTION)")
+    common.add_argument("--kb", metavar="NAME", help="knowledge base (知识库) to use; default: the --index folder "
+                                                     "(see rag kb list)")
     p = argparse.ArgumentParser(prog="rag", description="Question answering over Chinese documents, with citations.")
     sub = p.add_subparsers(dest="command", required=True)
     s = sub.add_parser("index", parents=[common], help="add or update files and folders")
@@ -230,6 +248,13 @@ def build_parser() -> argparse.ArgumentParser:
                                                "?collection=NAME, or 'milvus' for --milvus-uri")
     s.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     s.set_defaults(func=cmd_migrate)
+    s = sub.add_parser("kb", parents=[common], help="knowledge bases: list, create NAME, rename NAME NEW, "
+                                                   "delete NAME --yes NAME")
+    s.add_argument("action", choices=("list", "create", "rename", "delete"))
+    s.add_argument("name", nargs="?")
+    s.add_argument("new_name", nargs="?")
+    s.add_argument("--yes", metavar="NAME", help="confirm a delete by repeating the name")
+    s.set_defaults(func=cmd_kb)
     s = sub.add_parser("check", parents=[common], help="verify the index; --repair fixes what it can")
     s.add_argument("--repair", action="store_true", help="rebuild damaged documents from their stored texts")
     s.set_defaults(func=cmd_check)

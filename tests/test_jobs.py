@@ -93,27 +93,26 @@ def test_a_delete_waits_for_one_batch_not_the_whole_job(service, monkeypatch):
 
 
 def test_uploads_are_content_addressed(service, client):
-    stored = []
-    for i in range(12):  # one name, twelve contents: none replaces another
+    # One name, twelve contents: versions of one document (issue 15), each replacing the one before.
+    for i in range(12):
         data = DOC.format(n=i, code=f"CA{i}").encode()
         r = client.post("/api/documents?wait=true", files=[("file", ("同名.txt", data))])
-        assert r.status_code == 200 and r.json()["added"] == 1, r.text
-        stored.append(r.json()["documents"][0]["sources"][0])
-    assert len(set(stored)) == 12 and os.path.basename(stored[0]) == "同名.txt"
-    for i in (0, 7, 11):
-        d = client.post("/api/ask", json={"question": f"编号CA{i}的古井"}).json()
-        assert f"CA{i}" in d["answer"] and d["citations"][0]["source"] == stored[i]
-    blobs = [p for p in service.uploads.iterdir() if not p.is_symlink()]
-    assert len(blobs) == 12 and all(len(p.stem) == 64 for p in blobs)  # sha256 names
+        assert r.status_code == 200 and (r.json()["added"], r.json()["updated"]) == ((1, 0) if i == 0 else (0, 1))
+        source = r.json()["documents"][0]["sources"][0]
+    assert os.path.basename(source) == "同名.txt" and client.get("/api/documents").json()["total"] == 6
+    d = client.post("/api/ask", json={"question": "编号CA11的古井"}).json()
+    assert "CA11" in d["answer"] and d["citations"][0]["source"] == source
+    blobs = [p for p in service.uploads.iterdir() if not p.is_symlink() and not p.name.startswith(".")]
+    assert len(blobs) == 1 and len(blobs[0].stem) == 64  # sha256 names; old versions' bytes are gone
     # The same bytes again: nothing stored, nothing indexed (an O(1) name → content look-up).
     before = sorted(p.name for p in service.uploads.iterdir())
-    r = client.post("/api/documents?wait=true", files=[("file", ("同名.txt", DOC.format(n=5, code="CA5").encode()))])
+    r = client.post("/api/documents?wait=true", files=[("file", ("同名.txt", DOC.format(n=11, code="CA11").encode()))])
     assert r.json()["unchanged"] == 1 and r.json()["chunks"] == 0
     assert sorted(p.name for p in service.uploads.iterdir()) == before
-    # Deleting one removes its name and its bytes, and no other.
+    # Deleting it removes its name and its bytes.
     doc_id = r.json()["documents"][0]["id"]
     assert client.delete(f"/api/documents/{doc_id}").status_code == 200
-    assert len(list(service.uploads.iterdir())) == len(before) - 2 and not os.path.lexists(stored[5])
+    assert not os.path.lexists(source) and not blobs[0].exists()
 
 
 def test_leftover_uploads_are_resumed_at_start(config, service):

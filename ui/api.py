@@ -9,6 +9,9 @@ routes are in ui/openai_api.py, the token, sessions and Origin check in ui/auth.
     GET    /api/jobs/{id}          progress, then the report
     GET    /api/documents/{id}     DELETE /api/documents/{id}
     GET    /healthz                POST /login, /logout
+    GET/POST /api/kbs              PATCH/DELETE /api/kbs/{name}   knowledge bases (ui/kb_api.py)
+
+Every document route and /api/ask take a knowledge base: `?kb=NAME` (or a `kb` field); none = the default.
 
 Errors are JSON `{"error": {"message", "type", "code"}}` with the right status (OpenAI's shape, so its client
 shows the message).
@@ -24,12 +27,14 @@ from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException
 
 from rag.assistant import IndexReport
+from rag.kb import KBError
 from rag.options import QuestionError
 from rag.store import StoreError
 
 from .auth import Sessions, add_login_routes
 from .http import ask_options, body_json, error, unless_gone
 from .jobs import Job
+from .kb_api import add_kb_routes
 from .limits import BodyTooLarge
 from .openai_api import add_openai_routes
 from .service import Service, ServiceError
@@ -37,21 +42,21 @@ from .service import Service, ServiceError
 MAX_FILES = 100  # files in one upload request
 
 
-def report_json(report: IndexReport, service: Service) -> dict:
+def report_json(report: IndexReport, service: Service, kb: str | None = None) -> dict:
     return {"added": len(report.added), "updated": len(report.updated), "unchanged": len(report.unchanged),
             "duplicates": len(report.duplicates), "failed": [str(f) for f in report.failed],
-            "chunks": report.chunks, "documents": service.documents_json(service.records_for(report.indexed))}
+            "chunks": report.chunks, "documents": service.documents_json(service.records_for(report.indexed, kb), kb)}
 
 
 def job_json(job: Job, service: Service) -> dict:
-    d = {"job": job.id, "status": job.status, "files": job.names, "done": job.done, "total": job.total,
+    d = {"job": job.id, "kb": job.kb, "status": job.status, "files": job.names, "done": job.done, "total": job.total,
          "current": job.current, "url": f"/api/jobs/{job.id}"}
     if job.status == "queued":
         d["position"] = service.jobs.position(job)
     if job.error:
         d["error"] = job.error
     if job.report is not None:
-        d["report"] = report_json(job.report, service)
+        d["report"] = report_json(job.report, service, job.kb)
     return d
 
 
@@ -73,6 +78,10 @@ def build_api(service: Service, app: FastAPI | None = None) -> FastAPI:
     async def _question_error(request, e: QuestionError):
         return error(400, str(e))
 
+    @app.exception_handler(KBError)
+    async def _kb_error(request, e: KBError):
+        return error(e.status, str(e))
+
     @app.exception_handler(StoreError)
     async def _store_error(request, e: StoreError):
         return error(409, str(e))
@@ -91,6 +100,7 @@ def build_api(service: Service, app: FastAPI | None = None) -> FastAPI:
 
     add_login_routes(app, service, app.state.sessions)
     add_openai_routes(app, service)
+    add_kb_routes(app, service)
 
     @app.get("/healthz")
     async def healthz():
@@ -108,18 +118,18 @@ def build_api(service: Service, app: FastAPI | None = None) -> FastAPI:
         return answer.to_json()
 
     @app.get("/api/documents")
-    async def list_documents(q: str = "", offset: int = 0, limit: int = 1000):
+    async def list_documents(q: str = "", offset: int = 0, limit: int = 1000, kb: str = ""):
         """Documents oldest first, a page at a time (`total` counts those matching `q` in id or file name)."""
-        docs, total = await run_in_threadpool(service.documents_page, q, offset, limit)
-        return {"documents": service.documents_json(docs), "total": total, "offset": offset, "limit": limit}
+        docs, total = await run_in_threadpool(service.documents_page, q, offset, limit, False, kb or None)
+        return {"documents": service.documents_json(docs, kb or None), "total": total, "offset": offset, "limit": limit}
 
     @app.get("/api/documents/{doc_id}")
-    async def get_document(doc_id: str):
-        rec = await run_in_threadpool(service.document, doc_id)
-        return {**rec.to_json(), "text": service.assistant.document_text(doc_id)}
+    async def get_document(doc_id: str, kb: str = ""):
+        rec = await run_in_threadpool(service.document, doc_id, kb or None)
+        return {**rec.to_json(), "text": service.kbs.assistant(kb or None).document_text(doc_id)}
 
     @app.post("/api/documents")
-    async def upload(request: Request, wait: bool = False):
+    async def upload(request: Request, wait: bool = False, kb: str = ""):
         """Store the files and queue them for indexing: 202 with a job id at once, or with `?wait=true` the
         report once they are indexed (what the chat UI does)."""
         if not request.headers.get("content-type", "").startswith("multipart/form-data"):
@@ -131,8 +141,10 @@ def build_api(service: Service, app: FastAPI | None = None) -> FastAPI:
                                f"{MAX_FILES} files as multipart/form-data and rename files whose names are over "
                                f"255 characters") from None
         files = []
-        for _, value in form.multi_items():
-            if isinstance(value, UploadFile):
+        for key, value in form.multi_items():
+            if key == "kb" and isinstance(value, str):
+                kb = kb or value  # the knowledge base as a form field
+            elif isinstance(value, UploadFile):
                 service.check_upload(value.filename or "upload", value.size or 0)  # 415 / 413 before reading
                 data = await value.read(service.max_upload_bytes + 1)
                 service.check_upload(value.filename or "upload", len(data))
@@ -140,7 +152,8 @@ def build_api(service: Service, app: FastAPI | None = None) -> FastAPI:
         if not files:
             raise ServiceError("no file in the upload; send one or more files as multipart/form-data")
         owner = request.cookies.get("rag_session") or (request.client.host if request.client else "")
-        job = await run_in_threadpool(service.queue_files, files, owner)
+        service.kbs.assistant(kb or None)  # 404 for an unknown knowledge base before anything is stored
+        job = await run_in_threadpool(service.queue_files, files, owner, kb or None)
         if not wait:
             return JSONResponse(job_json(job, service), status_code=202)
         while not job.event.is_set():
@@ -149,7 +162,7 @@ def build_api(service: Service, app: FastAPI | None = None) -> FastAPI:
             await anyio.sleep(0.05)
         if job.report is None:
             return error(503, job.error or "indexing did not finish")
-        body = {"job": job.id, **report_json(job.report, service)}
+        body = {"job": job.id, "kb": job.kb, **report_json(job.report, service, job.kb)}
         if job.report.failed and not job.report.indexed:
             return JSONResponse({"error": {"message": "; ".join(body["failed"]), "type": "invalid_request_error",
                                            "code": 422}, **body}, status_code=422)
@@ -163,8 +176,8 @@ def build_api(service: Service, app: FastAPI | None = None) -> FastAPI:
         return job_json(job, service)
 
     @app.delete("/api/documents/{doc_id}")
-    async def delete_document(doc_id: str):
-        rec = await run_in_threadpool(service.delete, doc_id)
+    async def delete_document(doc_id: str, kb: str = ""):
+        rec = await run_in_threadpool(service.delete, doc_id, kb or None)
         return {"deleted": rec.id, "sources": rec.sources}
 
     return app

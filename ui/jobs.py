@@ -64,6 +64,7 @@ class Job:
     paths: list[Path]
     names: list[str]  # as the user named the files
     owner: str = ""  # who asked (session or address), for the per-client bound
+    kb: str = "default"  # the knowledge base the files go into
     status: str = "queued"  # queued → running → done | failed | cancelled
     done: int = 0
     total: int = 0
@@ -92,7 +93,7 @@ class Jobs:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
 
-    def submit(self, paths: list[Path], names: list[str], owner: str = "") -> Job:
+    def submit(self, paths: list[Path], names: list[str], owner: str = "", kb: str = "default") -> Job:
         with self._cond:
             if self._stop.is_set():
                 raise QueueFull("the server is stopping; upload again when it is back", 503)
@@ -103,7 +104,7 @@ class Jobs:
             if mine >= MAX_WAITING_PER_OWNER:
                 raise QueueFull(f"{mine} of your uploads are already waiting to be indexed; "
                                 f"try again when they are done")
-            job = Job(uuid.uuid4().hex[:16], list(paths), list(names), owner, total=len(paths))
+            job = Job(uuid.uuid4().hex[:16], list(paths), list(names), owner, kb, total=len(paths))
             self._jobs[job.id] = job
             self._waiting.append(job)
             self._forget_old()
@@ -121,9 +122,11 @@ class Jobs:
         with self._cond:
             return next((i for i, j in enumerate(self._waiting) if j is job), 0)
 
-    def busy(self) -> bool:
+    def busy(self, kb: str | None = None) -> bool:
+        """Jobs waiting or running (for one knowledge base when `kb` is given)."""
         with self._cond:
-            return bool(self._waiting) or any(j.status == "running" for j in self._jobs.values())
+            mine = [j for j in (*self._waiting, *self._jobs.values()) if kb is None or j.kb == kb]
+            return any(j.status in ("queued", "running") for j in mine)
 
     def stop_soon(self) -> None:
         """From a signal handler: only set the flag (no locks); the running job drops its batch at its next look."""

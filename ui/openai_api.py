@@ -1,8 +1,9 @@
 """The OpenAI-compatible routes: `POST /v1/chat/completions` (with or without `stream: true`) and `GET /v1/models`.
 
-The last message is the question, earlier user messages are the history; `top_k` and `length` ride as extra
-fields (the `openai` client sends them with `extra_body`). Citations come in an extra `citations` field (on the
-last chunk when streaming), so the client works unchanged.
+The last message is the question, earlier user messages are the history; the knowledge base is the model's
+suffix (`"model": "rag-zh:notices"`) or a `kb` field; `top_k` and `length` ride as extra fields (the `openai`
+client sends them with `extra_body`). Citations come in an extra `citations` field (on the last chunk when
+streaming), so the client works unchanged.
 """
 from __future__ import annotations
 
@@ -25,7 +26,10 @@ MODEL_ID = "rag-zh"
 def add_openai_routes(app: FastAPI, service: Service) -> None:
     @app.get("/v1/models")
     async def models():
-        return {"object": "list", "data": [{"id": MODEL_ID, "object": "model", "created": 0, "owned_by": "rag-zh"}]}
+        """rag-zh (the default knowledge base) and rag-zh:NAME for each other one."""
+        ids = [MODEL_ID] + [f"{MODEL_ID}:{n}" for n in service.kbs.names()[1:]]
+        return {"object": "list", "data": [{"id": i, "object": "model", "created": 0, "owned_by": "rag-zh"}
+                                           for i in ids]}
 
     @app.post("/v1/chat/completions")
     async def chat_completions(request: Request):
@@ -39,6 +43,9 @@ def add_openai_routes(app: FastAPI, service: Service) -> None:
         questions = user_questions(messages)
         question = questions[-1] if user_questions([last]) else ""
         history = questions[:-1] if question else questions
+        model_name = body.get("model")
+        if body.get("kb") is None and isinstance(model_name, str) and model_name.startswith(MODEL_ID + ":"):
+            body = {**body, "kb": model_name.split(":", 1)[1]}  # "rag-zh:KB" names the knowledge base
         options = ask_options(body, history)
         data = (await unless_gone(request, service.ask, question, options)).to_json()
         cid, created, model = f"chatcmpl-{uuid.uuid4().hex}", int(time.time()), body.get("model") or MODEL_ID

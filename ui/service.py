@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from datetime import datetime
 from pathlib import Path
 
 from rag.assistant import Assistant, Failure, IndexReport
 from rag.config import Config
+from rag.kb import DEFAULT, KBError, KnowledgeBases
 from rag.options import LENGTHS, AskOptions  # noqa: F401  (LENGTHS: the UI's presets, defined once)
 from rag.records import Answer
 from rag.store import DocRecord, StoreError
@@ -50,8 +50,10 @@ class Service:
                  max_upload_bytes: int | None = None, token: str | None = None):
         self.assistant = assistant or Assistant(config)
         self.config = self.assistant.config
-        self.uploads = Path(self.config.index_dir) / "uploads"
+        self.kbs = KnowledgeBases(self.config, self.assistant)  # one embedder for every knowledge base
+        self.uploads = Path(self.config.index_dir) / "uploads"  # the default knowledge base's
         self.upload_store = UploadStore(self.uploads)
+        self._upload_stores = {DEFAULT: self.upload_store}
         self.max_upload_bytes = max_upload_bytes or min(self.config.max_file_bytes, 20 * 1024 * 1024)
         self.token = token if token is not None else (os.environ.get("RAG_API_TOKEN") or None)
         self.jobs = Jobs(self._run_job)
@@ -62,44 +64,55 @@ class Service:
         if self.has_index():
             self.assistant.ask("warm up")
 
-    def has_index(self) -> bool:
+    def has_index(self, kb: str | None = None) -> bool:
         try:
-            self.assistant.store()
+            self.kbs.assistant(kb).store()
             return True
+        except KBError:
+            raise
         except StoreError:
             return False
+
+    def uploads_for(self, kb: str | None = None) -> UploadStore:
+        """The knowledge base's uploads folder (one UploadStore each: its lock guards that folder)."""
+        folder = Path(self.kbs.assistant(kb).config.index_dir) / "uploads"
+        return self._upload_stores.setdefault(kb or DEFAULT, UploadStore(folder))
 
     # ---------- asking ----------
     def ask(self, question: str, options: AskOptions | None = None,
             should_stop: Callable[[], bool] | None = None) -> Answer:
         """One question through Assistant.ask (which checks it, refreshes the store once and resolves
         follow-ups); only the "no documents yet" case is the UI's own."""
+        kb = options.kb if options else None
+        assistant = self.kbs.assistant(kb)
         try:
-            answer = self.assistant.ask(question, options, should_stop=should_stop)
+            answer = assistant.ask(question, options, should_stop=should_stop)
+        except KBError:
+            raise
         except StoreError:
-            if not self.has_index():
+            if not self.has_index(kb):
                 raise ServiceError(NO_DOCUMENTS, 409) from None
             raise
-        if not answer.passages and not self.assistant.document_count():
+        if not answer.passages and not assistant.document_count():
             raise ServiceError(NO_DOCUMENTS, 409)
         return answer
 
     # ---------- documents ----------
-    def documents(self) -> list[DocRecord]:
-        return self.assistant.documents() if self.has_index() else []
+    def documents(self, kb: str | None = None) -> list[DocRecord]:
+        return self.kbs.assistant(kb).documents() if self.has_index(kb) else []
 
-    def document_count(self) -> int:
-        return self.assistant.document_count() if self.has_index() else 0
+    def document_count(self, kb: str | None = None) -> int:
+        return self.kbs.assistant(kb).document_count() if self.has_index(kb) else 0
 
     def documents_page(self, query: str = "", offset: int = 0, limit: int = 1000,
-                       newest_first: bool = False) -> tuple[list[DocRecord], int]:
+                       newest_first: bool = False, kb: str | None = None) -> tuple[list[DocRecord], int]:
         """One page of the documents whose id or file name contains `query` (case-insensitive), and how many
         match: a folder of 100k files must not reach a browser or a client as one list."""
         if not (isinstance(offset, int) and not isinstance(offset, bool) and 0 <= offset <= MAX_OFFSET):
             raise ServiceError(f"offset must be a whole number from 0 to {MAX_OFFSET:,}")
         if not (isinstance(limit, int) and not isinstance(limit, bool) and 1 <= limit <= MAX_PAGE):
             raise ServiceError(f"limit must be a whole number from 1 to {MAX_PAGE}")
-        docs = self.documents()
+        docs = self.documents(kb)
         if newest_first:
             docs.reverse()
         needle = query.strip().casefold()
@@ -108,9 +121,9 @@ class Service:
                     if needle in d.id or any(needle in os.path.basename(s).casefold() for s in d.sources)]
         return docs[offset:offset + limit], len(docs)
 
-    def records_for(self, sources: list[str]) -> list[DocRecord]:
+    def records_for(self, sources: list[str], kb: str | None = None) -> list[DocRecord]:
         """The records now holding these sources (what an upload produced), in order, each once."""
-        store, out, seen = self.assistant.store(), [], set()
+        store, out, seen = self.kbs.assistant(kb).store(), [], set()
         for source in sources:
             doc_id = store.doc_for_source(source)
             if doc_id and doc_id not in seen and (rec := store.document(doc_id)):
@@ -118,25 +131,27 @@ class Service:
                 out.append(rec)
         return out
 
-    def documents_json(self, docs: list[DocRecord]) -> list[dict]:
+    def documents_json(self, docs: list[DocRecord], kb: str | None = None) -> list[dict]:
         """Records as JSON, each with its versions' times when it was uploaded here (oldest first)."""
-        versions = self.upload_store.versions()
+        uploads = self.uploads_for(kb)
+        versions = uploads.versions()
         out = []
         for d in docs:
-            mine = [v for s in d.sources if self.upload_store.owns(s) for v in versions.get(Path(s).name, [])]
+            mine = [v for s in d.sources if uploads.owns(s) for v in versions.get(Path(s).name, [])]
             out.append({**d.to_json(), "version": max(1, len(mine)), "versions": [v["time"] for v in mine]})
         return out
 
-    def document(self, doc_id: str) -> DocRecord:
-        rec = self.assistant.store().document(doc_id) if self.has_index() else None
+    def document(self, doc_id: str, kb: str | None = None) -> DocRecord:
+        rec = self.kbs.assistant(kb).store().document(doc_id) if self.has_index(kb) else None
         if rec is None:
             raise ServiceError(f"no document with id '{doc_id}'; GET /api/documents lists them", 404)
         return rec
 
-    def document_window(self, doc_id: str, start: int, end: int, context: int = 3000) -> dict:
+    def document_window(self, doc_id: str, start: int, end: int, context: int = 3000,
+                        kb: str | None = None) -> dict:
         """The span and up to `context` characters either side, as plain text pieces (the caller escapes)."""
-        rec = self.document(doc_id)
-        text = self.assistant.document_text(doc_id)
+        rec = self.document(doc_id, kb)
+        text = self.kbs.assistant(kb).document_text(doc_id)
         start, end = max(0, min(int(start), len(text))), max(0, min(int(end), len(text)))
         lo, hi = max(0, start - context), min(len(text), end + context)
         return {"id": doc_id, "source": rec.sources[0] if rec.sources else doc_id, "chars": len(text),
@@ -153,48 +168,55 @@ class Service:
                                f"of {self.max_upload_bytes / 1e6:.1f} MB", 413)
 
     # ---------- uploads: stored by content, indexed by the queue ----------
-    def queue_files(self, files: list[tuple[str, bytes]], owner: str = "") -> Job:
+    def queue_files(self, files: list[tuple[str, bytes]], owner: str = "", kb: str | None = None) -> Job:
         """Store (name, bytes) pairs under uploads/ and queue them for indexing; refusals by name, type or
         size raise before anything is stored. Bytes already indexed under the same name are reported unchanged
         by the job without being read again."""
         for name, data in files:
             self.check_upload(name, len(data))
+        uploads = self.uploads_for(kb)
         paths, names = [], []
         for name, data in files:
             try:
-                paths.append(self.upload_store.put(name, data))
+                paths.append(uploads.put(name, data))
             except UploadNameError as e:
                 raise ServiceError(str(e)) from None
             names.append(visible_name(name))
         try:
-            return self.jobs.submit(paths, names, owner)
+            return self.jobs.submit(paths, names, owner, kb or DEFAULT)
         except QueueFull as e:
             raise ServiceError(str(e), e.status) from None
 
     def _run_job(self, job: Job, should_stop: Callable[[], bool]) -> IndexReport:
         """The worker's side: index what is not indexed yet, drop the stored copies of refused files."""
-        store = self.assistant.store(create=True)
+        assistant, uploads = self.kbs.assistant(job.kb), self.uploads_for(job.kb)
+        store = assistant.store(create=True)
         todo = [p for p in job.paths if _stale(store, p)]
+        versions = {p: uploads.target(p) for p in todo}  # before reading: a version stored later is not marked
         report = IndexReport(unchanged=[os.path.normpath(str(p)) for p in job.paths if p not in todo])
 
         def progress(done: int, total: int, name: str) -> None:
             job.done, job.total, job.current = done + len(report.unchanged), len(job.paths), Path(name).name
 
         if todo:
-            ran = self.assistant.index(todo, progress=progress, should_stop=should_stop,
+            ran = assistant.index(todo, progress=progress, should_stop=should_stop,
                                        batch_chars=JOB_BATCH_CHARS, guard=self.jobs.gate.hold)
             ran.unchanged = report.unchanged + ran.unchanged
             report = ran
+        failed = {failure.source for failure in report.failed}
         for failure in report.failed:
-            self.upload_store.discard(failure.source)
+            uploads.discard(failure.source)
+        for path, version in versions.items():
+            if os.path.normpath(str(path)) not in failed:
+                uploads.mark_indexed(path, version)
         report.failed = [Failure(Path(f.source).name, f.reason) for f in report.failed]
         job.done = job.total
         return report
 
     def add_files(self, files: list[tuple[str, bytes]],
-                  progress: Callable[[int, int, str], None] | None = None) -> IndexReport:
+                  progress: Callable[[int, int, str], None] | None = None, kb: str | None = None) -> IndexReport:
         """Queue the files and wait for their job (the Gradio upload, and `?wait=true`)."""
-        job = self.queue_files(files)
+        job = self.queue_files(files, kb=kb)
         while not job.wait(0.2):
             if progress and job.status == "running":
                 progress(job.done, job.total, job.current)
@@ -203,23 +225,41 @@ class Service:
         return job.report
 
     def resume_uploads(self) -> Job | None:
-        """At start: files uploaded but never indexed (the server was stopped or killed meanwhile) are queued
-        again; stored bytes no name points at, and half-written files, are removed."""
-        self.upload_store.sweep()
-        names = self.upload_store.names()
-        if not names:
-            return None
-        store = self.assistant.store(create=True)
-        todo = [p for p in names if _stale(store, p)]
-        return self.jobs.submit(todo, [p.name for p in todo]) if todo else None
+        """At start, in every knowledge base: files uploaded but never indexed (the server was stopped or killed
+        meanwhile) are queued again; stored bytes no name points at, and half-written files, are removed."""
+        jobs = []
+        for kb in self.kbs.names():
+            uploads = self.uploads_for(kb)
+            uploads.sweep()
+            names = uploads.names()
+            if not names:
+                continue
+            store = self.kbs.assistant(kb).store(create=True)
+            todo = [p for p in names if _stale(store, p)]
+            if todo:
+                jobs.append(self.jobs.submit(todo, [p.name for p in todo], kb=kb))
+        return jobs[0] if jobs else None  # the default's first: what the start-up line reports
 
-    def delete(self, doc_id: str) -> DocRecord:
+    def delete(self, doc_id: str, kb: str | None = None) -> DocRecord:
         with self.jobs.gate.hold(urgent=True):  # waits for one commit of a running job, never its embedding
-            rec = self.document(doc_id)
-            self.assistant.remove(doc_id)
+            rec = self.document(doc_id, kb)
+            self.kbs.assistant(kb).remove(doc_id)
             for source in rec.sources:  # uploaded copies go too; files indexed from elsewhere are not ours
-                self.upload_store.discard(source)
+                self.uploads_for(kb).discard(source)
         return rec
+
+    # ---------- knowledge bases ----------
+    def kb_change(self, name: str, new_name: str | None = None) -> dict | None:
+        """Rename (new_name given) or delete a knowledge base: refused while its uploads are being indexed."""
+        if self.jobs.busy(name):
+            raise ServiceError(f"知识库正在索引 (knowledge base '{name}' is indexing uploads); try again when done",
+                               409)
+        with self.jobs.gate.hold(urgent=True):
+            self._upload_stores.pop(name, None)
+            if new_name is None:
+                self.kbs.delete(name)
+                return None
+            return self.kbs.rename(name, new_name)
 
     # ---------- auth ----------
     def token_ok(self, given: str | None) -> bool:
@@ -228,15 +268,7 @@ class Service:
 
 
 def _stale(store, path: Path) -> bool:
-    """Whether an uploaded name must be (re)indexed: it names no document yet, or its link was repointed to a
-    new version after its document was indexed (the link's own time against the record's). A false "stale" costs
-    one read of the file, reported unchanged; the times never miss a new version (the record's time is cut to
-    the second, so it is never later than the indexing it stands for)."""
+    """Whether an uploaded name must be (re)indexed: it names no document yet, or the version it points at now
+    was not marked indexed (UploadStore.mark_indexed)."""
     doc_id = store.doc_for_source(os.path.normpath(str(path)))
-    rec = store.document(doc_id) if doc_id else None
-    if rec is None:
-        return True
-    try:
-        return Path(path).lstat().st_mtime >= datetime.fromisoformat(rec.added).timestamp()
-    except (OSError, ValueError, TypeError):
-        return True
+    return doc_id is None or store.document(doc_id) is None or not UploadStore.indexed(path)

@@ -103,6 +103,28 @@ class UploadStore:
             self._log_version(link.name, digest)
         return link
 
+    def target(self, link: Path) -> str | None:
+        """The blob a name points at now (None: not a link of ours)."""
+        try:
+            return os.readlink(link)
+        except OSError:
+            return None
+
+    def mark_indexed(self, link: Path, target: str | None) -> None:
+        """Record that the version `target` of this name is in the index: the link's own time is set to 0.
+        A new version is a new link with the current time, so "stale" is one lstat, exact and kept across
+        restarts. Nothing is marked when the name was repointed meanwhile (that version's job indexes it)."""
+        with self._lock:
+            if target is not None and self.target(link) == target:
+                os.utime(link, (0, 0), follow_symlinks=False)
+
+    @staticmethod
+    def indexed(link: Path) -> bool:
+        try:
+            return Path(link).lstat().st_mtime == 0
+        except OSError:
+            return False
+
     def _linked(self, blob_name: str) -> bool:
         return any(p.is_symlink() and os.readlink(p) == blob_name for p in self.folder.iterdir())
 
@@ -166,7 +188,7 @@ class UploadStore:
             return []
         out = [p for p in self.folder.iterdir()
                if not p.name.startswith(".") and (p.is_symlink() or not _DIGEST_NAME.fullmatch(p.name))]
-        return sorted(out, key=lambda p: p.lstat().st_mtime)
+        return sorted(out, key=lambda p: p.lstat().st_mtime)  # indexed ones (time 0) first
 
     def sweep(self) -> int:
         """Remove blobs no name links to and half-written files (a crash between write and link)."""
