@@ -11,10 +11,12 @@ import time
 from pathlib import Path
 
 from rag.config import Config
+from rag.kb import DEFAULT, KBError
 from rag.options import AskOptions, QuestionError
 
 from .api import build_api
 from .auth import LOOPBACK, protect
+from .kb_tab import build_kb_tab
 from .openai_api import pieces
 from .render import answer_markdown, documents_rows, md_text, sources_panel, turn_data
 from .service import NO_DOCUMENTS, Service, ServiceError
@@ -40,12 +42,16 @@ def build(service: Service):
         as plain text pieces (the browser inserts them as text)."""
         if isinstance(request, list) and request:  # tolerate the arguments arriving as a list
             request = request[0]
-        try:
-            return service.document_window(str(request["doc"]), int(request["start"]), int(request["end"]))
-        except (ServiceError, ValueError, TypeError, KeyError) as e:
-            return {"error": str(e)}
+        error = "no document"
+        for kb in service.kbs.names():  # ids are content hashes: the knowledge base holding it answers
+            try:
+                return service.document_window(str(request["doc"]), int(request["start"]), int(request["end"]),
+                                               kb=kb)
+            except (ServiceError, ValueError, TypeError, KeyError) as e:
+                error = str(e)
+        return {"error": error}
 
-    def respond(message, chat, turns, top_k, length, show_passages):
+    def respond(message, chat, turns, top_k, length, show_passages, kb=None):
         message = (message or "").strip()
         chat, turns = list(chat or []), list(turns or [])
         if not message:
@@ -57,9 +63,9 @@ def build(service: Service):
         yield chat, turns, gr.skip(), ""
         try:
             options = AskOptions(top_k=int(top_k), length=length or None,
-                                 history=[t["question"] for t in turns])
+                                 history=[t["question"] for t in turns], kb=kb or None)
             answer = service.ask(message, options)
-        except (QuestionError, ServiceError) as e:
+        except (QuestionError, ServiceError, KBError) as e:
             chat[-1] = {"role": "assistant", "content": "⚠ " + md_text(str(e))}
             yield chat, turns, gr.skip(), gr.skip()
             return
@@ -75,22 +81,28 @@ def build(service: Service):
             chat[-1]["content"] += "\n\n*最接近的段落见右侧来源栏 (closest passages are in the sources panel)*"
         yield chat, turns, panel, gr.skip()
 
-    def new_chat():
-        return [], [], sources_panel([], note=_panel_note())
+    def new_chat(kb=None):
+        return [], [], sources_panel([], note=_panel_note(kb))
 
-    def _panel_note() -> str:
-        return "" if service.document_count() else NO_DOCUMENTS
+    def _panel_note(kb=None) -> str:
+        try:
+            return "" if service.document_count(kb or None) else NO_DOCUMENTS
+        except (ServiceError, KBError) as e:
+            return str(e)
 
-    def doc_table(query: str = ""):
+    def doc_table(query: str = "", kb=None):
         # Newest first and at most TABLE_ROWS: a folder of 100k files would freeze the browser as one table.
-        docs, total = service.documents_page(query or "", limit=TABLE_ROWS, newest_first=True)
-        rows = documents_rows(service.documents_json(docs))
+        try:
+            docs, total = service.documents_page(query or "", limit=TABLE_ROWS, newest_first=True, kb=kb or None)
+        except KBError:  # deleted meanwhile (another tab)
+            docs, total = [], 0
+        rows = documents_rows(service.documents_json(docs, kb or None))
         choices = [(f"{r[0]} · {r[1][:8]}", r[1]) for r in rows]
         label = f"已索引文档 Indexed documents · {total:,}" + (f" (最新 newest {len(rows)} shown; 输入名称筛选 "
                                                           f"type a name to filter)" if total > len(rows) else "")
         return gr.update(value=rows, label=label), gr.update(choices=choices, value=None)
 
-    def on_upload(files, query, progress=gr.Progress()):  # noqa: B008  (Gradio's way to ask for a progress bar)
+    def on_upload(files, query, kb=None, progress=gr.Progress()):  # noqa: B008  (Gradio's progress bar)
         if not files:
             return (gr.skip(),) * 4
         items, refused = [], []
@@ -104,9 +116,10 @@ def build(service: Service):
         progress(0, desc="索引中 indexing…")
         try:
             report = service.add_files(
-                items, progress=lambda done, total, name: progress((done, total), desc=f"索引 {Path(name).name}"))
-        except ServiceError as e:  # refused as a whole (a name, the queue full, the server stopping)
-            table, pick = doc_table(query)
+                items, progress=lambda done, total, name: progress((done, total), desc=f"索引 {Path(name).name}"),
+                kb=kb or None)
+        except (ServiceError, KBError) as e:  # refused as a whole (a name, the queue full, the server stopping)
+            table, pick = doc_table(query, kb)
             return "\n".join([f"✘ {md_text(str(e))}", *[f"- ✘ {md_text(r)}" for r in refused]]), table, pick, None
         failed = refused + [str(f) for f in report.failed]
         ok = report.indexed
@@ -114,22 +127,26 @@ def build(service: Service):
                  f"未变 unchanged {len(report.unchanged)} · 重复 duplicates {len(report.duplicates)} · "
                  f"失败 failed {len(failed)} · {report.chunks} chunks, {report.seconds:.1f} s"]
         lines += [f"- ✘ {md_text(reason)}" for reason in failed]
-        table, pick = doc_table(query)
+        table, pick = doc_table(query, kb)
         return "\n".join(lines), table, pick, None
 
-    def on_delete(doc_id, query):
+    def on_delete(doc_id, query, kb=None):
         if not doc_id:
-            return "请先选择一个文档 (pick a document first)", *doc_table(query)
+            return "请先选择一个文档 (pick a document first)", *doc_table(query, kb)
         try:
-            rec = service.delete(doc_id)
+            rec = service.delete(doc_id, kb or None)
             message = f"✔ 已删除 deleted {md_text(Path(rec.sources[0]).name if rec.sources else rec.id)}"
-        except ServiceError as e:
+        except (ServiceError, KBError) as e:
             message = f"⚠ {md_text(str(e))}"
-        return message, *doc_table(query)
+        return message, *doc_table(query, kb)
 
     with gr.Blocks(title="中文文档问答 · rag-zh", analytics_enabled=False) as demo:
-        gr.Markdown("## 中文文档问答 · Cited answers over your documents\n"
-                    "每句答案都标注来源 `[n]`，点击查看原文。Every sentence is cited; click `[n]` or a source.")
+        with gr.Row(equal_height=False):
+            gr.Markdown("## 中文文档问答 · Cited answers over your documents\n"
+                        "每句答案都标注来源 `[n]`，点击查看原文。Every sentence is cited; click `[n]` or a source.")
+            # One knowledge base per conversation: switching starts a new one (answers never mix two).
+            kb = gr.Dropdown(choices=service.kbs.names(), value=DEFAULT, label="知识库 Knowledge base",
+                             elem_id="kb", scale=0, min_width=200)
         turns = gr.State([])
         with gr.Tabs():
             with gr.Tab("对话 Chat", id="chat"):
@@ -169,28 +186,35 @@ def build(service: Service):
                                             elem_id="show-passages")
                 gr.Markdown("HTTP API: `POST /api/ask`, `POST /v1/chat/completions` (OpenAI), "
                             "`GET/POST /api/documents` · [API docs](/api/docs)")
+            build_kb_tab(service, kb)
 
-        inputs = [msg, chatbot, turns, top_k, length, show_passages]
+        inputs = [msg, chatbot, turns, top_k, length, show_passages, kb]
         outputs = [chatbot, turns, sources, msg]
         ui = {"api_visibility": "undocumented"}  # the UI's own events; gradio_client users call /ask below
         msg.submit(respond, inputs, outputs, show_progress="hidden", **ui)
         send.click(respond, inputs, outputs, show_progress="hidden", **ui)
-        clear.click(new_chat, None, [chatbot, turns, sources], **ui)
-        show_passages.change(lambda t, s: sources_panel(t, s, _panel_note()), [turns, show_passages], sources,
-                             **ui)
-        upload.upload(on_upload, [upload, doc_filter], [status, table, pick, upload], **ui)
-        delete.click(on_delete, [pick, doc_filter], [status, table, pick], **ui)
-        doc_filter.change(doc_table, doc_filter, [table, pick], show_progress="hidden", **ui)
-        demo.load(lambda: (sources_panel([], note=_panel_note()), *doc_table()), None, [sources, table, pick],
-                  **ui)
+        clear.click(new_chat, kb, [chatbot, turns, sources], **ui)
+        kb.change(lambda k, q: (*new_chat(k), *doc_table(q, k)), [kb, doc_filter],
+                  [chatbot, turns, sources, table, pick], **ui)
+        show_passages.change(lambda t, s, k: sources_panel(t, s, _panel_note(k)), [turns, show_passages, kb],
+                             sources, **ui)
+        upload.upload(on_upload, [upload, doc_filter, kb], [status, table, pick, upload], **ui)
+        delete.click(on_delete, [pick, doc_filter, kb], [status, table, pick], **ui)
+        doc_filter.change(doc_table, [doc_filter, kb], [table, pick], show_progress="hidden", **ui)
+        demo.load(lambda: (sources_panel([], note=_panel_note()), *doc_table(),
+                           gr.update(choices=service.kbs.names(), value=DEFAULT)),
+                  None, [sources, table, pick, kb], **ui)
 
-        def ask(question: str, top_k: int = 0, history: list[str] | None = None, length: str = "") -> dict:
+        def ask(question: str, top_k: int = 0, history: list[str] | None = None, length: str = "",
+                kb: str = "") -> dict:
             """Answer a question from the documents; returns the same object as `rag ask --json`.
-            `length` is short, medium or long ("" = the default); older three-argument calls still work."""
+            `length` is short, medium or long ("" = the default); `kb` a knowledge base ("" = the default);
+            older three-argument calls still work."""
             try:
-                options = AskOptions(top_k=top_k or None, length=length or None, history=list(history or []))
+                options = AskOptions(top_k=top_k or None, length=length or None, history=list(history or []),
+                                     kb=kb or None)
                 return service.ask(question, options).to_json()
-            except (QuestionError, ServiceError) as e:
+            except (QuestionError, ServiceError, KBError) as e:
                 raise gr.Error(str(e)) from None
 
         gr.api(ask, api_name="ask")

@@ -1,0 +1,118 @@
+"""The workspace in headless Chromium (issue 15), against `rag serve` with the tests' hashing model: a re-upload
+replaces its document; create a knowledge base, upload into it, ask, switch back; delete it after confirming."""
+from pathlib import Path
+
+import pytest
+
+from conftest import start_server
+from test_ui_e2e import CHROMIUM, CHROMIUM_ARGS
+
+V1 = "通知：青石镇老桥限高四米五，货车请绕行。\n"
+V2 = "通知：青石镇老桥限高已调整为四米二，货车请绕行东环路。\n"
+NOTICE = "通知：东城区图书馆自下周一起闭馆装修，预计六月重新开放，借阅服务暂停。\n"
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Chromium is missing (/usr/bin/chromium): apt-get install chromium, or run bash scripts/test.sh")
+    sync_api = pytest.importorskip("playwright.sync_api", reason="pip install playwright (the [test] extra)")
+    with sync_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser, tmp_path):
+    server = start_server(tmp_path / "index", tmp_path)
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.base = server.base
+    try:
+        yield page
+    except Exception:
+        page.screenshot(path=str(tmp_path / "failure.png"), full_page=True)
+        raise
+    finally:
+        page.close()
+        server.stop()
+
+
+def ask(page, question: str) -> str:
+    page.fill("#question textarea", question)
+    page.keyboard.press("Enter")
+    page.wait_for_function(
+        """(q) => { const users = document.querySelectorAll('#chatbot [data-testid="user"]');
+                    const bots = document.querySelectorAll('#chatbot [data-testid="bot"]');
+                    if (!users.length || !users[users.length - 1].textContent.includes(q) || !bots.length) return false;
+                    const text = bots[bots.length - 1].textContent;
+                    const same = !text.includes('检索中') && window.__lastBot === text;
+                    window.__lastBot = text; return same; }""", arg=question, polling=300, timeout=60_000)
+    bots = page.locator('#chatbot [data-testid="bot"]')
+    return bots.nth(bots.count() - 1).inner_text()
+
+
+def upload(page, path: Path, expect: str) -> None:
+    page.get_by_role("tab", name="文档 Documents").click()
+    page.set_input_files("#upload input[type=file]", [str(path)])
+    page.wait_for_function(f"document.querySelector('#upload-status').innerText.includes({expect!r})",
+                           timeout=60_000)
+
+
+def pick_kb(page, name: str) -> None:
+    page.locator("#kb input").click()
+    page.get_by_role("option", name=name, exact=True).click()
+    page.wait_for_function(f"document.querySelector('#kb input').value === {name!r}", timeout=10_000)
+
+
+def test_versions_and_knowledge_bases(page, tmp_path):
+    page.goto(page.base + "/")
+    page.wait_for_selector("#question textarea", timeout=60_000)
+
+    # A changed file under the same name replaces its document.
+    doc = tmp_path / "限高.txt"
+    doc.write_text(V1, encoding="utf-8")
+    upload(page, doc, "新增 added 1")
+    doc.write_text(V2, encoding="utf-8")
+    upload(page, doc, "更新 updated 1")
+    page.wait_for_function("document.querySelector('#doc-table').innerText.includes('v2')", timeout=30_000)
+    assert page.inner_text("#doc-table").count("限高.txt") == 1
+    page.screenshot(path=str(tmp_path / "versions.png"), full_page=True)
+
+    # A knowledge base of its own: created, picked, uploaded into, asked.
+    page.get_by_role("tab", name="知识库 Knowledge bases").click()
+    page.fill("#kb-new-name textarea, #kb-new-name input", "通知")
+    page.click("#kb-create")
+    page.wait_for_function("document.querySelector('#kb-status').innerText.includes('已创建')", timeout=30_000)
+    assert "通知" in page.inner_text("#kb-table")
+    pick_kb(page, "通知")
+    notice = tmp_path / "闭馆.txt"
+    notice.write_text(NOTICE, encoding="utf-8")
+    upload(page, notice, "新增 added 1")
+    page.wait_for_function("!document.querySelector('#doc-table').innerText.includes('限高')", timeout=30_000)
+    assert "闭馆.txt" in page.inner_text("#doc-table")
+    page.get_by_role("tab", name="对话 Chat").click()
+    assert "六月" in ask(page, "图书馆什么时候重新开放？")
+    assert "闭馆.txt" in page.inner_text("#sources")
+
+    # Back to the default: a new conversation, its own documents.
+    pick_kb(page, "default")
+    page.wait_for_function("!document.querySelector('#sources').innerText.includes('闭馆')", timeout=30_000)
+    answer = ask(page, "老桥限高多少？")
+    assert "四米二" in answer and "四米五" not in answer
+    assert "闭馆.txt" not in page.inner_text("#sources")
+
+    # Deleting asks for the name first.
+    page.get_by_role("tab", name="知识库 Knowledge bases").click()
+    page.locator("#kb-pick input").click()
+    page.get_by_role("option", name="通知", exact=True).click()
+    page.click("#kb-delete")
+    page.wait_for_function("document.querySelector('#kb-status').innerText.includes('确认')", timeout=30_000)
+    assert "通知" in page.inner_text("#kb-table")
+    page.locator("#kb-pick input").click()
+    page.get_by_role("option", name="通知", exact=True).click()
+    page.fill("#kb-confirm textarea, #kb-confirm input", "通知")
+    page.click("#kb-delete")
+    page.wait_for_function("document.querySelector('#kb-status').innerText.includes('已删除')", timeout=30_000)
+    assert "通知" not in page.inner_text("#kb-table")
+    page.screenshot(path=str(tmp_path / "kbs.png"), full_page=True)
