@@ -140,9 +140,8 @@ def compose(query: Query, passages: list[Passage], embedder: Embedder, config: C
     for (lex, rank, p, s, e, text), d in zip(short, dense, strict=True):
         fragment = 0.15 if len(text) < MIN_SENTENCE_CHARS else 0.0  # headings and fragments rarely answer
         score = lex_weight * lex + (1 - lex_weight) * float(d) - 0.04 * rank - fragment
-        # The words beside the question word say what is asked ('内容分为哪几类'); a document's rare names
-        # ('澄州') say only where: a sentence holding the asked words gains over one holding the names.
-        # A list question names the things it wants beside its question word ('内容分为哪几类'): doubly so.
+        # The words beside the question word say what is asked ('内容分为哪几类'), a document's rare names ('澄州')
+        # only where: a sentence holding the asked words gains over one holding the names (a list doubly so).
         score += FOCUS_BONUS * (2 if shape.kind == shapes.LIST else 1) * focus_share(near, search_form(text))
         if reply_wanted and is_question(text):
             score += FOCUS_BONUS  # 'X问Y…，Y怎么回答': the question asked in the text leads to the reply
@@ -159,10 +158,11 @@ def compose(query: Query, passages: list[Passage], embedder: Embedder, config: C
         extra = [Part(p.passage, [(s, e) for s, e in p.spans if not any(
             d == p.passage.chunk.doc_id and hs <= s and e <= he for d, hs, he in held)]) for p in plan.parts]
         plan.parts = [p for p in extra if p.spans] + usual
+    if config.answer_sentences <= 1 and plan.parts:  # "short" asked for: the one passage that answers first
+        plan.parts = [Part(plan.parts[0].passage, plan.parts[0].spans[:1], plan.parts[0].item)]
     text, citations = _render(plan, get_text)
-    timings = dict(query.timings_ms)
-    timings["answer"] = (time.perf_counter() - t0) * 1e3
-    return Answer(query.text, text, citations, plan.abstained, passages, timings)
+    return Answer(query.text, text, citations, plan.abstained, passages,
+                  {**query.timings_ms, "answer": (time.perf_counter() - t0) * 1e3})
 
 
 def _own_weights(query: Query) -> Query:

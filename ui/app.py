@@ -18,7 +18,7 @@ from .api import build_api
 from .auth import LOOPBACK, protect
 from .kb_tab import build_kb_tab
 from .openai_api import pieces
-from .render import answer_markdown, documents_rows, md_text, sources_panel, turn_data
+from .render import answer_blocks, documents_rows, md_text, sources_panel, turn_data
 from .service import NO_DOCUMENTS, Service, ServiceError
 
 STATIC = Path(__file__).parent / "static"
@@ -74,7 +74,7 @@ def build(service: Service):
         shown = ""
         for piece in pieces(answer.text, 10):
             shown += piece
-            chat[-1] = {"role": "assistant", "content": answer_markdown(shown, turn)}
+            chat[-1] = {"role": "assistant", "content": answer_blocks(shown, turn)}
             yield chat, turns, panel, gr.skip()  # the box was cleared at once; the user may type already
             time.sleep(STREAM_DELAY)
         if answer.abstained:
