@@ -81,7 +81,10 @@ class ReadyGate:
     async def _start_full(self) -> None:
         """Wait for the build (off the loop), run the full app's lifespan startup, then open the gate."""
         try:
-            await asyncio.get_running_loop().run_in_executor(None, self._built.wait)
+            # Polled, not awaited in an executor thread: a server stopped meanwhile must not wait for the build
+            # (asyncio's shutdown joins its executor's threads).
+            while not self._built.is_set():
+                await asyncio.sleep(0.05)
             if self.full is not None:
                 inbox: asyncio.Queue = asyncio.Queue()
                 outbox: asyncio.Queue = asyncio.Queue()

@@ -108,3 +108,13 @@ def test_a_failed_build_keeps_the_api(server):
     assert httpx.get(srv.base + "/healthz").json() == {"app": "early"}
     r = httpx.get(srv.base + "/")
     assert r.status_code == 503 and "RuntimeError: no gradio here" in r.json()["error"]["message"]
+
+
+def test_stopping_during_the_build_does_not_wait_for_it(server):
+    events, release = [], threading.Event()
+    gate = ReadyGate(_early(), lambda: _full(events, release), ("/healthz",))
+    srv = server(gate)
+    assert httpx.get(srv.base + "/healthz").json() == {"app": "early"}
+    srv.stop()
+    assert not srv.thread.is_alive() and events == []  # stopped with the build still blocked
+    release.set()
