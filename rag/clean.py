@@ -68,7 +68,7 @@ def content_spans(text: str) -> tuple[tuple[int, int], ...]:
         for i in run:
             keep[i] = False
     spans: list[tuple[int, int]] = []
-    for (s, e), k in zip(lines, keep):
+    for (s, e), k in zip(lines, keep, strict=True):
         # Trim surrounding whitespace so spans start and end on real text.
         seg = text[s:e]
         if not k or not seg.strip():

@@ -150,7 +150,8 @@ def test_reader_sees_old_state_until_commit(config, seeds, tmp_path):
         from rag.tokenize import terms
         doc = load(seeds / "004_567314c39f3d4d23.txt")
         chunks = chunk_document(doc)
-        w.add(doc, chunks, writer.embedder.encode([c.text for c in chunks]), [terms(search_form(c.text)) for c in chunks])
+        vectors = writer.embedder.encode([c.text for c in chunks])
+        w.add(doc, chunks, vectors, [terms(search_form(c.text)) for c in chunks])
         assert len(reader.documents()) == 1
     assert docs_during == 1
     assert len(reader.documents()) == 2  # visible after the commit

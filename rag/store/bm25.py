@@ -81,7 +81,8 @@ class SegmentBM25:
         out = []
         for r in range(sub.shape[0]):
             lo, hi = sub.indptr[r], sub.indptr[r + 1]
-            out.append([self.vocab[c] for c, n in zip(sub.indices[lo:hi], sub.data[lo:hi]) for _ in range(int(n))])
+            pairs = zip(sub.indices[lo:hi], sub.data[lo:hi], strict=True)
+            out.append([self.vocab[c] for c, n in pairs for _ in range(int(n))])
         return out
 
     def postings(self, term: str, live: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -136,4 +137,4 @@ def search(segments: list[tuple[SegmentBM25, np.ndarray]], query_terms: list[str
                 at = np.minimum(np.searchsorted(post, rows), len(post) - 1)
                 for i in np.asarray(idx)[post[at] == rows]:
                     matched[i].append(t)
-    return [(s, r, score, tuple(m)) for (s, r, score), m in zip(top, matched)]
+    return [(s, r, score, tuple(m)) for (s, r, score), m in zip(top, matched, strict=True)]

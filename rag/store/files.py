@@ -109,7 +109,7 @@ def file_lock(root: Path):
                 if e.errno not in (errno.EAGAIN, errno.EACCES):
                     raise
                 if time.monotonic() > deadline:
-                    raise StoreError(f"another process is still writing to {root}; try again when it is done")
+                    raise StoreError(f"another process is still writing to {root}; try again when it is done") from None
                 if not told:
                     print(f"waiting for another process writing to {root} ...", file=sys.stderr)
                     told = True

@@ -212,7 +212,7 @@ class LocalStore(DocRecordsView):
         found = []
         for seg in self._snap.segments.values():
             scores, rows = seg.search(q, k)
-            found.extend(zip(scores.tolist(), [seg] * len(rows), rows.tolist()))
+            found.extend(zip(scores.tolist(), [seg] * len(rows), rows.tolist(), strict=True))
         found.sort(key=lambda f: -f[0])
         out = ((self._chunk(seg, r), s) for s, seg, r in found[:k])
         return [(c, s) for c, s in out if c is not None]

@@ -44,7 +44,7 @@ class MilvusWriter(BookWriter):
             for part in range(0, max(len(doc.text), 1), TEXT_PART):
                 text_rows.append(docs_row(f"{doc.id}#{part // TEXT_PART}", doc.id, "text", part // TEXT_PART,
                                           text=doc.text[part:part + TEXT_PART]))
-            for c, vec, ts in zip(chunks, np.asarray(vectors, dtype=np.float32), terms):
+            for c, vec, ts in zip(chunks, np.asarray(vectors, dtype=np.float32), terms, strict=True):
                 chunk_rows.append({
                     "id": c.id, "doc_id": doc.id, "ordinal": split_chunk_id(c.id)[1],
                     "char_start": c.start, "char_end": c.end, "text": _fits(c.text, f"chunk {c.id}"),
