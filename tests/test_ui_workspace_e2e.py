@@ -116,3 +116,19 @@ def test_versions_and_knowledge_bases(page, tmp_path):
     page.wait_for_function("document.querySelector('#kb-status').innerText.includes('已删除')", timeout=30_000)
     assert "通知" not in page.inner_text("#kb-table")
     page.screenshot(path=str(tmp_path / "kbs.png"), full_page=True)
+
+
+def test_api_docs_load_with_the_network_off(page):
+    outside: list[str] = []
+
+    def only_ours(route):
+        if route.request.url.startswith(page.base):
+            return route.continue_()
+        outside.append(route.request.url)
+        return route.abort()
+    page.route("**/*", only_ours)
+    page.goto(page.base + "/api/docs")
+    page.wait_for_selector(".opblock-summary-path", timeout=30_000)
+    paths = page.locator(".opblock-summary-path").all_inner_texts()
+    assert any("/api/ask" in p for p in paths) and any("/api/kbs" in p for p in paths)
+    assert "AskRequest" in page.inner_text("body") and not outside, outside

@@ -32,11 +32,13 @@ from rag.options import QuestionError
 from rag.store import StoreError
 
 from .auth import Sessions, add_login_routes
+from .docs import add_docs_routes, add_fallbacks
 from .http import ask_options, body_json, error, unless_gone
 from .jobs import Job
 from .kb_api import add_kb_routes
 from .limits import BodyTooLarge
 from .openai_api import add_openai_routes
+from .schemas import install_openapi
 from .service import Service, ServiceError
 
 MAX_FILES = 100  # files in one upload request
@@ -67,7 +69,11 @@ def _validation_message(e: RequestValidationError) -> str:
 
 
 def build_api(service: Service, app: FastAPI | None = None) -> FastAPI:
-    app = app or FastAPI(title="rag-zh", docs_url="/api/docs", openapi_url="/api/openapi.json")
+    app = app or FastAPI(title="rag-zh", docs_url=None, openapi_url="/api/openapi.json",
+                         description="Cited answers over Chinese documents. Errors are always "
+                                     '`{"error": {"message", "type", "code"}}`.')
+    install_openapi(app)
+    add_docs_routes(app)  # /api/docs from local files
     app.state.sessions = Sessions()
 
     @app.exception_handler(ServiceError)
@@ -97,6 +103,10 @@ def build_api(service: Service, app: FastAPI | None = None) -> FastAPI:
     @app.exception_handler(HTTPException)
     async def _http_error(request, e: HTTPException):
         return error(e.status_code, str(e.detail))
+
+    @app.exception_handler(Exception)
+    async def _crash(request, e: Exception):  # logged by the server; the client still gets the shape
+        return error(500, f"internal error ({type(e).__name__}); the server log has the details", "server_error")
 
     add_login_routes(app, service, app.state.sessions)
     add_openai_routes(app, service)
@@ -180,4 +190,5 @@ def build_api(service: Service, app: FastAPI | None = None) -> FastAPI:
         rec = await run_in_threadpool(service.delete, doc_id, kb or None)
         return {"deleted": rec.id, "sources": rec.sources}
 
+    add_fallbacks(app)  # last: 404/405 in our shape for what no route above matched
     return app
