@@ -132,3 +132,25 @@ def test_api_docs_load_with_the_network_off(page):
     paths = page.locator(".opblock-summary-path").all_inner_texts()
     assert any("/api/ask" in p for p in paths) and any("/api/kbs" in p for p in paths)
     assert "AskRequest" in page.inner_text("body") and not outside, outside
+
+
+def test_retrieval_test_page(page, tmp_path):
+    page.goto(page.base + "/")
+    page.wait_for_selector("#question textarea", timeout=60_000)
+    doc = tmp_path / "限高.txt"
+    doc.write_text(V2 + NOTICE, encoding="utf-8")
+    upload(page, doc, "新增 added 1")
+    page.get_by_role("tab", name="命中测试 Retrieval test").click()
+    page.fill("#rt-question textarea", "老桥限高多少？")
+    page.click("#rt-run")
+    page.wait_for_selector("#rt-results .rt-row", timeout=30_000)
+    verdict = page.inner_text("#rt-verdict")
+    assert "relevance" in verdict and "threshold" in verdict
+    first = page.locator("#rt-results .rt-row").first.inner_text()
+    assert "限高.txt" in first and "限高" in first
+    assert "向量 dense" in page.inner_text("#rt-results thead") and "覆盖 coverage" in page.inner_text("#rt-results")
+    page.fill("#rt-question textarea", "火星上的天气怎么样")
+    page.click("#rt-run")
+    page.wait_for_function("document.querySelector('#rt-verdict').innerText.includes('would abstain')",
+                           timeout=30_000)
+    page.screenshot(path=str(tmp_path / "retrieval.png"), full_page=True)

@@ -2,6 +2,7 @@
 routes are in ui/openai_api.py, the token, sessions and Origin check in ui/auth.py, body caps in ui/limits.py.
 
     POST   /api/ask                {"question", "top_k"?, "history"?, "length"?} → the `rag ask --json` object
+    POST   /api/retrieve           {"question", "top_k"?, "kb"?} → ranked passages, score parts, abstention
     POST   /v1/chat/completions    OpenAI-compatible; `stream: true` gives server-sent events
     GET    /api/documents?q=&offset=&limit=
     POST   /api/documents          multipart, one or more files → 202 {"job", "status": "queued", …}
@@ -126,6 +127,15 @@ def build_api(service: Service, app: FastAPI | None = None) -> FastAPI:
             raise ServiceError("'question' must be a string")
         answer = await unless_gone(request, service.ask, question, ask_options(body))
         return answer.to_json()
+
+    @app.post("/api/retrieve")
+    async def retrieve(request: Request):
+        """命中测试: the passages a question retrieves, each score part, and why the answer would abstain."""
+        body = await body_json(request)
+        question = body.get("question")
+        if not isinstance(question, str):
+            raise ServiceError("'question' must be a string")
+        return await unless_gone(request, service.retrieve, question, ask_options(body))
 
     @app.get("/api/documents")
     async def list_documents(q: str = "", offset: int = 0, limit: int = 1000, kb: str = ""):

@@ -19,6 +19,7 @@ from .auth import LOOPBACK, protect
 from .kb_tab import build_kb_tab
 from .openai_api import pieces
 from .render import answer_blocks, documents_rows, md_text, sources_panel, turn_data
+from .retrieve_tab import build_retrieve_tab
 from .service import NO_DOCUMENTS, Service, ServiceError
 
 STATIC = Path(__file__).parent / "static"
@@ -186,6 +187,7 @@ def build(service: Service):
                                             elem_id="show-passages")
                 gr.Markdown("HTTP API: `POST /api/ask`, `POST /v1/chat/completions` (OpenAI), "
                             "`GET/POST /api/documents` · [API docs](/api/docs)")
+            build_retrieve_tab(service, kb)
             build_kb_tab(service, kb)
 
         inputs = [msg, chatbot, turns, top_k, length, show_passages, kb]

@@ -61,6 +61,45 @@ class AskResponse(BaseModel):
     search_query: str | None = Field(None, description="what was searched, when a follow-up borrowed terms")
 
 
+class RetrieveRequest(BaseModel):
+    question: str = Field(examples=["老农贸市场改造是怎么回事？"])
+    top_k: int | None = Field(None, ge=1, le=50)
+    history: list[str] | None = None
+    kb: str | None = None
+
+
+class ScoredPassage(BaseModel):
+    rank: int
+    doc_id: str
+    chunk_id: str
+    source: str
+    start: int
+    end: int
+    text: str
+    dense: float = Field(description="cosine of question and passage")
+    bm25: float = Field(description="raw BM25 score")
+    bm25_norm: float = Field(description="BM25 over the best candidate's (0..1)")
+    coverage: float = Field(description="share of the question's meaning units in the passage (0..1)")
+    fused: float = Field(description="weights.dense*dense + weights.bm25*bm25_norm + weights.cover*coverage")
+    matched: list[str]
+
+
+class RetrieveResponse(BaseModel):
+    """The retrieval test (命中测试)."""
+    question: str
+    search_query: str
+    terms: list[str]
+    units: list[str]
+    weights: dict[str, float]
+    relevance: float
+    threshold: float
+    abstains: bool
+    reason: str
+    features: dict[str, float]
+    passages: list[ScoredPassage]
+    timings_ms: dict[str, float]
+
+
 class Document(BaseModel):
     id: str
     sources: list[str]
@@ -146,6 +185,7 @@ class ChatRequest(BaseModel):
 # (path, method) → (request model or None, {status: response model}); errors are added to every one.
 ROUTES: dict[tuple[str, str], tuple[type[BaseModel] | None, dict[int, type[BaseModel]]]] = {
     ("/api/ask", "post"): (AskRequest, {200: AskResponse}),
+    ("/api/retrieve", "post"): (RetrieveRequest, {200: RetrieveResponse}),
     ("/api/documents", "get"): (None, {200: DocumentPage}),
     ("/api/documents", "post"): (None, {200: UploadReport, 202: JobStatus}),
     ("/api/documents/{doc_id}", "get"): (None, {200: DocumentText}),

@@ -97,6 +97,20 @@ class Service:
             raise ServiceError(NO_DOCUMENTS, 409)
         return answer
 
+    def retrieve(self, question: str, options: AskOptions | None = None, should_stop=None) -> dict:
+        """The retrieval test (命中测试): ranked passages with each score part and the abstention verdict."""
+        from rag.inspect import inspect_retrieval
+        options = options or AskOptions()
+        try:
+            return inspect_retrieval(self.kbs.assistant(options.kb), question, options.top_k,
+                                     list(options.history)).to_json()
+        except KBError:
+            raise
+        except StoreError:
+            if not self.has_index(options.kb):
+                raise ServiceError(NO_DOCUMENTS, 409) from None
+            raise
+
     # ---------- documents ----------
     def documents(self, kb: str | None = None) -> list[DocRecord]:
         return self.kbs.assistant(kb).documents() if self.has_index(kb) else []
