@@ -13,7 +13,7 @@ from .chunk import sentences
 from .normalize import cjk_ratio, search_form
 from .plans import Cand, Part, Plan, answer_slices
 from .shapes import HOW_MANY, WHEN, WHERE, WHO, Shape, unit_noun
-from .spans import best_span, find_spans, is_question, people, plain
+from .spans import best_span, find_spans, is_question, near_word, people, plain
 from .tokenize import known_idf
 from .units import CONTEXT, Unit
 
@@ -110,7 +110,8 @@ def _span_in(shape: Shape, question: str, near, c: Cand, text: str, get_text):
         if not any(_about(near, search_form(text[s:e])) for s, e in slices):
             continue
         for s, e in slices:
-            span = best_span(shape.kind, text[s:e], question, shape.unit, near_words(near))
+            span = best_span(shape.kind, text[s:e], question, shape.unit, near_words(near),
+                             asked_role(question) if shape.kind == WHO else "")
             if span:
                 return sorted(slices), (s + span[0], s + span[1])
     return None
@@ -153,16 +154,20 @@ def factoid(shape: Shape, question: str, units: list[Unit], cands: list[Cand], g
     # Who and where also look beyond the shortlist (names and places sit in narration the question's words
     # miss); how-many and when do not, or a figure of a neighbouring fact would answer.
     extra = _focus_sentences(near, cands, get_text) if shape.kind in (WHO, WHERE) else []
+    nearest = (near[1] or near[0])[:1]
     for c in cands + extra:
         same_doc = c.passage.chunk.doc_id == cands[0].passage.chunk.doc_id
-        if c.lex < NEAR_TOPIC * top_lex and not (near[1] and same_doc):
+        # In the best sentence's document, a sentence holding the focus word nearest the question word is
+        # about what is asked even when it shares little else with the question ('…给院长鲁建国打电话').
+        focused = near[1] or (nearest and _holds(nearest[0], search_form(c.text)))
+        if c.lex < NEAR_TOPIC * top_lex and not (focused and same_doc):
             continue  # off the topic, unless in the best sentence's document and about the asked words
         text = get_text(c.passage.chunk.doc_id)
         found = _span_in(shape, question, near, c, text, get_text)
         if found:
             slices, (s, e) = found
             return Plan([Part(c.passage, slices)], lead=f"**{plain(text[s:e]).strip()}**")
-    kinds = NOT_STATED_KINDS + ((WHO,) if _ASKS_PERSON.search(search_form(question)) else ())
+    kinds = NOT_STATED_KINDS + ((WHO,) if asked_role(question) else ())
     if shape.kind in kinds and not english and (
             _says_unset(near, cands, get_text) or not _stated_near(shape, question, near, cands, get_text)):
         zh, en = WHAT[shape.kind]
@@ -194,6 +199,13 @@ _ASKS_PERSON = re.compile(r"(群众|居民|村民|老人|男子|女子|母亲|�
                           r"举报人|联系人)(叫什么|的名字|的姓名|是谁)|由谁担任|谁担任")
 
 
+def asked_role(question: str) -> str:
+    """The word for the person whose name is asked ('来访群众叫什么名字' → 群众); '担任' for '由谁担任'
+    (any name answers); '' when the question does not ask for a person that way."""
+    m = _ASKS_PERSON.search(search_form(question))
+    return (m.group(1) or "担任") if m else ""
+
+
 # The document itself says the thing is not settled or not given.
 _UNSET = re.compile(r"尚未确定|尚未明确|尚未公布|尚未决定|另行通知|另行公布|待定|未定|尚不清楚|没有透露|未透露|暂未|"
                     r"暂无|还没有定|"
@@ -223,6 +235,7 @@ def _stated_near(shape: Shape, question: str, near, cands: list[Cand], get_text)
     places += [(text, se) for se in answer_slices(best, get_text)]
     flat = [u for side in near for u in side]
     nearest = (near[1] or near[0])[:1]
+    role = asked_role(question)
     # Any sentence of the best passage that holds a focus word ('车站共设4个出入口' far from the intro).
     chunk = best.passage.chunk
     places += [(text, se) for se in sentences(text, chunk.start, chunk.end)
@@ -239,7 +252,8 @@ def _stated_near(shape: Shape, question: str, near, cands: list[Cand], get_text)
         sentence = t[s:e]
         if shape.kind == HOW_MANY and _VAGUE.search(sentence):
             return True  # '很多次', '没有一项', '大片': a quantity in words still answers how many
-        spans = (people(search_form(sentence)) if shape.kind == WHO
+        sf = search_form(sentence)
+        spans = ([sp for sp in people(sf) if near_word(sf, sp, role)] if shape.kind == WHO
                  else find_spans(shape.kind, sentence, shape.unit, articles=True))  # '一巢只生一个蛋'
         for a, b in spans:
             span = search_form(sentence[a:b])

@@ -119,8 +119,15 @@ def people(sf: str) -> list[tuple[int, int]]:
                                                            and tagged[i + 1][1] in ("n", "a", "v"))):
             out.append((pos, pos + 1 + len(tagged[i + 1][0])))  # 鲁/建国, 冯/桂兰: surname + given name
     found = {s for s, _ in out}
-    out += [m.span(1) for m in _TITLE_NAME.finditer(sf) if m.start(1) not in found]  # 市长段宏伟则…
+    # 市长段宏伟则… (not 县长信箱里: a name does not open with a common noun or verb)
+    words = {pos: (w, flag) for w, flag, pos in tagged}
+    out += [m.span(1) for m in _TITLE_NAME.finditer(sf) if m.start(1) not in found
+            and not _common(*words.get(m.start(1), ("", "")))]
     return sorted(out)
+
+
+def _common(word: str, flag: str) -> bool:
+    return len(word) >= 2 and flag[:1] in ("n", "v") and flag[:2] != "nr"
 
 
 _TITLE_NAME = re.compile(r"(?:%s)([\u4e00-\u9fff]{2,3}?)(?=[，,。：:“\"、\s]|说|道|则|表示|介绍|指出|提出|认为|强调|"
@@ -195,14 +202,20 @@ def _is_date(sf: str, m: re.Match) -> bool:
     return m.group().isdigit() and tail in ("年", "月", "日", "号") or bool(DATE.fullmatch(m.group()))
 
 
-def best_span(kind: str, sentence: str, asked: str, unit: str = "", near: list[str] | None = None
-              ) -> tuple[int, int] | None:
+def best_span(kind: str, sentence: str, asked: str, unit: str = "", near: list[str] | None = None,
+              role: str = "") -> tuple[int, int] | None:
     """The span answering the question: not one the question already names (it asks about something else);
     of several, the one closest to the question's focus words ('院长鲁建国' for '院长是谁'). A person must
-    stand within a few characters of a focus word, or be the sentence's speaker."""
+    stand within a few characters of a focus word, or be the sentence's speaker. When the question asks the
+    name of someone by a word for a person ('来访群众叫什么名字', factoid.asked_role), the name must stand
+    next to that word: the speaker of a sentence about them is someone else."""
     q = search_form(asked)
     sf = search_form(sentence)
     spans = [(s, e) for s, e in find_spans(kind, sentence, unit) if sf[s:e] not in q and e - s <= 30]
+    if kind == WHO:  # '鲁院长' for '院长是谁': a surname with the asked title is not yet the name
+        spans = [(s, e) for s, e in spans if not (sf[s + 1:e] in _TITLES and sf[s + 1:e] in q)]
+    if kind == WHO and role:
+        spans = [sp for sp in spans if near_word(sf, sp, role)]
     if not spans:
         return None
     where = [i for w in (near or []) for i in _positions(sf, w)]
@@ -219,6 +232,11 @@ def best_span(kind: str, sentence: str, asked: str, unit: str = "", near: list[s
 
 
 NEAR_PERSON = 12
+
+
+def near_word(sf: str, span: tuple[int, int], word: str, within: int = NEAR_PERSON) -> bool:
+    """True when `word` occurs within a few characters of span (either side) in the search form sf."""
+    return any(max(0, w - span[1], span[0] - w - len(word)) <= within for w in _positions(sf, word))
 _SPEAKS = re.compile(r"(说|道|表示|介绍|指出|认为|强调|回答|回应|告诉|提出|答)")
 
 
