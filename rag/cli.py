@@ -32,6 +32,12 @@ def cmd_kb(args) -> int:
     return run(args, _config(args, kb=False))
 
 
+def cmd_feedback(args) -> int:
+    """`rag feedback export`: 👍/👎 from the chat UI and API as `rag eval` questions (queries.jsonl lines)."""
+    from .workspace_export import cmd_feedback as run
+    return run(args, _config(args, kb=False))
+
+
 def _where(config: Config) -> str:
     if config.store == "milvus":
         return f"Milvus {config.milvus_uri} (collection {config.milvus_collection})"
@@ -255,6 +261,11 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("new_name", nargs="?")
     s.add_argument("--yes", metavar="NAME", help="confirm a delete by repeating the name")
     s.set_defaults(func=cmd_kb)
+    s = sub.add_parser("feedback", parents=[common], help="export rated answers as rag eval questions")
+    s.add_argument("action", choices=("export",))
+    s.add_argument("--rating", choices=("up", "down"), help="only 👍 or only 👎 (default both)")
+    s.add_argument("-o", "--output", metavar="FILE", help="write to FILE (e.g. DIR/queries.jsonl), not stdout")
+    s.set_defaults(func=cmd_feedback)
     s = sub.add_parser("check", parents=[common], help="verify the index; --repair fixes what it can")
     s.add_argument("--repair", action="store_true", help="rebuild damaged documents from their stored texts")
     s.set_defaults(func=cmd_check)

@@ -11,6 +11,7 @@ routes are in ui/openai_api.py, the token, sessions and Origin check in ui/auth.
     GET    /api/documents/{id}     DELETE /api/documents/{id}
     GET    /healthz                POST /login, /logout
     GET/POST /api/kbs              PATCH/DELETE /api/kbs/{name}   knowledge bases (ui/kb_api.py)
+    /api/conversations…, /api/feedback   saved conversations and 👍/👎 (ui/conversations_api.py)
 
 Every document route and /api/ask take a knowledge base: `?kb=NAME` (or a `kb` field); none = the default.
 
@@ -33,6 +34,7 @@ from rag.options import QuestionError
 from rag.store import StoreError
 
 from .auth import Sessions, add_login_routes
+from .conversations_api import add_conversation_routes
 from .docs import add_docs_routes, add_fallbacks
 from .http import ask_options, body_json, error, unless_gone
 from .jobs import Job
@@ -112,6 +114,7 @@ def build_api(service: Service, app: FastAPI | None = None) -> FastAPI:
     add_login_routes(app, service, app.state.sessions)
     add_openai_routes(app, service)
     add_kb_routes(app, service)
+    add_conversation_routes(app, service)
 
     @app.get("/healthz")
     async def healthz():

@@ -16,6 +16,7 @@ from rag.kb import DEFAULT, KBError, KnowledgeBases
 from rag.options import LENGTHS, AskOptions  # noqa: F401  (LENGTHS: the UI's presets, defined once)
 from rag.records import Answer
 from rag.store import DocRecord, StoreError
+from rag.workspace import Workspace, workspace_path
 
 from .jobs import Job, Jobs, QueueFull
 from .uploads import (
@@ -54,6 +55,7 @@ class Service:
         self.uploads = Path(self.config.index_dir) / "uploads"  # the default knowledge base's
         self.upload_store = UploadStore(self.uploads)
         self._upload_stores = {DEFAULT: self.upload_store}
+        self.workspace = Workspace(workspace_path(self.config))  # saved conversations and feedback (SQLite)
         self.max_upload_bytes = max_upload_bytes or min(self.config.max_file_bytes, 20 * 1024 * 1024)
         self.token = token if token is not None else (os.environ.get("RAG_API_TOKEN") or None)
         self.jobs = Jobs(self._run_job)
