@@ -18,21 +18,27 @@ from .units import Unit, coverage
 LIST_CHARS = 400        # a list gets every item, up to this many characters
 OWN_WORDS_CHARS = 400   # an attitude question: the person's own words (an opinion runs long)
 RUNNER_UP = 0.8        # a list may come from a sentence scoring at least this share of the best one
+HOLDER_RUNNER_UP = 0.3  # ... or this share, when the sentence is said by the person the question names
+SHORTLIST_LISTS = 8
 
 
-def as_list(shape: Shape, units: list[Unit], cands: list[Cand], get_text) -> Plan | None:
+def as_list(shape: Shape, question: str, units: list[Unit], cands: list[Cand], get_text) -> Plan | None:
     """Every item of the enumeration that the best sentences belong to, one cited line each. Lists found from
     several top sentences compete on how much of the question their lead-in and items cover; a list of bare
-    headings ('一、关于…') loses to the items under one of them."""
+    headings ('一、关于…') loses to the items under one of them. When the question names whose list it is
+    ('严书记对…表了什么态'), a list in that person's own speech may come from a weaker sentence: the best
+    one is often someone else's line that names the topic (a secretary introducing the petitioners)."""
     best, best_score, seen = None, 0.0, set()
-    for i, c in enumerate(cands[:5]):
+    holder = _holder(question)
+    for i, c in enumerate(cands[:SHORTLIST_LISTS]):
         text = get_text(c.passage.chunk.doc_id)
         start, end = answer_slices(c, get_text)[0]
+        own = bool(holder) and _said_by(text, start, holder)
+        if c.score < (HOLDER_RUNNER_UP if own else RUNNER_UP) * cands[0].score:
+            continue  # a list around a weak sentence answers some other question
         items = replies.list_items(text, start, end, LIST_CHARS, shape.count)
         if items and sum(b - a for a, b in items) / len(items) < 16:
             items = _under_heading(units, text, items, shape.count) or items
-        if c.score < RUNNER_UP * cands[0].score:
-            break  # a list around a weak sentence answers some other question
         if not items or (c.passage.chunk.doc_id, items[0]) in seen:
             continue
         seen.add((c.passage.chunk.doc_id, items[0]))
@@ -43,9 +49,29 @@ def as_list(shape: Shape, units: list[Unit], cands: list[Cand], get_text) -> Pla
             score -= 0.2
         if shape.count and len(items) == shape.count:
             score += 0.2
+        if own:
+            score += 0.2
         if score > best_score:
             best, best_score = Plan([Part(c.passage, [it], item=True) for it in items]), score
     return best
+
+
+def _holder(question: str) -> str:
+    """The person a question names first ('严正清对…' → 严正清), '' when it names none."""
+    sf = search_form(question)
+    names = [sf[a:b] for a, b in people(sf)]
+    if not names:
+        cut = sf.find("对")  # '雷书记对孙运通是什么态度': the holder stands before 对
+        names = [sf[max(0, cut - 4):cut]] if cut > 1 else []
+    return names[0] if names else ""
+
+
+def _said_by(text: str, pos: int, holder: str) -> bool:
+    """True when text[pos] lies in a quoted line said by holder (replies.spoken_by)."""
+    line_start = text.rfind("\n", 0, pos) + 1
+    line_end = text.find("\n", pos)
+    return any(a <= pos < b for a, b in replies.spoken_by(text, line_start, len(text) if line_end < 0 else line_end,
+                                                           holder))
 
 
 def _under_heading(units: list[Unit], text: str, headings: list[tuple[int, int]], count: int
@@ -65,14 +91,9 @@ def _under_heading(units: list[Unit], text: str, headings: list[tuple[int, int]]
 
 def own_words(question: str, units: list[Unit], cands: list[Cand], get_text) -> Plan | None:
     """Quoted lines said by the person the question asks about, best covering the rest of the question."""
-    sf = search_form(question)
-    names = [sf[a:b] for a, b in people(sf)]
-    if not names:
-        cut = sf.find("对")  # '雷书记对孙运通是什么态度': the holder stands before 对
-        names = [sf[max(0, cut - 4):cut]] if cut > 1 else []
-    if not names:
+    holder = _holder(question)
+    if not holder:
         return _utterance(cands[0], get_text) if cands else None
-    holder = names[0]
     rest = [u for u in units if u.label not in holder and holder not in u.label] or units
     best, best_score = None, 0.0
     seen = set()
@@ -121,7 +142,7 @@ def shaped(shape: Shape, question: str, units: list[Unit], cands: list[Cand], ge
            ) -> Plan | None:
     """The plan for this shape, or None to fall back to the best sentences."""
     if shape.kind == LIST:
-        return as_list(shape, units, cands, get_text)
+        return as_list(shape, question, units, cands, get_text)
     if shape.kind == ATTITUDE:
         return own_words(question, units, cands, get_text)
     if shape.factoid:

@@ -19,7 +19,7 @@ FACTOID = (WHO, WHEN, HOW_MANY, WHERE)  # kinds answered by a short span
 _NUM = "一二两三四五六七八九十"
 # Nouns that make "几点/哪几/什么…" a request for several things, not a time or a single fact.
 _ITEMS = ("要求|措施|举措|任务|部署|指示|意见|建议|工作|事情|事|方面|重点|原则|目标|举动|政策|办法|步骤|问题|条件|做法|"
-          "转变|变化|内容|成果|成效|亮点|特点|安排|承诺|规定|环节|机制|行动|项目|领域|产业|条")
+          "转变|变化|内容|成果|成效|亮点|特点|安排|承诺|规定|环节|机制|行动|项目|领域|产业|条|答复|表态")
 
 _ZH = [
     (ATTITUDE, re.compile(r"态度|看法|怎么看|如何看|怎样看|看待|评价|观点|立场|怎么想|如何想|什么意见|"

@@ -14,6 +14,11 @@ DOCS = {
                  "孟子衡让秘书方一舟把材料收好，又给信访局局长贺振东打电话。\n"
                  "半小时后，贺振东赶到大厅：“孟县长，这件事我们已经在调查了。”\n"
                  "第二位来访的是一位退休教师，叫罗桂芝，反映的是小区电梯停运的问题。\n",
+    "promise.txt": "“县长，下一批是东坝村的菜农，一共七个人，反映的是蔬菜大棚被淹后的补偿问题。”秘书方一舟小声说道。\n"
+                   "菜农代表把照片摊在桌上：“孟县长，大棚淹了半个月，补偿到现在一分都没到。”\n"
+                   "孟子衡看完照片，说道：“今天我给大家一个答复：第一，农业农村局十天内把受灾面积逐户核实清楚；"
+                   "第二，县财政先垫付一半补偿款，月底前发到户；第三，明年汛期前把东坝村的排涝沟全部疏通。”\n"
+                   "菜农们连声道谢，陆续离开了接待室。\n",
 }
 
 
@@ -64,3 +69,16 @@ def test_a_surname_with_the_asked_title_is_not_the_name(genre):
     assert best_span(WHO, s, "临河县县长是谁？", near=["县长"]) is None  # '孟县长' alone
     from rag.spans import people
     assert people("他在县长信箱里看到一封来信") == []  # a title before a common noun is not a name
+
+
+# ---------- list: the official's own numbered answer, not the line that introduced the topic ----------
+@pytest.mark.parametrize("question", [
+    "孟子衡对东坝村菜农的大棚补偿问题作了什么答复？",
+    "孟子衡对菜农的蔬菜大棚补偿问题表了什么态？",
+])
+def test_list_in_the_named_persons_speech(genre, question):
+    ans = ask(genre, question)
+    lines = [line for line in ans.text.split("\n") if line.startswith("- ")]
+    assert len(lines) == 3, ans.text
+    for item in ("逐户核实", "先垫付一半", "排涝沟"):
+        assert sum(item in line for line in lines) == 1
