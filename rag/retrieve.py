@@ -10,14 +10,15 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from . import fuse
+from . import fuse, pinyin
 from .config import Config
 from .embed import Embedder
 from .normalize import cjk_ratio, fold, search_form
+from .pinyin import NameMatch, match_names
 from .records import Passage
 from .store import Store
 from .tokenize import terms as keyword_terms
-from .units import Unit, coverage, question_units
+from .units import Unit, coverage, name_units, question_units
 
 
 @dataclass
@@ -27,6 +28,7 @@ class Query:
     vector: np.ndarray
     units: list[Unit] = field(default_factory=list)
     timings_ms: dict[str, float] = field(default_factory=dict)
+    names: list[NameMatch] = field(default_factory=list)  # pinyin names of an English question (pinyin.py)
 
     @property
     def cjk(self) -> float:
@@ -34,6 +36,9 @@ class Query:
 
 
 class Retriever:
+    use_names = True  # pinyin names of English questions (pinyin.py); bench/english_eval.py measures without
+    name_terms = True  # the names' Chinese among the BM25 terms
+
     def __init__(self, store: Store, embedder: Embedder, config: Config):
         self.store, self.embedder, self.config = store, embedder, config
 
@@ -43,9 +48,36 @@ class Retriever:
         vec = self.embedder.encode([fold(question)])[0]
         t1 = time.perf_counter()
         ts = keyword_terms(search_form(question), bigrams=self.config.use_bigrams, user_dict=user_dict)
+        names = self.names(question)
+        for m in names if self.name_terms else ():  # the Chinese is what BM25 can match ('Zibo' matches nothing)
+            for t in m.terms[:2]:
+                ts += keyword_terms(t + m.suffix, bigrams=self.config.use_bigrams, user_dict=user_dict)
+        # The answer's units (answer.py) stay the dictionary's: a name tells which document, not which of its
+        # sentences answers (measured on the genre set's English questions, README "Answer quality").
         units = question_units(question, user_dict)
         t2 = time.perf_counter()
-        return Query(question, ts, vec, units, {"encode": (t1 - t0) * 1e3, "tokenize": (t2 - t1) * 1e3})
+        return Query(question, ts, vec, units, {"encode": (t1 - t0) * 1e3, "tokenize": (t2 - t1) * 1e3}, names)
+
+    def names(self, question: str) -> list[NameMatch]:
+        """The pinyin names of an English question that this store's documents contain."""
+        if not self.use_names or cjk_ratio(question) >= 0.5 or not any(ch.isupper() for ch in question):
+            return []
+        return match_names(question, pinyin.table_for(self.store))
+
+    @staticmethod
+    def named_documents(query: Query, by_id: dict, texts: dict[str, str]) -> dict[str, float]:
+        """candidate id → 0..1, the weighted share of the question's pinyin names its document contains (seen in
+        any candidate passage of that document). At the document level on purpose: a name says which document,
+        and must not reorder its passages (the one that answers is often not the one naming the person)."""
+        units = name_units(query.names)
+        total = sum(u.weight for u in units)
+        if not total:
+            return {}
+        in_doc: dict[str, float] = {}
+        for cid, c in by_id.items():
+            got = sum(u.weight * u.found(texts[cid]) for u in units) / total
+            in_doc[c.doc_id] = max(in_doc.get(c.doc_id, 0.0), got)
+        return {cid: in_doc[c.doc_id] for cid, c in by_id.items()}
 
     def search(self, query: Query, top_k: int | None = None) -> list[Passage]:
         top_k = top_k or self.config.top_k
@@ -60,11 +92,11 @@ class Retriever:
         bm25_score = {c.id: (s, m) for c, s, m in keyword}
         matched = {t for _, _, m in keyword for t in m}
         share = len(matched & set(query.terms)) / len(set(query.terms)) if query.terms else 0.0
-        w = fuse.weights_for(query.cjk, share)
-        cover = {}
-        if w.cover:
-            cover = {cid: coverage(query.units, search_form(c.text)) for cid, c in by_id.items()}
-        fused = fuse.combine(dense_score, {cid: s for cid, (s, _) in bm25_score.items()}, cover, w)
+        w = fuse.weights_for(query.cjk, share, bool(query.names))
+        texts = {cid: search_form(c.text) for cid, c in by_id.items()} if w.cover or w.names else {}
+        cover = {cid: coverage(query.units, t) for cid, t in texts.items()} if w.cover else {}
+        named = self.named_documents(query, by_id, texts) if w.names else {}
+        fused = fuse.combine(dense_score, {cid: s for cid, (s, _) in bm25_score.items()}, cover, w, named)
         best = sorted(fused, key=lambda i: -fused[i])[:top_k]
         t3 = time.perf_counter()
         query.timings_ms.update({"dense": (t1 - t0) * 1e3, "bm25": (t2 - t1) * 1e3, "fuse": (t3 - t2) * 1e3})

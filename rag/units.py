@@ -11,11 +11,13 @@ from dataclasses import dataclass
 
 from . import lexicon
 from .normalize import cjk_ratio, is_cjk, search_form
+from .pinyin import NameMatch
 from .stopwords import QUESTION_WORDS, STOPWORDS
 from .tokenize import idf, known_idf, words
 
 _ANCHOR = re.compile(r"\d+(?:\.\d+)?|[A-Za-z][A-Za-z0-9]*")
 ANCHOR_WEIGHT = 12.0  # a number or acronym is as specific as a rare word (jieba IDFs run 1-14)
+SUFFIX_WEIGHT = 3.0  # 'district' after a pinyin name: 永昌区 over 永昌县, a tie-breaker
 ENGLISH_WEIGHT = 7.0  # an English word is known only through noisy translations: a middling weight
 # Words carried over from earlier turns of a conversation (conversation.py puts them in 〔〕): they set the
 # topic, but the question's own words say what is asked, so they weigh about a third.
@@ -53,21 +55,35 @@ def _weight(word: str) -> float:
     return w * 0.5 if len(word) == 1 else w
 
 
-def question_units(question: str, user_dict: str | None = None) -> list[Unit]:
+def question_units(question: str, user_dict: str | None = None, names: list[NameMatch] | None = None
+                   ) -> list[Unit]:
+    """names: the question's pinyin names found in the corpus (pinyin.match_names), anchors like numbers."""
     carried = " ".join(CONTEXT.findall(question))
     if carried:
         own = CONTEXT.sub(" ", question)
-        own_labels = {u.label for u in _units(own, user_dict)}
-        units = _units(f"{carried} {own}", user_dict)
+        own_labels = {u.label for u in _units(own, user_dict, names)}
+        units = _units(f"{carried} {own}", user_dict, names)
         own_total = sum(u.weight for u in units if u.label in own_labels)
         old_total = sum(u.weight for u in units if u.label not in own_labels) or 1.0
         # At most a third each, and together no more than half the question's own weight.
         scale = min(CONTEXT_WEIGHT, 0.5 * own_total / old_total) if own_total else CONTEXT_WEIGHT
         return [u if u.label in own_labels else Unit(u.label, u.forms, u.weight * scale) for u in units]
-    return _units(question, user_dict)
+    return _units(question, user_dict, names)
 
 
-def _units(question: str, user_dict: str | None) -> list[Unit]:
+def name_units(names: list[NameMatch]) -> list[Unit]:
+    """A pinyin name weighs like a number, scaled by how sure the match is; 'Yongchang district' also gets a
+    smaller unit for 永昌区 itself, which tells the district from a county of the same name."""
+    out = []
+    for m in names:
+        out.append(Unit(m.text.lower(), m.terms, ANCHOR_WEIGHT * m.credit))
+        if m.suffix:
+            out.append(Unit(f"{m.text.lower()} {m.suffix_word}", tuple(t + m.suffix for t in m.terms),
+                            SUFFIX_WEIGHT * m.credit))
+    return out
+
+
+def _units(question: str, user_dict: str | None, names: list[NameMatch] | None = None) -> list[Unit]:
     sf = search_form(question)
     units: dict[str, Unit] = {}
     english = cjk_ratio(question) < 0.5
@@ -84,11 +100,17 @@ def _units(question: str, user_dict: str | None) -> list[Unit]:
         if (any(ch.isdigit() for ch in tok) or not plain_english) and tok.lower() not in STOPWORDS:
             units.setdefault(tok.lower(), Unit(tok, (tok.lower(),), ANCHOR_WEIGHT))
     if english:
+        # The words a pinyin name stands for ('jiang', 'yiming', 'district') are not translated as well.
+        named = {w for m in names or () for w in m.words()}
+        for u in name_units(names or []):
+            units.setdefault(u.label, u)
         # A capitalized word after the first is a name ('France', 'Panthers'): as telling as an anchor.
-        names = {w.lower() for w in re.findall(r"(?<=\S )[A-Z][a-z]+", question)}
+        capitalised = {w.lower() for w in re.findall(r"(?<=\S )[A-Z][a-z]+", question)}
         for word, translations in lexicon.translate(question):
+            if word in named or any(w in named for w in word.split()):
+                continue
             if word not in units:
-                weight = ANCHOR_WEIGHT if word in names else ENGLISH_WEIGHT
+                weight = ANCHOR_WEIGHT if word in capitalised else ENGLISH_WEIGHT
                 units[word] = Unit(word, tuple(search_form(t) for t in translations), weight)
     return list(units.values())
 

@@ -1,0 +1,271 @@
+"""Names in pinyin: an English question's 'Jiang Yiming', 'Yongchang district' or 'Zibo' → the corpus's 江一鸣,
+永昌区, 淄博.
+
+Why: CC-CEDICT holds almost none of the people, places and companies documents are about, the dense model sees
+a pinyin name as a rare token, and BM25 is blind to it. But the corpus itself says which Chinese words exist, and
+their toneless pinyin is mechanical (pypinyin, data inside the package). So we keep a table: joined toneless
+pinyin ('jiangyiming') → the corpus terms that read so, with their counts.
+
+What goes in: jieba words of 2-4 Chinese characters (numbers and Latin dropped), and names jieba splits: a
+surname character glued to the one or two characters after it (江/一鸣 → 江一鸣), or a two-character name and
+the character after it (秦牧/之 → 秦牧之). A glued name must occur twice in the corpus, since a surname
+character followed by anything is common.
+
+The store is not ours to change, so the table is built from what the store gives (documents and their texts)
+the first time a question needs it, and kept per store state: in memory, and for the local store on disk as
+`<index>/pinyin.json`. When documents are added only the new ones are read; terms of removed documents stay
+(a term no document contains matches nothing, so it costs nothing but space).
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .normalize import search_form
+
+FORMAT = 1
+# The commonest surnames (one character): a single-character token from this set starts a name jieba split.
+SURNAMES = set("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁"
+               "任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武"
+               "戴莫孔向汤常温康施文牛樊葛邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦俞左柳甘祝包宁尚符舒阮"
+               "柯纪梅童凌毕单季裴霍涂成苗谷盛曲翁冉骆蓝路游辛靳管柴蒙鲍华喻祁蒲房滕屈饶解牟艾尤阳时穆农司卓古吉"
+               "缪简车项连芦麦褚娄窦戚岑景党宫费卜冷晏席卫米柏宗瞿桂全佟应臧闵苟邬边卞姬师和仇栾隋商刁沙荣巫寇"
+               "桑郎甄丛仲虞敖巩明佘池查麻苑迟邝")
+# Characters that end a phrase rather than a name: a surname followed by one of them is not a name.
+_FUNCTION = set("的了是在和与说道着过也都就还又而把被对向从给让这那个们么吗呢吧啊呀哦")
+_SUFFIX_CHARS = set("区县市省街村镇乡路河")
+_CJK = re.compile(r"^[\u4e00-\u9fff]+$")
+
+_lock = threading.Lock()
+_memory: dict[str, PinyinTable] = {}
+
+
+@dataclass
+class PinyinTable:
+    key: str = ""  # the store state it was built for
+    docs: set[str] = field(default_factory=set)  # ids of the documents read
+    counts: dict[str, int] = field(default_factory=dict)  # term → occurrences
+    glued: set[str] = field(default_factory=set)  # terms made by gluing (names jieba split)
+    pinyin: dict[str, list[str]] = field(default_factory=dict)  # joined toneless pinyin → terms, commonest first
+    given: dict[str, list[str]] = field(default_factory=dict)  # pinyin of a name without its surname → names
+
+    def terms(self, key: str) -> list[str]:
+        return self.pinyin.get(key, [])
+
+    def usable(self, term: str) -> bool:
+        return term in self.counts and (term not in self.glued or self.counts[term] >= 2)
+
+    # ---------- building ----------
+    def add_text(self, text: str) -> None:
+        from .tokenize import _jieba
+        toks = list(_jieba(None).cut(search_form(text), HMM=True))
+        new: dict[str, int] = {}
+        words = set()
+        for i, t in enumerate(toks):
+            if 2 <= len(t) <= 5 and _CJK.match(t):
+                # '瑞川县' read as one word still answers 'Ruichuan county': its stem goes in too.
+                for w in (t, t[:-1]) if t[-1] in _SUFFIX_CHARS and len(t) >= 3 else (t,):
+                    if len(w) <= 4:
+                        new[w] = new.get(w, 0) + 1
+                        words.add(w)
+            nxt = toks[i + 1] if i + 1 < len(toks) else ""
+            if not _CJK.match(t) or not nxt or not _CJK.match(nxt) or nxt[0] in _FUNCTION:
+                continue
+            glued = ""
+            if len(t) == 1 and t in SURNAMES and len(nxt) <= 2:
+                glued = t + nxt
+            elif len(t) == 2 and t[0] in SURNAMES and len(nxt) == 1:
+                glued = t + nxt
+            if glued and glued not in self.counts and glued not in new:
+                self.glued.add(glued)
+            if glued:
+                new[glued] = new.get(glued, 0) + 1
+        self.glued -= words  # also a word of its own somewhere: no longer a guess
+        for t, n in new.items():
+            if t not in self.counts:
+                self._index(t)
+            self.counts[t] = self.counts.get(t, 0) + n
+
+    def _index(self, term: str) -> None:
+        for key in readings(term):
+            self.pinyin.setdefault(key, []).append(term)
+        if 3 <= len(term) <= 4 and term[0] in SURNAMES:  # 'Yiming' alone may mean 江一鸣
+            for key in readings(term[1:]):
+                self.given.setdefault(key, []).append(term)
+
+    def finish(self) -> None:
+        for table in (self.pinyin, self.given):
+            for key, terms in table.items():
+                table[key] = sorted(set(terms), key=lambda t: (-self.counts.get(t, 0), t))
+
+    # ---------- on disk ----------
+    def to_json(self) -> dict:
+        return {"format": FORMAT, "key": self.key, "docs": sorted(self.docs), "counts": self.counts,
+                "glued": sorted(self.glued), "pinyin": self.pinyin, "given": self.given}
+
+    @classmethod
+    def from_json(cls, d: dict) -> PinyinTable:
+        return cls(d["key"], set(d["docs"]), d["counts"], set(d["glued"]), d["pinyin"], d["given"])
+
+
+def readings(term: str) -> list[str]:
+    """Joined toneless pinyin of a term: the reading pypinyin gives in context, plus, for a polyphonic
+    character, its other readings (at most 4 in all): '长' may be read chang or zhang in a name."""
+    from pypinyin import Style, lazy_pinyin, pinyin
+    first = "".join(lazy_pinyin(term, style=Style.NORMAL)).replace("ü", "v")
+    out = [first]
+    options = pinyin(term, style=Style.NORMAL, heteronym=True)
+    if any(len(o) > 1 for o in options):
+        combos = [""]
+        for o in options:
+            combos = [c + r for c in combos for r in dict.fromkeys(o)][:4]
+        out += [c.replace("ü", "v") for c in combos if c.replace("ü", "v") not in out]
+    return out[:4]
+
+
+def state_key(store) -> str:
+    """What identifies the store's contents cheaply: the manifest's commit counter (local), generation
+    (Milvus), update time, and the document count."""
+    m = getattr(store, "manifest", {}) or {}
+    parts = [m.get("commit"), m.get("generation"), m.get("updated"), store.document_count()]
+    return hashlib.sha256(json.dumps(parts, default=str).encode()).hexdigest()[:16]
+
+
+def table_for(store) -> PinyinTable:
+    """The table for the store's current state: from memory, from `<index>/pinyin.json`, or (re)built,
+    reading only the documents the last table has not seen."""
+    key = state_key(store)
+    root = getattr(store, "root", None)
+    slot = str(root) if root is not None else f"store-{id(store)}"
+    with _lock:
+        table = _memory.get(slot)
+        if table is not None and table.key == key:
+            return table
+        path = Path(root) / "pinyin.json" if root is not None else None
+        if table is None and path is not None and path.exists():
+            try:
+                table = PinyinTable.from_json(json.loads(path.read_text(encoding="utf-8")))
+            except (OSError, ValueError, KeyError, TypeError):
+                table = None
+        if table is None or table.key != key:
+            table = _update(store, table or PinyinTable(), key)
+            if path is not None:
+                _save(path, table)
+        _memory[slot] = table
+        return table
+
+
+def _update(store, old: PinyinTable, key: str) -> PinyinTable:
+    # On a copy: another thread may be matching a question against the old table right now.
+    table = PinyinTable(old.key, set(old.docs), dict(old.counts), set(old.glued),
+                        {k: list(v) for k, v in old.pinyin.items()}, {k: list(v) for k, v in old.given.items()})
+    live = {d.id for d in store.documents()}
+    for doc_id in sorted(live - table.docs):
+        try:
+            table.add_text(store.document_text(doc_id))
+        except Exception:  # a document removed meanwhile: the next state reads it again or not at all
+            continue
+        table.docs.add(doc_id)
+    table.docs &= live
+    table.finish()
+    table.key = key
+    return table
+
+
+def _save(path: Path, table: PinyinTable) -> None:
+    """Atomic (a temporary sibling replaced into place); a read-only index folder only loses the cache."""
+    tmp = path.with_name(f".pinyin.{os.getpid()}.{threading.get_ident()}.tmp")
+    try:
+        tmp.write_text(json.dumps(table.to_json(), ensure_ascii=False), encoding="utf-8")
+        os.replace(tmp, path)
+    except OSError:
+        tmp.unlink(missing_ok=True)
+
+
+# ---------- matching an English question ----------
+# An English word after a matched name that names what it is: 'Yongchang district' → 永昌区.
+SUFFIXES = {"district": "区", "county": "县", "city": "市", "province": "省", "street": "街", "company": "公司",
+            "group": "集团", "village": "村", "town": "镇", "township": "乡", "road": "路", "river": "河"}
+_TOKEN = re.compile(r"[A-Za-z]+(?:-[A-Za-z]+)*")
+MAX_TERMS = 3  # more readings than this and the name says little ('zhangwei' is many people)
+GIVEN_CREDIT = 0.6  # a given name alone ('Yiming'), found inside a full name of the corpus
+PART_CREDIT = 0.8  # one word of a longer capitalised run ('Jiang' unmatched, 'Yiming' a corpus word)
+
+
+@dataclass(frozen=True)
+class NameMatch:
+    text: str  # as written: 'Jiang Yiming'
+    terms: tuple[str, ...]  # corpus terms (search form), commonest first
+    credit: float  # 1 for a whole name
+    start: int  # character span of `text` in the question
+    end: int
+    suffix: str = ""  # '区' when 'district' follows the name
+    suffix_word: str = ""  # 'district'
+
+    def words(self) -> list[str]:
+        return [w.lower() for w in _TOKEN.findall(self.text)] + ([self.suffix_word] if self.suffix_word else [])
+
+
+def _capitalised_runs(question: str) -> list[list[re.Match]]:
+    runs: list[list[re.Match]] = []
+    prev_end = None
+    for m in _TOKEN.finditer(question):
+        tok = m.group()
+        if not tok[0].isupper() or (tok.isupper() and len(tok) > 1):  # lower-case words and acronyms (GDP)
+            prev_end = None
+            continue
+        if prev_end is not None and question[prev_end:m.start()].strip(" -") == "":
+            runs[-1].append(m)
+        else:
+            runs.append([m])
+        prev_end = m.end()
+    return runs
+
+
+def _key(tokens: list[re.Match]) -> str:
+    return "".join(t.group().lower().replace("-", "") for t in tokens)
+
+
+def match_names(question: str, table: PinyinTable) -> list[NameMatch]:
+    """The names of `question` written in pinyin that the corpus contains, longest first within each run of
+    capitalised words; spacing, hyphens and case do not matter ('Jiang Yiming', 'JiangYiming', 'Xi-an')."""
+    from .stopwords import ENGLISH_STOP
+    words = list(_TOKEN.finditer(question))
+    out: list[NameMatch] = []
+    for run in _capitalised_runs(question):
+        i = 0
+        while i < len(run):
+            found = None
+            for n in range(min(4, len(run) - i), 0, -1):
+                window = run[i:i + n]
+                lone = window[0].group().lower()
+                if n == 1 and (lone in ENGLISH_STOP or lone in SUFFIXES):
+                    continue
+                terms = [t for t in table.terms(_key(window)) if table.usable(t)]
+                if not terms and n == 2:  # written surname last: 'Yiming Jiang'
+                    terms = [t for t in table.terms(_key(window[::-1])) if table.usable(t)]
+                credit = 1.0 if n > 1 or len(run) == 1 else PART_CREDIT
+                given = [t for t in table.given.get(_key(window), []) if table.usable(t)] if n == 1 else []
+                if given:  # 'Hongyuan' is 宏远 of 杜宏远: the full name, less sure than when written in full
+                    terms, credit = given, GIVEN_CREDIT
+                if terms:
+                    found = (window, terms[:MAX_TERMS], credit)
+                    break
+            if found is None:
+                i += 1
+                continue
+            window, terms, credit = found
+            i += len(window)
+            start, end = window[0].start(), window[-1].end()
+            suffix = suffix_word = ""
+            after = [w for w in words if w.start() >= end][:1]
+            if after and after[0].group().lower() in SUFFIXES and question[end:after[0].start()].strip() == "":
+                suffix_word = after[0].group().lower()
+                suffix = SUFFIXES[suffix_word]
+            out.append(NameMatch(question[start:end], tuple(terms), credit, start, end, suffix, suffix_word))
+    return out

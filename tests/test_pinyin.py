@@ -1,0 +1,93 @@
+"""Names in pinyin (pinyin.py): the corpus's words by toneless pinyin, matched against English questions."""
+import json
+
+from rag import Assistant
+from rag.pinyin import PinyinTable, match_names, readings, table_for
+from rag.retrieve import Retriever
+from rag.units import ANCHOR_WEIGHT, question_units
+
+DOCS = {
+    "jiang.txt": "永昌区区委书记江一鸣来到光桥街道。江一鸣说，要把12345热线办好。江一鸣随后离开。",
+    "du.txt": "大麦科技董事长杜宏远介绍，公司今年在淄博市新建两条生产线。杜宏远说，订单已经排到明年。",
+    "county.txt": "永昌县县长王建国主持召开会议，研究春耕生产。王建国要求各乡镇做好准备。",
+}
+
+
+def _table(*texts: str) -> PinyinTable:
+    t = PinyinTable()
+    for text in texts:
+        t.add_text(text)
+    t.finish()
+    return t
+
+
+def _found(question: str, table: PinyinTable) -> dict[str, tuple]:
+    return {m.text: (m.terms, m.credit, m.suffix) for m in match_names(question, table)}
+
+
+def test_readings_are_toneless_and_joined():
+    assert readings("淄博")[0] == "zibo"
+    assert "zhangsha" in readings("长沙") or readings("长沙")[0] == "changsha"
+
+
+def test_names_joined_split_reversed_or_given_only():
+    t = _table(*DOCS.values())
+    assert _found("What did Jiang Yiming say?", t)["Jiang Yiming"][:2] == (("江一鸣",), 1.0)
+    assert _found("What did JiangYiming say?", t)["JiangYiming"][0] == ("江一鸣",)
+    assert _found("What did Yiming Jiang say?", t)["Yiming Jiang"][0] == ("江一鸣",)
+    # Du Hongyuan: jieba cuts 杜/宏远, the table glues the surname back on (it occurs twice).
+    assert _found("Which company does Du Hongyuan run?", t)["Du Hongyuan"][0] == ("杜宏远",)
+    # A given name alone finds the full name, with partial credit.
+    terms, credit, _ = _found("What did Hongyuan say?", t)["Hongyuan"]
+    assert "杜宏远" in terms and credit < 1.0
+    assert "Zibo" in _found("When did he come to Zibo?", t)
+
+
+def test_district_and_county_map_to_their_characters():
+    t = _table(*DOCS.values())
+    assert _found("Who is the secretary of Yongchang district?", t)["Yongchang"][2] == "区"
+    assert _found("Who is the head of Yongchang County?", t)["Yongchang"][2] == "县"
+    assert _found("What happened in Yongchang?", t)["Yongchang"][2] == ""
+    units = {u.label: u for u in question_units("Who is the secretary of Yongchang district?",
+                                                names=match_names("Who is the secretary of Yongchang district?", t))}
+    assert units["yongchang"].forms == ("永昌",) and units["yongchang"].weight == ANCHOR_WEIGHT
+    assert units["yongchang district"].forms == ("永昌区",)
+    assert "district" not in units  # not translated through the dictionary as well
+
+
+def test_plain_english_words_are_not_names():
+    t = _table(*DOCS.values())
+    assert match_names("How many points did the Panthers defense surrender?", t) == []
+    assert match_names("What GDP did He report?", t) == []
+
+
+def test_table_cache_follows_the_store(config, tmp_path):
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "jiang.txt").write_text(DOCS["jiang.txt"], encoding="utf-8")
+    a = Assistant(config)
+    a.index([folder / "jiang.txt"])
+    first = table_for(a.store())
+    assert "江一鸣" in first.counts and "杜宏远" not in first.counts
+    saved = json.loads((config.index_dir / "pinyin.json").read_text(encoding="utf-8"))
+    assert saved["key"] == first.key and len(saved["docs"]) == 1
+    assert table_for(a.store()) is first  # same state: no rebuild
+    (folder / "du.txt").write_text(DOCS["du.txt"], encoding="utf-8")
+    a.index([folder / "du.txt"])
+    second = table_for(a.store())
+    assert second.key != first.key and "杜宏远" in second.counts and len(second.docs) == 2
+
+
+def test_english_question_naming_a_person_finds_their_document(config, tmp_path):
+    for name, text in DOCS.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    a = Assistant(config)
+    a.index([tmp_path / n for n in DOCS])
+    r = Retriever(a.store(), a.embedder, a.config)
+    for question, doc in (("Which company does Du Hongyuan run?", "du.txt"),
+                          ("What did Jiang Yiming say about the hotline?", "jiang.txt"),
+                          ("Who chaired the meeting in Yongchang County?", "county.txt")):
+        q = r.query(question)
+        assert q.names and any(len(t) > 1 and t in q.names[0].terms[0] for t in q.terms)  # BM25 sees the name
+        top = r.search(q, top_k=1)[0]
+        assert top.source.endswith(doc), (question, top.source)
