@@ -17,6 +17,7 @@ from .chunk import chunk_document
 from .config import Config
 from .conversation import contextualize
 from .embed import Embedder
+from .english import with_english_line
 from .formats.cite import cite_pages
 from .ingest import IngestError, find_files, load
 from .normalize import fold, search_form
@@ -250,6 +251,7 @@ class Assistant:
             config = config.with_(answer_sentences=sentences, answer_chars=chars)
         passages, get_text = _readable(passages, store)
         result = cite_pages(answering.compose(query, passages, self.embedder, config, get_text), store)
+        result = with_english_line(result, query)  # English questions: names and figures in English (english.py)
         result.timings_ms["total"] = (time.perf_counter() - t0) * 1e3
         return replace(result, question=q, search_query=query_text if query_text != q else None)
 
