@@ -25,6 +25,7 @@ CREATE TABLE IF NOT EXISTS feedback (
     id INTEGER PRIMARY KEY AUTOINCREMENT, conversation TEXT, n INTEGER, rating INTEGER NOT NULL, comment TEXT,
     kb TEXT, question TEXT NOT NULL, history TEXT NOT NULL, answer TEXT NOT NULL, created TEXT NOT NULL,
     UNIQUE (conversation, n));
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 """
 MAX_TITLE = 200
 MAX_COMMENT = 4000
@@ -63,6 +64,13 @@ class Workspace:
             db.executescript(SCHEMA)
             self._ready = True
         return db
+
+    def secret(self) -> str:
+        """A random value made once per workspace: the chat UI encrypts the browser's pointer to its current
+        conversation with it, so the pointer still opens after a server restart (a per-start secret would not)."""
+        with closing(self._db()) as db, db:
+            db.execute("INSERT OR IGNORE INTO meta VALUES ('browser_secret', ?)", (uuid.uuid4().hex,))
+            return db.execute("SELECT value FROM meta WHERE key = 'browser_secret'").fetchone()[0]
 
     # ---------- conversations ----------
     def create(self, title: str = "", kb: str = "default") -> dict:

@@ -1,5 +1,10 @@
 """The workspace in headless Chromium (issue 15), against `rag serve` with the tests' hashing model: a re-upload
 replaces its document; create a knowledge base, upload into it, ask, switch back; delete it after confirming."""
+import json
+import os
+import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -154,3 +159,67 @@ def test_retrieval_test_page(page, tmp_path):
     page.wait_for_function("document.querySelector('#rt-verdict').innerText.includes('would abstain')",
                            timeout=30_000)
     page.screenshot(path=str(tmp_path / "retrieval.png"), full_page=True)
+
+
+def test_conversation_survives_reload_and_restart_export_and_feedback(browser, tmp_path):
+    index = tmp_path / "index"
+    server = start_server(index, tmp_path)
+    page = browser.new_page(viewport={"width": 1280, "height": 900}, accept_downloads=True)
+    try:
+        page.base = server.base
+        page.goto(page.base + "/")
+        page.wait_for_selector("#question textarea", timeout=60_000)
+        doc = tmp_path / "限高.txt"
+        doc.write_text(V2 + NOTICE, encoding="utf-8")
+        upload(page, doc, "新增 added 1")
+        page.get_by_role("tab", name="对话 Chat").click()
+        assert "四米二" in ask(page, "老桥限高多少？")
+        page.click("#conv-bar button, #conv-bar .label-wrap")  # open the accordion
+        page.wait_for_selector("#conv-export a#export-md", timeout=30_000)  # saved after the answer
+
+        page.reload()  # the conversation comes back, with its sources
+        page.wait_for_selector("#chatbot", timeout=60_000)
+        page.wait_for_function("document.querySelector('#chatbot').innerText.includes('老桥限高多少')",
+                               timeout=30_000)
+        assert "四米二" in page.inner_text("#chatbot") and "限高.txt" in page.inner_text("#sources")
+        ask(page, "货车怎么走？")  # a follow-up in the reopened conversation
+
+        page.click("#conv-bar button, #conv-bar .label-wrap")
+        page.wait_for_selector("#conv-export a#export-md", timeout=30_000)
+        with page.expect_download() as info:
+            page.click("#conv-export a#export-md")
+        markdown = Path(info.value.path()).read_text(encoding="utf-8")
+        assert "## 1. 老桥限高多少？" in markdown and "## 2. 货车怎么走？" in markdown and "限高.txt" in markdown
+
+        page.fill("#feedback-comment textarea", "答得对")
+        first_bot = page.locator('#chatbot [data-testid="bot"]').first
+        first_bot.hover()
+        page.locator("#chatbot").get_by_role("button", name="Like", exact=True).first.click()
+        page.wait_for_function("document.querySelector('#feedback-status').innerText.includes('feedback saved')",
+                               timeout=30_000)
+        page.screenshot(path=str(tmp_path / "conversation.png"), full_page=True)
+    finally:
+        page.close()
+        server.stop()
+    out = subprocess.run([sys.executable, str(Path(__file__).parent / "fake_model.py"), "feedback", "export",
+                          "--index", str(index)], capture_output=True, text=True, timeout=60,
+                         env={**os.environ, "PYTHONPATH": str(Path(__file__).parent.parent)})
+    rows = [json.loads(line) for line in out.stdout.splitlines()]
+    assert len(rows) == 1 and rows[0]["rating"] == "up" and rows[0]["question"] == "老桥限高多少？", out
+    assert rows[0]["comment"] == "答得对" and rows[0]["doc"] == "限高.txt"
+
+    server = start_server(index, tmp_path)  # restarted (on another port, so another localStorage): in the list
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    try:
+        page.goto(server.base + "/")
+        page.wait_for_selector("#question textarea", timeout=60_000)
+        assert "货车怎么走" not in page.inner_text("#chatbot")
+        page.click("#conv-bar button, #conv-bar .label-wrap")
+        page.locator("#conv-pick input").click()
+        page.get_by_role("option", name=re.compile("老桥限高多少")).click()
+        page.wait_for_function("document.querySelector('#chatbot').innerText.includes('货车怎么走')",
+                               timeout=30_000)
+        assert "限高.txt" in page.inner_text("#sources")
+    finally:
+        page.close()
+        server.stop()

@@ -16,6 +16,7 @@ from rag.options import AskOptions, QuestionError
 
 from .api import build_api
 from .auth import LOOPBACK, protect
+from .conversation_bar import build_conversation_bar
 from .kb_tab import build_kb_tab
 from .openai_api import pieces
 from .render import answer_blocks, documents_rows, md_text, sources_panel, turn_data
@@ -70,7 +71,9 @@ def build(service: Service):
             chat[-1] = {"role": "assistant", "content": "⚠ " + md_text(str(e))}
             yield chat, turns, gr.skip(), gr.skip()
             return
-        turns.append(turn_data(turn, message, answer.search_query or answer.question, answer))
+        # The answer object rides along so the turn can be saved as it is (ui/conversation_bar.py).
+        turns.append({**turn_data(turn, message, answer.search_query or answer.question, answer),
+                      "answer": answer.to_json()})
         panel = sources_panel(turns, show_passages)
         shown = ""
         for piece in pieces(answer.text, 10):
@@ -149,12 +152,14 @@ def build(service: Service):
             kb = gr.Dropdown(choices=service.kbs.names(), value=DEFAULT, label="知识库 Knowledge base",
                              elem_id="kb", scale=0, min_width=200)
         turns = gr.State([])
+        # Which saved conversation is open: kept in the browser, so a reload or restart reopens it.
+        conv = gr.BrowserState("", storage_key="rag-zh-conversation", secret=service.workspace.secret())
         with gr.Tabs():
             with gr.Tab("对话 Chat", id="chat"):
                 with gr.Row(equal_height=False):
                     with gr.Column(scale=3, min_width=320):
                         chatbot = gr.Chatbot(elem_id="chatbot", height=480, show_label=False, label="对话",
-                                             feedback_options=None, buttons=["copy"],
+                                             feedback_options=("Like", "Dislike"), buttons=["copy"],
                                              placeholder="问一个关于文档的问题 · Ask about your documents")
                         with gr.Row():
                             msg = gr.Textbox(elem_id="question", show_label=False, scale=5, lines=1,
@@ -163,6 +168,7 @@ def build(service: Service):
                         with gr.Row():
                             clear = gr.Button("新对话 New chat", size="sm", elem_id="new-chat")
                         gr.Examples([[q] for q in EXAMPLES], inputs=[msg], label="示例问题 Example questions")
+                        bar = build_conversation_bar(service, gr)
                     with gr.Column(scale=2, min_width=300):
                         sources = gr.HTML(sources_panel([]), elem_id="sources", padding=True,
                                           js_on_load=(STATIC / "sources.js").read_text(encoding="utf-8"),
@@ -193,11 +199,24 @@ def build(service: Service):
         inputs = [msg, chatbot, turns, top_k, length, show_passages, kb]
         outputs = [chatbot, turns, sources, msg]
         ui = {"api_visibility": "undocumented"}  # the UI's own events; gradio_client users call /ask below
-        msg.submit(respond, inputs, outputs, show_progress="hidden", **ui)
-        send.click(respond, inputs, outputs, show_progress="hidden", **ui)
-        clear.click(new_chat, kb, [chatbot, turns, sources], **ui)
-        kb.change(lambda k, q: (*new_chat(k), *doc_table(q, k)), [kb, doc_filter],
-                  [chatbot, turns, sources, table, pick], **ui)
+        saved = [conv, bar["pick"], bar["export"], bar["title"]]
+        msg.submit(respond, inputs, outputs, show_progress="hidden", **ui).then(
+            bar["save"], [conv, turns, kb], saved, show_progress="hidden", **ui)
+        send.click(respond, inputs, outputs, show_progress="hidden", **ui).then(
+            bar["save"], [conv, turns, kb], saved, show_progress="hidden", **ui)
+        fresh = [conv, bar["export"], bar["title"]]
+        clear.click(lambda k: (*new_chat(k), "", "", ""), kb, [chatbot, turns, sources, *fresh], **ui)
+        opened = [conv, chatbot, turns, sources, kb, bar["pick"], bar["export"], bar["title"]]
+        bar["pick"].input(bar["open"], [bar["pick"], show_passages], opened, **ui)
+        bar["search"].change(lambda q, c: bar["listing"](c, q), [bar["search"], conv], bar["pick"],
+                             show_progress="hidden", **ui)
+        bar["rename"].click(bar["on_rename"], [conv, bar["title"]], [bar["status"], bar["pick"]], **ui)
+        bar["delete"].click(bar["on_delete"], conv, [*opened, bar["status"]], **ui)
+        chatbot.like(bar["on_like"], [conv, chatbot, bar["comment"]], [bar["status"], bar["comment"]], **ui)
+        # .input, not .change: opening a saved conversation sets its knowledge base without clearing it.
+        kb.input(lambda k, q: (*new_chat(k), *doc_table(q, k), "", "", ""), [kb, doc_filter],
+                 [chatbot, turns, sources, table, pick, *fresh], **ui)
+        kb.change(doc_table, [doc_filter, kb], [table, pick], show_progress="hidden", **ui)
         show_passages.change(lambda t, s, k: sources_panel(t, s, _panel_note(k)), [turns, show_passages, kb],
                              sources, **ui)
         upload.upload(on_upload, [upload, doc_filter, kb], [status, table, pick, upload], **ui)
@@ -205,7 +224,8 @@ def build(service: Service):
         doc_filter.change(doc_table, [doc_filter, kb], [table, pick], show_progress="hidden", **ui)
         demo.load(lambda: (sources_panel([], note=_panel_note()), *doc_table(),
                            gr.update(choices=service.kbs.names(), value=DEFAULT)),
-                  None, [sources, table, pick, kb], **ui)
+                  None, [sources, table, pick, kb], **ui).then(
+            bar["open"], [conv, show_passages], opened, **ui)  # then the conversation left open, if any
 
         def ask(question: str, top_k: int = 0, history: list[str] | None = None, length: str = "",
                 kb: str = "") -> dict:
