@@ -179,6 +179,15 @@ def _numbered(text: str, start: int, end: int) -> list[Span]:
     return [sents[i] for i in pick] if pick else []
 
 
+_TO = re.compile(r"[对向跟朝冲给问][^，。“”,]{0,4}$")
+
+
+def _addressed(narration: str, key: str) -> bool:
+    """True when every mention of key in the narration is the one spoken to ('对市长苏文远说道')."""
+    at = [i for i in range(len(narration)) if narration.startswith(key, i)]
+    return bool(at) and all(_TO.search(narration[max(0, i - 5):i]) for i in at)
+
+
 def spoken_by(text: str, lo: int, hi: int, person: str) -> list[Span]:
     """Quoted lines within text[lo:hi] (whole lines) said by `person` (a name, or a surname with a title):
     the narration on the line ('雷亮说道：“…”') or the line after it ('“…”' / '杨浩询问道。') names them, or
@@ -198,6 +207,8 @@ def spoken_by(text: str, lo: int, hi: int, person: str) -> list[Span]:
             nxt = search_form(text[b + 1:_line(text, b + 1)[1]]) if b + 1 < len(text) else ""
             said = _SAID.match(nxt.strip()) and nxt.strip() or ""
             named = narration + said
+            if _addressed(named, key):
+                named = ""  # '魏长河对苏文远说道' names the one spoken to, not the speaker
             if key in named or (surname in named and len(named) < 40) or (not named.strip(" ，,") and key in prev
                                                                             and is_question(prev)):
                 out.append((a + q, b))
@@ -206,3 +217,19 @@ def spoken_by(text: str, lo: int, hi: int, person: str) -> list[Span]:
             prev = prev if _SAID.match(body.strip()) else sf
         pos = b + 1
     return out
+
+
+def question_before(text: str, pos: int) -> str:
+    """The question asked on the nearest non-empty line before the one holding text[pos] ('' when that line
+    does not end by asking): in dialogue, the line a reply answers."""
+    line_start = _line(text, pos)[0]
+    end = line_start - 1
+    while end > 0:
+        a, b = _line(text, end - 1) if text[end - 1] != "\n" else (end, end)
+        if text[a:b].strip():
+            body = text[a:b].strip()
+            sents = sentences(text, a, b)
+            tail = [text[s:e] for s, e in sents if is_question(text[s:e])]
+            return "".join(tail) if tail and is_question(body[-30:]) else ""
+        end = a - 1
+    return ""

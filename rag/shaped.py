@@ -6,13 +6,15 @@ shown as text, or list items shown one per line — plus an optional lead (the b
 """
 from __future__ import annotations
 
+import re
+
 from . import replies
 from .chunk import sentences
 from .factoid import factoid
 from .normalize import search_form
 from .plans import Cand, Part, Plan, answer_slices
 from .shapes import ATTITUDE, LIST, Shape
-from .spans import people
+from .spans import TITLES, people
 from .units import Unit, coverage
 
 LIST_CHARS = 400        # a list gets every item, up to this many characters
@@ -20,6 +22,8 @@ OWN_WORDS_CHARS = 400   # an attitude question: the person's own words (an opini
 RUNNER_UP = 0.8        # a list may come from a sentence scoring at least this share of the best one
 HOLDER_RUNNER_UP = 0.3  # ... or this share, when the sentence is said by the person the question names
 SHORTLIST_LISTS = 8
+REPLY_COVER = 0.3      # an attitude: the question before an utterance asks this share of what is asked …
+REPLY_BONUS = 0.3      # … and the utterance replying to it gains this much
 
 
 def as_list(shape: Shape, question: str, units: list[Unit], cands: list[Cand], get_text) -> Plan | None:
@@ -56,14 +60,38 @@ def as_list(shape: Shape, question: str, units: list[Unit], cands: list[Cand], g
     return best
 
 
+_VIEW = re.compile(r"对|怎么看|如何看|怎样看|觉得|认为|的态度|的看法|的意见|说了什么|怎么说")
+
+
 def _holder(question: str) -> str:
-    """The person a question names first ('严正清对…' → 严正清), '' when it names none."""
+    """Whose view is asked: the person named before 对 / 怎么看 ('严正清对…' → 严正清; '市长对周立新…' → 市长, a
+    title resolved in the document by `_names_for`), else the first person the question names."""
     sf = search_form(question)
+    m = _VIEW.search(sf)
+    before = sf[:m.start()] if m else ""
+    names = [before[a:b] for a, b in people(before)]
+    if names:
+        return names[-1]
+    title = next((t for t in TITLES if before.endswith(t)), "")
+    if title:
+        return title
+    if len(before) > 1:  # jieba missed the name ('严正清怎么看…', '乘客吕珊珊怎么看…'): the words before
+        return before if len(before) <= 4 else before[-3:]  # 对 / 怎么看, a name's length at most
     names = [sf[a:b] for a, b in people(sf)]
-    if not names:
-        cut = sf.find("对")  # '雷书记对孙运通是什么态度': the holder stands before 对
-        names = [sf[max(0, cut - 4):cut]] if cut > 1 else []
     return names[0] if names else ""
+
+
+def _names_for(holder: str, text: str) -> list[str]:
+    """The holder as the text names them: a bare title ('市长') stands for the names it is written with
+    ('市长苏文远', '苏市长' → 苏文远 / 苏市长); a name stands for itself."""
+    if holder not in TITLES:
+        return [holder]
+    sf = search_form(text)
+    found = []
+    for a, b in people(sf):
+        if sf[a:b].endswith(holder) and b - a == len(holder) + 1 or sf[max(0, a - len(holder)):a] == holder:
+            found.append(sf[a:b])
+    return list(dict.fromkeys(found)) or [holder]
 
 
 def _said_by(text: str, pos: int, holder: str) -> bool:
@@ -102,12 +130,18 @@ def own_words(question: str, units: list[Unit], cands: list[Cand], get_text) -> 
         doc = c.passage.chunk.doc_id
         text = get_text(doc)
         lo, hi = max(0, c.passage.chunk.start - 300), min(len(text), c.passage.chunk.end + 300)
-        for a, b in replies.spoken_by(text, lo, hi, holder):
+        said = sorted({sp for name in _names_for(holder, text) for sp in replies.spoken_by(text, lo, hi, name)})
+        for a, b in said:
             if (doc, a) in seen:
                 continue
             seen.add((doc, a))
-            inside = [o.score for o in cands if o.passage.chunk.doc_id == doc and a <= o.start < b]
-            score = coverage(rest, search_form(text[a:b])) + 0.5 * max(inside, default=0.0) - 0.02 * c.rank
+            inside = [o.score for o in cands if o.passage.chunk.doc_id == doc and o.start < b and o.end > a]
+            # A reply is read with the question it answers ('会不会有人说您开了口子？' for '怎么看…会被说成
+            # 开口子'): the view asked for, even when another speech repeats more of the question's words.
+            asked = replies.question_before(text, a)
+            score = coverage(rest, search_form(asked + text[a:b])) + 0.5 * max(inside, default=0.0) - 0.02 * c.rank
+            if asked and coverage(rest, search_form(asked)) >= REPLY_COVER:
+                score += REPLY_BONUS
             if score > best_score:
                 best, best_score = (c.passage, text, a, b), score
     if best is None:

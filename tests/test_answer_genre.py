@@ -19,6 +19,19 @@ DOCS = {
                    "孟子衡看完照片，说道：“今天我给大家一个答复：第一，农业农村局十天内把受灾面积逐户核实清楚；"
                    "第二，县财政先垫付一半补偿款，月底前发到户；第三，明年汛期前把东坝村的排涝沟全部疏通。”\n"
                    "菜农们连声道谢，陆续离开了接待室。\n",
+    # Traditional, with an OCR-like substitution (後→后 left as is, 體→L).
+    "plea_trad.txt": "散會後，縣委書記魏長河留了下來，對市長蘇文遠說道：“蘇市長，交通局的周立新這個人我了解，幹工作"
+                     "有衝勁，就是不太注意方法。這次的事情，能不能先讓他停職反省，給他一個改正的機會？”\n"
+                     "蘇文遠沉默了片刻，說道：“魏書記，你的心情我理解。但是周立新的問題已經移交紀委，查清楚之前，"
+                     "誰也不能打招呼。該保護的，我們一定保護；該處理的，也絕不姑息。”\n"
+                     "魏長河嘆了口氣，沒有再說什麼。\n"
+                     "回去的路上，祕書何小川問道：“市長，魏書記今天是不是替周立新說情來了？”\n"
+                     "蘇文遠說道：“他是念舊情，這不怪他。可這種事，一旦開了口子，後面就收不住了。”\n",
+    "minutes.txt": "关于电动车充电棚建设的会议纪要\n"
+                   "会议听取了街道关于电动车充电棚建设情况的汇报，全街道计划新建充电棚46处。\n"
+                   "会上，副区长顾明远提出，充电棚的建设资金应当由街道和物业共同承担，不能全部由财政兜底。"
+                   "区财政局局长韩素梅表示，今年的财政预算已经很紧，同意顾明远的意见。\n"
+                   "会议要求，充电棚建设由区住建局牵头，年底前全部建成投用。\n",
 }
 
 
@@ -82,3 +95,26 @@ def test_list_in_the_named_persons_speech(genre, question):
     assert len(lines) == 3, ans.text
     for item in ("逐户核实", "先垫付一半", "排涝沟"):
         assert sum(item in line for line in lines) == 1
+
+
+# ---------- attitude: the named person's own words (a title resolved to its holder, reported speech) ----------
+@pytest.mark.parametrize("question, words", [
+    ("魏长河对周立新是什么态度？", "改正的機會"),
+    ("苏文远对周立新的问题是什么态度？", "誰也不能打招呼"),
+    ("市长对交通局周立新的问题是什么态度？", "誰也不能打招呼"),  # the title names the speaker
+    ("苏文远怎么看魏书记替周立新说情？", "念舊情"),             # the reply to the question that asks it
+    ("顾明远对充电棚的建设资金是什么看法？", "共同承担"),       # minutes: reported speech, no quotes
+    ("韩素梅对充电棚建设资金怎么看？", "预算已经很紧"),
+])
+def test_attitude_is_the_holders_own_words(genre, question, words):
+    ans = ask(genre, question)
+    assert words in ans.text and not ans.abstained, ans.text
+
+
+def test_the_one_spoken_to_is_not_the_speaker():
+    from rag.replies import question_before, spoken_by
+    t = DOCS["plea_trad.txt"]
+    said = [t[a:b] for a, b in spoken_by(t, 0, len(t), "苏文远")]
+    assert len(said) == 2 and not any("改正的機會" in s for s in said)  # '對市長蘇文遠說道' is 魏長河 speaking
+    reply = t.find("“他是念舊情")
+    assert "說情來了？" in question_before(t, reply) and question_before(t, t.find("魏長河嘆了口氣")) == ""
