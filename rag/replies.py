@@ -10,7 +10,7 @@ import re
 
 from .chunk import sentences
 from .normalize import search_form
-from .spans import is_question
+from .spans import is_question, people
 
 Span = tuple[int, int]
 _OPEN, _CLOSE = "“「『\"", "”」』\""
@@ -188,6 +188,24 @@ def _addressed(narration: str, key: str) -> bool:
     return bool(at) and all(_TO.search(narration[max(0, i - 5):i]) for i in at)
 
 
+_SPEECH_VERB = re.compile(r"(说道|问道|答道|笑道|回答道?|回应道?|表示|说|道)[：:，,]?\s*$")
+
+
+def _other_speaker(narration: str, key: str) -> bool:
+    """True when the narration just before a quote has someone else speaking ('严正清让教育局的同志答复。
+    副局长项敏说道：' is 项敏, not 严正清): the subject of the sentence introducing the quote, i.e. the first
+    person named in it other than one spoken to ('严正清把顾晓楠叫到跟前，说道：' is 严正清)."""
+    if key not in narration or not _SPEECH_VERB.search(narration):
+        return False
+    cut = max(narration.rfind(ch) for ch in "。！？!?")  # the sentence that introduces the quote
+    clause = narration[cut + 1:]
+    names = [(a, clause[a:b]) for a, b in people(clause) if not _TO.search(clause[max(0, a - 5):a])]
+    if not names or 0 <= clause.find(key) < names[0][0]:  # the key itself comes first (jieba missed it)
+        return False
+    first = names[0][1]
+    return key not in first and first not in key and key[0] != first[0]
+
+
 def spoken_by(text: str, lo: int, hi: int, person: str) -> list[Span]:
     """Quoted lines within text[lo:hi] (whole lines) said by `person` (a name, or a surname with a title):
     the narration on the line ('雷亮说道：“…”') or the line after it ('“…”' / '杨浩询问道。') names them, or
@@ -207,10 +225,12 @@ def spoken_by(text: str, lo: int, hi: int, person: str) -> list[Span]:
             nxt = search_form(text[b + 1:_line(text, b + 1)[1]]) if b + 1 < len(text) else ""
             said = _SAID.match(nxt.strip()) and nxt.strip() or ""
             named = narration + said
-            if _addressed(named, key):
-                named = ""  # '魏长河对苏文远说道' names the one spoken to, not the speaker
-            if key in named or (surname in named and len(named) < 40) or (not named.strip(" ，,") and key in prev
-                                                                            and is_question(prev)):
+            if _addressed(named, key) or _other_speaker(sf[:q], key):
+                named = ""  # '魏长河对苏文远说道' names the one spoken to; '…项敏说道：' someone else
+            # A line with no narration answers the question before it when that question is put to them
+            # by name ('雷书记知道这个人?'), not when they asked it.
+            put_to = key in "".join(_QUOTED.findall(prev)) and is_question(prev)
+            if key in named or (surname in named and len(named) < 40) or (not named.strip(" ，,") and put_to):
                 out.append((a + q, b))
             prev = sf
         elif body.strip():

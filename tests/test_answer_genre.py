@@ -118,3 +118,14 @@ def test_the_one_spoken_to_is_not_the_speaker():
     assert len(said) == 2 and not any("改正的機會" in s for s in said)  # '對市長蘇文遠說道' is 魏長河 speaking
     reply = t.find("“他是念舊情")
     assert "說情來了？" in question_before(t, reply) and question_before(t, t.find("魏長河嘆了口氣")) == ""
+
+
+def test_the_speaker_is_the_subject_of_the_line_that_introduces_the_quote():
+    from rag.replies import spoken_by
+    t = ("孟子衡让农业农村局的同志当场答复。农业农村局副局长潘晓东说道：“补偿标准按去年的文件执行。”\n"
+         "孟子衡把方一舟叫到跟前，说道：“这件事你盯紧，每周报一次。”\n"
+         "孟子衡又问道：“大棚什么时候能重建？”\n"
+         "“开春以前一定建好。”\n")
+    said = [t[a:b] for a, b in spoken_by(t, 0, len(t), "孟子衡")]
+    assert said == ["“这件事你盯紧，每周报一次。”", "“大棚什么时候能重建？”"]  # not his officials' replies
+    assert [t[a:b] for a, b in spoken_by(t, 0, len(t), "潘晓东")] == ["“补偿标准按去年的文件执行。”"]
