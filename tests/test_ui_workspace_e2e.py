@@ -223,3 +223,19 @@ def test_conversation_survives_reload_and_restart_export_and_feedback(browser, t
     finally:
         page.close()
         server.stop()
+
+
+def test_settings_persist_in_the_browser(page):
+    page.goto(page.base + "/")
+    page.wait_for_selector("#question textarea", timeout=60_000)
+    page.get_by_role("tab", name="设置 Settings").click()
+    box = page.locator("#top-k input[type=number]")
+    box.fill("3")
+    box.press("Enter")
+    page.locator("#answer-length").get_by_text("长 long").click()
+    page.wait_for_timeout(1000)  # the change events store the settings
+    page.reload()
+    page.wait_for_selector("#question textarea", timeout=60_000)
+    page.get_by_role("tab", name="设置 Settings").click()
+    page.wait_for_function("document.querySelector('#top-k input[type=number]').value === '3'", timeout=30_000)
+    assert page.locator("#answer-length input[value=long]").is_checked()

@@ -16,7 +16,7 @@ from rag.options import AskOptions, QuestionError
 
 from .api import build_api
 from .auth import LOOPBACK, protect
-from .conversation_bar import build_conversation_bar
+from .conversation_bar import build_conversation_bar, persist_settings
 from .kb_tab import build_kb_tab
 from .openai_api import pieces
 from .render import answer_blocks, documents_rows, md_text, sources_panel, turn_data
@@ -238,6 +238,8 @@ def build(service: Service):
                 return service.ask(question, options).to_json()
             except (QuestionError, ServiceError, KBError) as e:
                 raise gr.Error(str(e)) from None
+
+        persist_settings(gr, demo, {"top_k": top_k, "length": length, "show_passages": show_passages})
 
         gr.api(ask, api_name="ask")
     return demo

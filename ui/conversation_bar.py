@@ -135,3 +135,15 @@ def build_conversation_bar(service: Service, gr):
     return {"pick": pick, "search": search, "title": title, "rename": rename, "delete": delete,
             "export": export, "comment": comment, "status": status, "save": save, "open": open_conv,
             "on_rename": on_rename, "on_delete": on_delete, "on_like": on_like, "listing": listing}
+
+
+def persist_settings(gr, demo, controls: dict) -> None:
+    """Settings live in the browser (localStorage): a reload keeps top-k, answer length and the passages
+    toggle. Nothing about them is stored on the server."""
+    settings = gr.BrowserState({}, storage_key="rag-zh-settings")
+    keys, parts = list(controls), list(controls.values())
+    for part in parts:
+        part.change(lambda *values: dict(zip(keys, values, strict=True)), parts, settings, show_progress="hidden",
+                    api_visibility="undocumented")
+    demo.load(lambda d: tuple(d.get(k, gr.skip()) if isinstance(d, dict) else gr.skip() for k in keys), settings,
+              parts, api_visibility="undocumented")
