@@ -117,10 +117,18 @@ def _span_in(shape: Shape, question: str, near, c: Cand, text: str, get_text):
     return None
 
 
-def _focus_sentences(near, cands: list[Cand], get_text) -> list[Cand]:
-    """Sentences of the candidates' passages (and the lines around the best one) that hold the focus word
-    nearest the question word but did not make the shortlist ('…给院长鲁建国打电话' for '院长是谁')."""
-    nearest = (near[1] or near[0])[:1]
+SPECIFIC_VALUE = 9.0    # IDF above which a word naming the asked value ('起步价', '票价'; not '资金') is specific
+
+
+def value_words(units: list[Unit]) -> list[Unit]:
+    """The question's own words that name the asked value itself and are rare enough to find it by."""
+    return [u for u in units if unit_noun(u.label) and u.weight >= SPECIFIC_VALUE][:1]
+
+
+def _focus_sentences(nearest: list[Unit], cands: list[Cand], get_text) -> list[Cand]:
+    """Sentences of the candidates' passages (and the lines around them) that hold `nearest` (one unit: the
+    focus word nearest the question word, or the word naming the value) but did not make the shortlist
+    ('…给院长鲁建国打电话' for '院长是谁')."""
     if not nearest:
         return []
     seen = {(c.passage.chunk.doc_id, c.start) for c in cands}
@@ -134,6 +142,26 @@ def _focus_sentences(near, cands: list[Cand], get_text) -> list[Cand]:
                 seen.add((c.passage.chunk.doc_id, s))
                 out.append(Cand(c.score * 0.9, c.lex, c.rank, c.passage, s, e, text[s:e]))
     return out
+
+
+def _title(text: str) -> str:
+    head = [line for line in text[:400].split("\n") if line.strip()][:3]  # site line, headline, byline
+    return search_form("\n".join(head))
+
+
+def _titled(near, text: str):
+    """The focus words a document's first lines (its title) do not already hold: a report's sentences drop the
+    subject its title gives ('票价执行统一票制，起步价2元' under '望海地铁3号线…开通'); others must still be held."""
+    title = _title(text)
+    return tuple([u for u in side if not _holds(u, title)] for side in near)
+
+
+def _numbers_held(units: list[Unit], sentence_sf: str, text: str) -> bool:
+    """Every number the question names ('2号线') is in the sentence or in the document's first lines."""
+    title = _title(text)
+    def has(n: str, t: str) -> bool:
+        return bool(re.search(rf"(?<![\d.]){n}(?![\d.])", t))
+    return all(has(u.forms[0], sentence_sf) or has(u.forms[0], title) for u in units if u.forms[0].isdigit())
 
 
 def near_words(near) -> list[str]:
@@ -152,18 +180,24 @@ def factoid(shape: Shape, question: str, units: list[Unit], cands: list[Cand], g
     english = cjk_ratio(CONTEXT.sub("", question)) < 0.5
     near = ([], []) if english else focus(question, units)
     # Who and where also look beyond the shortlist (names and places sit in narration the question's words
-    # miss); how-many and when do not, or a figure of a neighbouring fact would answer.
-    extra = _focus_sentences(near, cands, get_text) if shape.kind in (WHO, WHERE) else []
+    # miss); how-many and when only at sentences naming the asked value by a rare word of its own ('起步价
+    # 是多少'), or a figure of a neighbouring fact would answer.
     nearest = (near[1] or near[0])[:1]
+    named = value_words(units) if shape.kind in (HOW_MANY, WHEN) else []
+    extra = _focus_sentences(nearest if shape.kind in (WHO, WHERE) else named, cands, get_text)
     for c in cands + extra:
         same_doc = c.passage.chunk.doc_id == cands[0].passage.chunk.doc_id
+        sf = search_form(c.text)
         # In the best sentence's document, a sentence holding the focus word nearest the question word is
         # about what is asked even when it shares little else with the question ('…给院长鲁建国打电话').
-        focused = near[1] or (nearest and _holds(nearest[0], search_form(c.text)))
+        value = bool(named) and _holds(named[0], sf)
+        focused = near[1] or (nearest and _holds(nearest[0], sf)) or value
         if c.lex < NEAR_TOPIC * top_lex and not (focused and same_doc):
             continue  # off the topic, unless in the best sentence's document and about the asked words
         text = get_text(c.passage.chunk.doc_id)
-        found = _span_in(shape, question, near, c, text, get_text)
+        if value and not _numbers_held(units, sf, text):
+            continue  # '2号线的起步价' is not told by a sentence under a '1号线' headline
+        found = _span_in(shape, question, _titled(near, text) if value else near, c, text, get_text)
         if found:
             slices, (s, e) = found
             return Plan([Part(c.passage, slices)], lead=f"**{plain(text[s:e]).strip()}**")

@@ -32,6 +32,12 @@ DOCS = {
                    "会上，副区长顾明远提出，充电棚的建设资金应当由街道和物业共同承担，不能全部由财政兜底。"
                    "区财政局局长韩素梅表示，今年的财政预算已经很紧，同意顾明远的意见。\n"
                    "会议要求，充电棚建设由区住建局牵头，年底前全部建成投用。\n",
+    "brt.txt": "临河发布 | 本地 | 交通\n\n临河快速公交1号线今日开通 全线设站22座\n\n2024年5月8日 来源：临河日报\n\n"
+               "5月8日上午，临河快速公交1号线正式开通运营，市长苏文远出席开通仪式并宣布线路开通。"
+               "全线西起火车站，东至高新区，沿线经过老城区和大学城。\n"
+               "开通初期运营时间为每天6时至22时，高峰时段发车间隔为4分钟。\n"
+               "线路实行统一票制，起步价1元，全程最高票价3元，老年人凭卡免费乘车。\n"
+               "快速公交2号线目前正在开展前期研究，开工时间尚未确定。\n",
 }
 
 
@@ -129,3 +135,18 @@ def test_the_speaker_is_the_subject_of_the_line_that_introduces_the_quote():
     said = [t[a:b] for a, b in spoken_by(t, 0, len(t), "孟子衡")]
     assert said == ["“这件事你盯紧，每周报一次。”", "“大棚什么时候能重建？”"]  # not his officials' replies
     assert [t[a:b] for a, b in spoken_by(t, 0, len(t), "潘晓东")] == ["“补偿标准按去年的文件执行。”"]
+
+
+# ---------- how many: the sentence naming the asked value, whose subject the headline gives ----------
+def test_a_value_named_by_its_own_word_is_found_under_the_headline(genre):
+    ans = ask(genre, "临河快速公交1号线的起步价是多少？")
+    assert ans.text.startswith("**1元**") and not ans.abstained
+
+
+@pytest.mark.parametrize("question", [
+    "临河快速公交2号线的起步价是多少？",   # the headline's line is 1号线: 2号线 must be held by the sentence
+    "临河快速公交2号线什么时候开工？",
+])
+def test_a_value_of_another_subject_is_not_stated(genre, question):
+    ans = ask(genre, question)
+    assert ans.abstained and "没有说明" in ans.text, ans.text
