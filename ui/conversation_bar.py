@@ -90,8 +90,8 @@ def build_conversation_bar(service: Service, gr):
 
     def open_conv(cid, show_passages):
         """The conversation as it was: chat, sources, its knowledge base."""
-        if not cid:
-            return ("", [], [], sources_panel([]), gr.skip(), listing(""), "", "")
+        if not cid:  # nothing open (a first visit): leave the chat alone, it may have started already
+            return (gr.skip(),) * 5 + (listing(""), gr.skip(), gr.skip())
         try:
             conv = ws.get(cid)
             service.kbs.assistant(conv["kb"])
