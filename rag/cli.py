@@ -118,6 +118,9 @@ def cmd_eval(args) -> int:
 
 def cmd_serve(args) -> int:
     from ui.app import serve
+    if args.kb:
+        from .kb import KBError
+        raise KBError("rag serve serves every knowledge base: pick one in the UI, or send kb with each request")
     serve(_config(args), host=args.host, port=args.port)
     return 0
 

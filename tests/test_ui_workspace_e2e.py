@@ -15,6 +15,14 @@ from test_ui_e2e import CHROMIUM, CHROMIUM_ARGS
 V1 = "通知：青石镇老桥限高四米五，货车请绕行。\n"
 V2 = "通知：青石镇老桥限高已调整为四米二，货车请绕行东环路。\n"
 NOTICE = "通知：东城区图书馆自下周一起闭馆装修，预计六月重新开放，借阅服务暂停。\n"
+SHOTS = os.environ.get("RAG_SCREENSHOTS")  # a folder (e.g. docs) to keep the screenshots in, for the README
+
+
+def shot(page, tmp_path, name: str) -> None:
+    page.screenshot(path=str(tmp_path / name), full_page=True)
+    if SHOTS:
+        Path(SHOTS).mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(Path(SHOTS) / name), full_page=True)
 
 
 @pytest.fixture(scope="module")
@@ -32,7 +40,7 @@ def browser():
 def page(browser, tmp_path):
     server = start_server(tmp_path / "index", tmp_path)
     page = browser.new_page(viewport={"width": 1280, "height": 900})
-    page.base = server.base
+    page.base, page.base_tmp = server.base, tmp_path
     try:
         yield page
     except Exception:
@@ -82,7 +90,7 @@ def test_versions_and_knowledge_bases(page, tmp_path):
     upload(page, doc, "更新 updated 1")
     page.wait_for_function("document.querySelector('#doc-table').innerText.includes('v2')", timeout=30_000)
     assert page.inner_text("#doc-table").count("限高.txt") == 1
-    page.screenshot(path=str(tmp_path / "versions.png"), full_page=True)
+    shot(page, tmp_path, "versions.png")
 
     # A knowledge base of its own: created, picked, uploaded into, asked.
     page.get_by_role("tab", name="知识库 Knowledge bases").click()
@@ -99,6 +107,7 @@ def test_versions_and_knowledge_bases(page, tmp_path):
     page.get_by_role("tab", name="对话 Chat").click()
     assert "六月" in ask(page, "图书馆什么时候重新开放？")
     assert "闭馆.txt" in page.inner_text("#sources")
+    shot(page, tmp_path, "kb-chat.png")
 
     # Back to the default: a new conversation, its own documents.
     pick_kb(page, "default")
@@ -120,7 +129,7 @@ def test_versions_and_knowledge_bases(page, tmp_path):
     page.click("#kb-delete")
     page.wait_for_function("document.querySelector('#kb-status').innerText.includes('已删除')", timeout=30_000)
     assert "通知" not in page.inner_text("#kb-table")
-    page.screenshot(path=str(tmp_path / "kbs.png"), full_page=True)
+    shot(page, tmp_path, "kbs.png")
 
 
 def test_api_docs_load_with_the_network_off(page):
@@ -137,6 +146,7 @@ def test_api_docs_load_with_the_network_off(page):
     paths = page.locator(".opblock-summary-path").all_inner_texts()
     assert any("/api/ask" in p for p in paths) and any("/api/kbs" in p for p in paths)
     assert "AskRequest" in page.inner_text("body") and not outside, outside
+    shot(page, Path(page.base_tmp), "api-docs.png")
 
 
 def test_retrieval_test_page(page, tmp_path):
@@ -158,7 +168,7 @@ def test_retrieval_test_page(page, tmp_path):
     page.click("#rt-run")
     page.wait_for_function("document.querySelector('#rt-verdict').innerText.includes('would abstain')",
                            timeout=30_000)
-    page.screenshot(path=str(tmp_path / "retrieval.png"), full_page=True)
+    shot(page, tmp_path, "retrieval.png")
 
 
 def test_conversation_survives_reload_and_restart_export_and_feedback(browser, tmp_path):
@@ -197,7 +207,7 @@ def test_conversation_survives_reload_and_restart_export_and_feedback(browser, t
         page.locator("#chatbot").get_by_role("button", name="Like", exact=True).first.click()
         page.wait_for_function("document.querySelector('#feedback-status').innerText.includes('feedback saved')",
                                timeout=30_000)
-        page.screenshot(path=str(tmp_path / "conversation.png"), full_page=True)
+        shot(page, tmp_path, "conversation.png")
     finally:
         page.close()
         server.stop()

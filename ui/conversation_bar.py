@@ -61,7 +61,7 @@ def build_conversation_bar(service: Service, gr):
             rename = gr.Button("改名 Rename", elem_id="conv-rename", scale=1, size="sm")
             delete = gr.Button("删除对话 Delete", elem_id="conv-delete", variant="stop", scale=1, size="sm")
         export = gr.HTML(elem_id="conv-export")
-        comment = gr.Textbox(label="反馈评论（可选，随下一次 👍/👎 提交）Comment, sent with your next 👍/👎",
+        comment = gr.Textbox(label="反馈评论（可选，随下一次点赞或点踩提交）Comment, sent with the next like/dislike",
                              elem_id="feedback-comment", max_lines=3)
         status = gr.Markdown(elem_id="feedback-status")
 
@@ -130,7 +130,7 @@ def build_conversation_bar(service: Service, gr):
             ws.rate(cid, n, rating, note or "")
         except WorkspaceError as e:
             return f"⚠ {md_text(str(e))}", gr.skip()
-        return f"✔ 已记录反馈 feedback saved: {'👍' if rating > 0 else '👎'} (Q{n})", ""
+        return f"✔ 已记录反馈 feedback saved: {'赞 like' if rating > 0 else '踩 dislike'} (Q{n})", ""
 
     return {"pick": pick, "search": search, "title": title, "rename": rename, "delete": delete,
             "export": export, "comment": comment, "status": status, "save": save, "open": open_conv,
