@@ -5,7 +5,8 @@
 
 Halves: an eval set with `split` (bench/genre) uses it (dev / held); one without (xquad) is cut by document
 (a stable hash of the gold file name: A / B), so that a rule fitted on half A is reported on half B. Variants:
-`none` turns the pinyin names off (the dictionary alone), `pinyin` (default) is the shipped code.
+`none`: the dictionary alone; `pinyin`: + pinyin names; `learned`: + corpus-learned translations; `all`
+(default): the shipped code.
 """
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from rag import fuse  # noqa: E402
+from rag import corpus_terms, fuse  # noqa: E402
 from rag.config import Config  # noqa: E402
 from rag.eval import evaluate  # noqa: E402
 from rag.retrieve import Retriever  # noqa: E402
@@ -44,17 +45,27 @@ def summarize(rows: list[dict]) -> dict:
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("folder")
-    ap.add_argument("--variant", default="pinyin", choices=["pinyin", "none"])
+    ap.add_argument("--variant", default="all", choices=["all", "pinyin", "learned", "none"])
+    ap.add_argument("--learned-weight", type=float, default=None, help="fuse.LEARNED_WEIGHT")
+    ap.add_argument("--floor", type=float, default=None, help="corpus_terms.FLOOR")
     ap.add_argument("--lang", default=None, help="only rows of this language (the genre set has en and zh)")
     ap.add_argument("--name-weight", type=float, default=None, help="fuse.NAME_WEIGHT")
+    ap.add_argument("--cover-weight", type=float, default=None, help="fuse.ENGLISH_COVER")
     ap.add_argument("--no-name-terms", action="store_true", help="names not among the BM25 terms")
     ap.add_argument("--limit", type=int, default=None)
     ap.add_argument("--details", default=None)
     args = ap.parse_args()
-    Retriever.use_names = args.variant != "none"
+    Retriever.use_names = args.variant in ("all", "pinyin")
+    Retriever.use_learned = args.variant in ("all", "learned")
+    if args.learned_weight is not None:
+        fuse.LEARNED_WEIGHT = args.learned_weight
+    if args.floor is not None:
+        corpus_terms.FLOOR = args.floor
     if args.name_weight is not None:
         fuse.NAME_WEIGHT = args.name_weight
     Retriever.name_terms = not args.no_name_terms
+    if args.cover_weight is not None:
+        fuse.ENGLISH_COVER = args.cover_weight
     rows: list[dict] = []
     result = evaluate(args.folder, Config.from_env(), limit=args.limit, details=rows)
     if args.lang:

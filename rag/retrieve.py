@@ -5,12 +5,13 @@ candidates (fuse.py).
 """
 from __future__ import annotations
 
+import functools
 import time
 from dataclasses import dataclass, field
 
 import numpy as np
 
-from . import fuse, pinyin
+from . import corpus_terms, fuse, pinyin
 from .config import Config
 from .embed import Embedder
 from .normalize import cjk_ratio, fold, search_form
@@ -29,6 +30,8 @@ class Query:
     units: list[Unit] = field(default_factory=list)
     timings_ms: dict[str, float] = field(default_factory=dict)
     names: list[NameMatch] = field(default_factory=list)  # pinyin names of an English question (pinyin.py)
+    # An English question's content words with the corpus terms learned for them (corpus_terms.py); [] if none.
+    learned: list[tuple[str, list[str]]] = field(default_factory=list)
 
     @property
     def cjk(self) -> float:
@@ -38,25 +41,47 @@ class Query:
 class Retriever:
     use_names = True  # pinyin names of English questions (pinyin.py); bench/english_eval.py measures without
     name_terms = True  # the names' Chinese among the BM25 terms
+    use_learned = True  # translations learned from the corpus (corpus_terms.py)
 
     def __init__(self, store: Store, embedder: Embedder, config: Config):
         self.store, self.embedder, self.config = store, embedder, config
 
     def query(self, question: str) -> Query:
         user_dict = str(self.config.user_dict) if self.config.user_dict else None
+        names = self.names(question)
+        words = self.words(question, names)
         t0 = time.perf_counter()
-        vec = self.embedder.encode([fold(question)])[0]
+        # The words to translate through the corpus go with the question: one call to the model, not two.
+        new = corpus_terms.unseen(words, self.embedder)
+        vecs = self.embedder.encode([fold(question)] + [fold(w) for w in new])
+        vec = vecs[0]
+        corpus_terms.remember(new, vecs[1:], self.embedder)
         t1 = time.perf_counter()
         ts = keyword_terms(search_form(question), bigrams=self.config.use_bigrams, user_dict=user_dict)
-        names = self.names(question)
         for m in names if self.name_terms else ():  # the Chinese is what BM25 can match ('Zibo' matches nothing)
             for t in m.terms[:2]:
                 ts += keyword_terms(t + m.suffix, bigrams=self.config.use_bigrams, user_dict=user_dict)
         # The answer's units (answer.py) stay the dictionary's: a name tells which document, not which of its
         # sentences answers (measured on the genre set's English questions, README "Answer quality").
         units = question_units(question, user_dict)
+        learned = self.learned(words)
         t2 = time.perf_counter()
-        return Query(question, ts, vec, units, {"encode": (t1 - t0) * 1e3, "tokenize": (t2 - t1) * 1e3}, names)
+        return Query(question, ts, vec, units, {"encode": (t1 - t0) * 1e3, "tokenize": (t2 - t1) * 1e3}, names,
+                     learned)
+
+    def words(self, question: str, names: list[NameMatch]) -> list[str]:
+        """The content words of an English question (not its names) to translate through the corpus."""
+        if not self.use_learned or cjk_ratio(question) >= 0.5:
+            return []
+        return corpus_terms.content_words(question, {w for m in names for w in m.words()})
+
+    def learned(self, words: list[str]) -> list[tuple[str, list[str]]]:
+        """Every content word with its learned corpus terms (maybe none)."""
+        if not words:
+            return []
+        found = dict(corpus_terms.learned_translations(words, corpus_terms.vocabulary_for(self.store, self.embedder),
+                                                       self.embedder))
+        return [(w, found.get(w, [])) for w in words]
 
     def names(self, question: str) -> list[NameMatch]:
         """The pinyin names of an English question that this store's documents contain."""
@@ -92,11 +117,16 @@ class Retriever:
         bm25_score = {c.id: (s, m) for c, s, m in keyword}
         matched = {t for _, _, m in keyword for t in m}
         share = len(matched & set(query.terms)) / len(set(query.terms)) if query.terms else 0.0
-        w = fuse.weights_for(query.cjk, share, bool(query.names))
-        texts = {cid: search_form(c.text) for cid, c in by_id.items()} if w.cover or w.names else {}
+        w = fuse.weights_for(query.cjk, share, bool(query.names), any(terms for _, terms in query.learned))
+        texts = {cid: _search_text(c.text) for cid, c in by_id.items()} if w.cover or w.names or w.learned else {}
         cover = {cid: coverage(query.units, t) for cid, t in texts.items()} if w.cover else {}
         named = self.named_documents(query, by_id, texts) if w.names else {}
-        fused = fuse.combine(dense_score, {cid: s for cid, (s, _) in bm25_score.items()}, cover, w, named)
+        learned = {}
+        if w.learned:  # the share of the question's words whose learned term the passage contains
+            learned = {cid: sum(any(x in t for x in terms) for _, terms in query.learned) / len(query.learned)
+                       for cid, t in texts.items()}
+        fused = fuse.combine(dense_score, {cid: s for cid, (s, _) in bm25_score.items()}, cover, w, named,
+                             learned)
         best = sorted(fused, key=lambda i: -fused[i])[:top_k]
         t3 = time.perf_counter()
         query.timings_ms.update({"dense": (t1 - t0) * 1e3, "bm25": (t2 - t1) * 1e3, "fuse": (t3 - t2) * 1e3})
@@ -111,3 +141,10 @@ class Retriever:
             out.append(Passage(chunk=chunk, source=source, score=fused[cid], dense=dense_score.get(cid, floor),
                                bm25=s, matched=m))
         return out
+
+
+@functools.lru_cache(maxsize=20_000)
+def _search_text(text: str) -> str:
+    """search_form of a candidate passage: the same passages come back question after question, and folding
+    them (NFKC, traditional → simplified) was most of an English question's fusion time."""
+    return search_form(text)

@@ -1,0 +1,155 @@
+"""Translations learned from the corpus: an English question word → the corpus's own Chinese terms nearest to it
+under the multilingual encoder.
+
+Why: CC-CEDICT gives 'sacks' as 袋 and 麻袋 while an American football text says 擒杀; it has no 'Panthers' at
+all, the corpus says 黑豹. The encoder places an English word near the Chinese words of the same meaning, so the
+corpus's frequent content words (the pinyin table's terms, pinyin.py) are embedded once and each content word of
+an English question takes its nearest corpus term when the cosine clears a floor. The result is a weak signal
+(the share of the question's words whose learned term a passage contains, fuse.py), fitted on one half of
+xquad-en2zh and checked on the other (README "Answer quality").
+
+Cached like the pinyin table: per store state in memory, and for the local store in `<index>/corpus_terms.npz`
+(terms and unit vectors of the model named in the file); a new state embeds only the terms not seen before.
+"""
+from __future__ import annotations
+
+import re
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from .normalize import fold
+from .stopwords import ENGLISH_STOP
+
+MAX_TERMS = 60_000  # the most frequent terms: a large corpus's long tail is names and typos, not translations
+FLOOR = 0.75  # cosine an English word and a corpus term must reach (fitted on xquad-en2zh half A)
+TOP = 1  # nearest terms kept per word
+_WORD = re.compile(r"[A-Za-z][A-Za-z'-]*")
+_CJK = re.compile(r"^[\u4e00-\u9fff]{2,4}$")
+
+_lock = threading.Lock()
+_memory: dict[str, Vocabulary] = {}
+
+
+@dataclass
+class Vocabulary:
+    key: str  # pinyin table key + model: what the vectors were made from
+    terms: list[str]
+    vectors: np.ndarray  # unit rows, float32
+
+    def nearest(self, vectors: np.ndarray, floor: float | None = None, top: int | None = None
+                ) -> list[list[tuple[str, float]]]:
+        """For each row of `vectors` (unit), its nearest terms at or above the floor, best first: one matrix
+        product for all the words of a question."""
+        floor, top = FLOOR if floor is None else floor, TOP if top is None else top
+        if not self.terms or not len(vectors):
+            return [[] for _ in range(len(vectors))]
+        sims = self.vectors @ np.asarray(vectors, dtype=np.float32).T  # terms × words
+        out = []
+        for j in range(sims.shape[1]):
+            col = sims[:, j]
+            idx = np.argpartition(-col, min(top, len(col) - 1))[:top]
+            out.append([(self.terms[i], float(col[i])) for i in sorted(idx, key=lambda i: -col[i]) if col[i] >= floor])
+        return out
+
+
+def content_words(question: str, skip: set[str] = frozenset()) -> list[str]:
+    """The question's words worth translating: not function words, not one- or two-letter tokens."""
+    out = []
+    for w in _WORD.findall(question):
+        w = w.lower().strip("'-").removesuffix("'s")
+        if len(w) >= 3 and w not in ENGLISH_STOP and w not in skip and w not in out:
+            out.append(w)
+    return out
+
+
+def vocabulary_for(store, embedder) -> Vocabulary:
+    from . import pinyin
+    table = pinyin.table_for(store)
+    model = getattr(embedder, "name", "")
+    key = f"{table.key}:{model}"
+    root = getattr(store, "root", None)
+    slot = str(root) if root is not None else f"store-{id(store)}"
+    with _lock:
+        vocab = _memory.get(slot)
+        if vocab is not None and vocab.key == key:
+            return vocab
+        path = Path(root) / "corpus_terms.npz" if root is not None else None
+        if vocab is None and path is not None and path.exists():
+            vocab = _load(path, model)
+        vocab = _update(table, embedder, vocab, key)
+        if path is not None:
+            _save(path, vocab, model)
+        _memory[slot] = vocab
+        return vocab
+
+
+def _update(table, embedder, old: Vocabulary | None, key: str) -> Vocabulary:
+    terms = [t for t, _ in sorted(((t, n) for t, n in table.counts.items() if t not in table.glued and _CJK.match(t)),
+                                  key=lambda x: (-x[1], x[0]))[:MAX_TERMS]]
+    known = {t: i for i, t in enumerate(old.terms)} if old else {}
+    new = [t for t in terms if t not in known]
+    fresh = _encode(embedder, new) if new else np.zeros((0, 1), dtype=np.float32)
+    rows, pos = [], {t: i for i, t in enumerate(new)}
+    for t in terms:
+        rows.append(old.vectors[known[t]] if t in known else fresh[pos[t]])
+    vectors = np.vstack(rows).astype(np.float32) if rows else np.zeros((0, 1), dtype=np.float32)
+    return Vocabulary(key, terms, vectors)
+
+
+def _encode(embedder, texts: list[str]) -> np.ndarray:
+    v = np.asarray(embedder.encode([fold(t) for t in texts]), dtype=np.float32)
+    return v / np.maximum(np.linalg.norm(v, axis=1, keepdims=True), 1e-12)
+
+
+def _load(path: Path, model: str) -> Vocabulary | None:
+    try:
+        with np.load(path, allow_pickle=False) as z:
+            if str(z["model"]) != model:
+                return None
+            return Vocabulary(str(z["key"]), [str(t) for t in z["terms"]], z["vectors"].astype(np.float32))
+    except (OSError, ValueError, KeyError):
+        return None
+
+
+def _save(path: Path, vocab: Vocabulary, model: str) -> None:
+    import os
+    tmp = path.with_name(f".corpus_terms.{os.getpid()}.{threading.get_ident()}.tmp.npz")
+    try:
+        np.savez(tmp, key=vocab.key, model=model, terms=np.array(vocab.terms, dtype=str),
+                 vectors=vocab.vectors.astype(np.float16))
+        os.replace(tmp, path)
+    except OSError:
+        tmp.unlink(missing_ok=True)
+
+
+_words: dict[tuple[str, str], np.ndarray] = {}  # (model, word) → unit vector: questions repeat their words
+
+
+def unseen(words: list[str], embedder) -> list[str]:
+    """The words with no vector yet: the caller encodes them with the question, in one call (retrieve.py)."""
+    model = getattr(embedder, "name", "")
+    return [w for w in words if (model, w) not in _words]
+
+
+def remember(words: list[str], vectors: np.ndarray, embedder) -> None:
+    model = getattr(embedder, "name", "")
+    if len(_words) > 50_000:
+        _words.clear()
+    for w, v in zip(words, vectors, strict=True):
+        _words[(model, w)] = np.asarray(v, dtype=np.float32)
+
+
+def learned_translations(words: list[str], vocab: Vocabulary, embedder) -> list[tuple[str, list[str]]]:
+    """(word, corpus terms) for the words whose nearest corpus term clears the floor; the words not seen
+    before are encoded in one call."""
+    model = getattr(embedder, "name", "")
+    new = unseen(words, embedder)
+    if new:
+        remember(new, _encode(embedder, new), embedder)
+    if not words:
+        return []
+    near = vocab.nearest(np.vstack([_words[(model, w)] for w in words]))
+    return [(w, [t for t, _ in n]) for w, n in zip(words, near, strict=True) if n]
