@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import re
 
+from .factoid import MEASURES, focus
 from .normalize import is_cjk, search_form
 from .stopwords import CHAT_WORDS, STOPWORDS
 from .tokenize import _jieba
+from .units import question_units
 
 MAX_CARRIED = 6          # key terms taken over from the previous turn
 SHORT_CONTENT_CHARS = 4  # a question with this few content characters (CJK) needs context
@@ -65,10 +67,23 @@ def _with_context(question: str, previous: str) -> str:
     if not previous or not needs_context(question):
         return question
     own = set(key_terms(question))
+    if own and all(_value_word(t) for t in own):
+        # '比例是多少？' after '区县的防汛补助什么时候拨付？': a generic word for the asked value says nothing of
+        # what it is of, so the earlier topic is the subject here, at full weight; but not what was asked
+        # then (拨付, after its question word), or the old question would be answered again.
+        asked = {u.label for u in focus(previous, question_units(previous))[1]}
+        carried = [t for t in key_terms(previous) if t not in own and t not in asked][:MAX_CARRIED]
+        return f"⟦{' '.join(carried)}⟧{question}" if carried else question
     carried = [t for t in key_terms(previous) if t not in own][:MAX_CARRIED]
     # The carried words go inside 〔〕: units.py weighs them below the question's own words, so "那资金呢？"
     # is answered about the money, not by any sentence on the market renovation.
     return f"〔{' '.join(carried)}〕{question}" if carried else question
+
+
+def _value_word(word: str) -> bool:
+    """A generic word for the asked value ('比例', '人数', '时间', '金额'): it says nothing of what the value is
+    of. ('资金', '补贴' do: '那资金呢？' is about the funding, the carried topic only helps.)"""
+    return word in MEASURES
 
 
 def user_questions(history: list | None) -> list[str]:

@@ -12,7 +12,7 @@ import re
 from .chunk import sentences
 from .normalize import cjk_ratio, search_form
 from .plans import Cand, Part, Plan, answer_slices
-from .shapes import HOW_MANY, WHEN, WHERE, WHO, Shape, unit_noun
+from .shapes import HOW_MANY, TOPIC, WHEN, WHERE, WHO, Shape, blank_carried, unit_noun
 from .spans import best_span, find_spans, is_question, near_word, people, plain
 from .tokenize import known_idf
 from .units import CONTEXT, Unit
@@ -33,13 +33,14 @@ _ASKING = re.compile(r"多少|几|什么时候|何时|哪一?年|哪一?天|什�
 _MEASURES = frozenset("比例 比重 数量 数字 金额 总额 价格 费用 面积 长度 规模 人数 时间 日期 年份 名字 姓名 地点 位置 "
                       "之前 以前 之后 以后 左右 大概 大约 具体 现在 目前 当时 最后 一共 总共 全部 如今 今年 "
                       "每年".split())
+MEASURES = _MEASURES
 
 
 def focus(question: str, units: list[Unit]) -> tuple[list[Unit], list[Unit]]:
     """The units next to the question word, nearest first, within its clause: what the figure, date or person
     is of ('新增了多少名坐席人员' → 新增 | 坐席, 人员). A sentence holding none of them answers something else.
     Words carried from earlier turns (〔…〕) are topic, not focus."""
-    sf = CONTEXT.sub(lambda m: " " * len(m.group()), search_form(question))
+    sf = blank_carried(search_form(question))
     m = _ASKING.search(sf)
     if not m:
         return [], []
@@ -111,7 +112,7 @@ def _span_in(shape: Shape, question: str, near, c: Cand, text: str, get_text):
             continue
         for s, e in slices:
             span = best_span(shape.kind, text[s:e], question, shape.unit, near_words(near),
-                             asked_role(question) if shape.kind == WHO else "")
+                             beside(asked_role(question)) if shape.kind == WHO else "")
             if span:
                 return sorted(slices), (s + span[0], s + span[1])
     return None
@@ -142,6 +143,13 @@ def _focus_sentences(nearest: list[Unit], cands: list[Cand], get_text) -> list[C
                 seen.add((c.passage.chunk.doc_id, s))
                 out.append(Cand(c.score * 0.9, c.lex, c.rank, c.passage, s, e, text[s:e]))
     return out
+
+
+def _on_carried_topic(question: str, sentence_sf: str) -> bool:
+    """A follow-up naming only a generic value ('⟦农机 补贴⟧比例是多少？'): the earlier question's sentence
+    holds all its words, the answer often only one ('补贴按购机价格的百分之三十执行')."""
+    m = TOPIC.search(search_form(question))
+    return bool(m) and any(w in sentence_sf for w in m.group(1).split() if len(w) >= 2)
 
 
 def _title(text: str) -> str:
@@ -191,7 +199,7 @@ def factoid(shape: Shape, question: str, units: list[Unit], cands: list[Cand], g
         # In the best sentence's document, a sentence holding the focus word nearest the question word is
         # about what is asked even when it shares little else with the question ('…给院长鲁建国打电话').
         value = bool(named) and _holds(named[0], sf)
-        focused = near[1] or (nearest and _holds(nearest[0], sf)) or value
+        focused = near[1] or (nearest and _holds(nearest[0], sf)) or value or _on_carried_topic(question, sf)
         if c.lex < NEAR_TOPIC * top_lex and not (focused and same_doc):
             continue  # off the topic, unless in the best sentence's document and about the asked words
         text = get_text(c.passage.chunk.doc_id)
@@ -240,6 +248,12 @@ def asked_role(question: str) -> str:
     return (m.group(1) or "担任") if m else ""
 
 
+def beside(role: str) -> str:
+    """The word a name must stand beside to answer: the role, except kinship, which the text writes many
+    ways ('父朱文正', '其父', '之子')."""
+    return "" if role in ("母亲", "父亲", "孩子") else role
+
+
 # The document itself says the thing is not settled or not given.
 _UNSET = re.compile(r"尚未确定|尚未明确|尚未公布|尚未决定|另行通知|另行公布|待定|未定|尚不清楚|没有透露|未透露|暂未|"
                     r"暂无|还没有定|"
@@ -269,7 +283,7 @@ def _stated_near(shape: Shape, question: str, near, cands: list[Cand], get_text)
     places += [(text, se) for se in answer_slices(best, get_text)]
     flat = [u for side in near for u in side]
     nearest = (near[1] or near[0])[:1]
-    role = asked_role(question)
+    role = beside(asked_role(question))
     # Any sentence of the best passage that holds a focus word ('车站共设4个出入口' far from the intro).
     chunk = best.passage.chunk
     places += [(text, se) for se in sentences(text, chunk.start, chunk.end)
@@ -287,7 +301,7 @@ def _stated_near(shape: Shape, question: str, near, cands: list[Cand], get_text)
         if shape.kind == HOW_MANY and _VAGUE.search(sentence):
             return True  # '很多次', '没有一项', '大片': a quantity in words still answers how many
         sf = search_form(sentence)
-        spans = ([sp for sp in people(sf) if near_word(sf, sp, role)] if shape.kind == WHO
+        spans = ([sp for sp in people(sf) if not role or near_word(sf, sp, role)] if shape.kind == WHO
                  else find_spans(shape.kind, sentence, shape.unit, articles=True))  # '一巢只生一个蛋'
         for a, b in spans:
             span = search_form(sentence[a:b])

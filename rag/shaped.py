@@ -33,7 +33,7 @@ def as_list(shape: Shape, question: str, units: list[Unit], cands: list[Cand], g
     ('严书记对…表了什么态'), a list in that person's own speech may come from a weaker sentence: the best
     one is often someone else's line that names the topic (a secretary introducing the petitioners)."""
     best, best_score, seen = None, 0.0, set()
-    holder = _holder(question)
+    holder = _holder(question, named_before_view=True)  # '特斯拉公司做了什么' names no one speaking
     for i, c in enumerate(cands[:SHORTLIST_LISTS]):
         text = get_text(c.passage.chunk.doc_id)
         start, end = answer_slices(c, get_text)[0]
@@ -63,12 +63,15 @@ def as_list(shape: Shape, question: str, units: list[Unit], cands: list[Cand], g
 _VIEW = re.compile(r"对|怎么看|如何看|怎样看|觉得|认为|的态度|的看法|的意见|说了什么|怎么说")
 
 
-def _holder(question: str) -> str:
+def _holder(question: str, named_before_view: bool = False) -> str:
     """Whose view is asked: the person named before 对 / 怎么看 ('严正清对…' → 严正清; '市长对周立新…' → 市长, a
-    title resolved in the document by `_names_for`), else the first person the question names."""
+    title resolved in the document by `_names_for`), else (unless named_before_view) the first person the
+    question names."""
     sf = search_form(question)
     m = _VIEW.search(sf)
     before = sf[:m.start()] if m else ""
+    if named_before_view and not before:
+        return ""
     names = [before[a:b] for a, b in people(before)]
     if names:
         return names[-1]

@@ -86,6 +86,16 @@ def asks_reply(question: str) -> bool:
     return bool(_ASKS_REPLY.search(search_form(question)))
 
 
+# The earlier topic of a follow-up that names only a generic value ('比例是多少？', conversation.py): searched
+# at full weight (unlike 〔…〕, units.CONTEXT), but like it never the focus of what is asked.
+TOPIC = re.compile(r"⟦([^⟦⟧]*)⟧")
+
+
+def blank_carried(question_sf: str) -> str:
+    """The question with words carried from earlier turns blanked (same length, so positions hold)."""
+    return re.sub(r"〔[^〔〕]*〕|⟦[^⟦⟧]*⟧", lambda m: " " * len(m.group()), question_sf)
+
+
 @dataclass(frozen=True)
 class Shape:
     kind: str
@@ -98,7 +108,7 @@ class Shape:
 
 
 def detect(question: str) -> Shape:
-    q = re.sub(r"〔[^〔〕]*〕", "", search_form(question)).strip()  # words carried from earlier turns
+    q = re.sub(r"〔[^〔〕]*〕|⟦[^⟦⟧]*⟧", "", search_form(question)).strip()  # words carried from earlier turns
     english = not re.search(r"[\u4e00-\u9fff]", q)
     kind = next((k for k, pattern in (_EN if english else _ZH) if pattern.search(q)), OTHER)
     count = unit = 0

@@ -171,7 +171,8 @@ def find_spans(kind: str, sentence: str, unit: str = "", articles: bool = False)
         if unit and (unit in _UNIT_LIST or any(unit[-1] in k for k in _UNIT_KINDS)):
             kind_of = next((k for k in _UNIT_KINDS if unit[-1] in k), unit)
             # '3到5万', '2亿' carry only a magnitude: they fit any kind of unit.
-            in_unit = [s for s in found if sf[s[1] - 1] in kind_of + "万亿"]
+            in_unit = [s for s in found if sf[s[1] - 1] in kind_of + "万亿"
+                       or ("%" in kind_of and sf[s[0]:s[1]].startswith("百分之"))]  # '百分之五十' is a share
             # A bare number ('2至4犬齿') still answers when none is given in that unit; '三个月' never
             # answers '多少亿元'.
             loose = kind_of == unit  # a measure word of no known kind ('颗'): a bare number may still answer

@@ -38,6 +38,10 @@ DOCS = {
                "开通初期运营时间为每天6时至22时，高峰时段发车间隔为4分钟。\n"
                "线路实行统一票制，起步价1元，全程最高票价3元，老年人凭卡免费乘车。\n"
                "快速公交2号线目前正在开展前期研究，开工时间尚未确定。\n",
+    "subsidy.txt": "关于农机购置补贴工作的通知\n"
+                   "今年全县农机购置补贴资金将于六月底前拨付到各乡镇。\n"
+                   "补贴按照购机价格的百分之三十执行，单台最高不超过两万元。\n"
+                   "县养老服务中心的护理员按照入住老人数量的比例配备，配备比例为一比十。\n",
 }
 
 
@@ -150,3 +154,17 @@ def test_a_value_named_by_its_own_word_is_found_under_the_headline(genre):
 def test_a_value_of_another_subject_is_not_stated(genre, question):
     ans = ask(genre, question)
     assert ans.abstained and "没有说明" in ans.text, ans.text
+
+
+# ---------- follow-up: a generic word for the value ('比例是多少？') takes the earlier topic as its subject ----------
+def test_generic_value_follow_up_keeps_the_topic_but_not_the_old_question():
+    from rag.conversation import contextualize
+    from rag.shapes import TOPIC
+    q = contextualize("比例是多少？", ["农机购置补贴资金什么时候拨付？"])
+    assert "〔" not in q and "农机" in TOPIC.search(q).group(1) and "补贴" in q and "拨付" not in q
+    assert "〔" in contextualize("那资金呢？", ["东坝村大棚补偿是怎么回事？"])  # '资金' names a topic itself
+
+
+def test_generic_value_follow_up_is_answered_on_the_earlier_topic(genre):
+    ans = ask(genre, "比例是多少？", ["农机购置补贴资金什么时候拨付？"])
+    assert "百分之三十" in ans.text and "一比十" not in ans.text, ans.text
