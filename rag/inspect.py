@@ -30,7 +30,10 @@ class ScoredPassage:
     bm25: float  # raw BM25 score
     bm25_norm: float  # BM25 / the best BM25 among the candidates (what fusion adds, before its weight)
     coverage: float  # share of the question's meaning units found in the chunk (0..1)
-    fused: float  # weights.dense*dense + weights.bm25*bm25_norm + weights.cover*coverage
+    # What an English question adds beyond those three (pinyin names, corpus-learned translations: retrieve.py),
+    # weighted; computed as the rest of `fused`, so a part added to fusion later still shows here.
+    other: float
+    fused: float  # weights.dense*dense + weights.bm25*bm25_norm + weights.cover*coverage + other
     matched: list[str] = field(default_factory=list)
 
 
@@ -67,7 +70,7 @@ class Inspection:
                 "threshold": self.threshold, "abstains": self.abstains, "reason": self.reason,
                 "features": {k: round(v, 4) for k, v in self.features.items()},
                 "passages": [{**p.__dict__, **{k: round(getattr(p, k), 4) for k in
-                                               ("dense", "bm25", "bm25_norm", "coverage", "fused")}}
+                                               ("dense", "bm25", "bm25_norm", "coverage", "other", "fused")}}
                              for p in self.passages],
                 "timings_ms": {k: round(v, 2) for k, v in self.timings_ms.items()}}
 
@@ -92,8 +95,10 @@ def inspect_retrieval(assistant, question: str, top_k: int | None = None,
     for rank, p in enumerate(passages, 1):
         norm = p.bm25 / best if best > 0 else 0.0
         cover = coverage(query.units, search_form(p.chunk.text))
+        other = p.score - (w.dense * p.dense + w.bm25 * norm + w.cover * cover)
         out.append(ScoredPassage(rank, p.chunk.doc_id, p.chunk.id, p.source, p.chunk.start, p.chunk.end,
-                                 p.chunk.text, p.dense, p.bm25, norm, cover, p.score, sorted(p.matched)))
+                                 p.chunk.text, p.dense, p.bm25, norm, cover, other if abs(other) > 1e-9 else 0.0,
+                                 p.score, sorted(p.matched)))
     # Abstention exactly as answer.compose judges it (its follow-up weighting included).
     judged = answering._own_weights(query)
     relevance = answering.relevance(judged, passages) if passages else 0.0

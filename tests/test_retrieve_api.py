@@ -29,11 +29,20 @@ def test_retrieve_shows_score_parts_and_matches_ask(client):
     for p, a in zip(d["passages"], ask["passages"], strict=True):
         parts = w["dense"] * p["dense"] + w["bm25"] * p["bm25_norm"] + w["cover"] * p["coverage"]
         assert abs(parts - p["fused"]) < 2e-3 and abs(p["fused"] - a["score"]) < 1e-3
+        assert p["other"] == 0  # a Chinese question: the three parts are all
         assert 0 <= p["bm25_norm"] <= 1 and 0 <= p["coverage"] <= 1
     assert "12345" in d["passages"][0]["matched"] and "12345" in d["terms"]
     assert d["abstains"] is ask["abstained"] is False and d["relevance"] >= d["threshold"]
     assert "would answer" in d["reason"]
     assert len(client.post("/api/retrieve", json={"question": q, "top_k": 1}).json()["passages"]) == 1
+
+
+def test_english_question_parts_add_up(client):
+    d = client.post("/api/retrieve", json={"question": "what did the mayor order about the 12345 hotline"}).json()
+    w = d["weights"]
+    for p in d["passages"]:
+        parts = w["dense"] * p["dense"] + w["bm25"] * p["bm25_norm"] + w["cover"] * p["coverage"] + p["other"]
+        assert abs(parts - p["fused"]) < 2e-3
 
 
 def test_retrieve_says_why_it_would_abstain(client):

@@ -74,7 +74,8 @@ class ScoredPassage(BaseModel):
     bm25: float = Field(description="raw BM25 score")
     bm25_norm: float = Field(description="BM25 over the best candidate's (0..1)")
     coverage: float = Field(description="share of the question's meaning units in the passage (0..1)")
-    fused: float = Field(description="weights.dense*dense + weights.bm25*bm25_norm + weights.cover*coverage")
+    other: float = Field(description="what else fusion added (an English question's names and learned terms)")
+    fused: float = Field(description="weights.dense*dense + weights.bm25*bm25_norm + weights.cover*coverage + other")
     matched: list[str]
 
 

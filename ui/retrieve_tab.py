@@ -12,20 +12,23 @@ from .render import esc, md_text
 from .service import Service, ServiceError
 
 
+def _row(p: dict) -> str:
+    other = f' <small title="names, learned terms">+{p["other"]:.2f}</small>' if p["other"] else ""
+    text = esc(p["text"][:300]) + ("…" if len(p["text"]) > 300 else "")
+    return (f'<tr class="rt-row"><td>{p["rank"]}</td><td><b>{p["fused"]:.3f}</b></td><td>{p["dense"]:.3f}</td>'
+            f'<td>{p["bm25_norm"]:.3f} <small>({p["bm25"]:.2f})</small></td><td>{p["coverage"]:.2f}{other}</td>'
+            f'<td>{esc(" ".join(p["matched"][:10]))}</td><td><div class="rt-src">{esc(p["source"].split("/")[-1])} '
+            f'· {p["start"]}–{p["end"]}</div>{text}</td></tr>')
+
+
 def results_html(d: dict) -> str:
     w = d["weights"]
     head = (f'<div class="rt-meta">检索词 terms: {esc(" ".join(dict.fromkeys(d["terms"])))} · 意义单元 units: '
             f'{esc(" ".join(d["units"]))} · 权重 weights: dense {w["dense"]:g}, bm25 {w["bm25"]:g}, '
             f'cover {w["cover"]:g}</div>')
-    rows = "".join(
-        f'<tr class="rt-row"><td>{p["rank"]}</td><td><b>{p["fused"]:.3f}</b></td><td>{p["dense"]:.3f}</td>'
-        f'<td>{p["bm25_norm"]:.3f} <small>({p["bm25"]:.2f})</small></td><td>{p["coverage"]:.2f}</td>'
-        f'<td>{esc(" ".join(p["matched"][:10]))}</td><td><div class="rt-src">{esc(p["source"].split("/")[-1])} '
-        f'· {p["start"]}–{p["end"]}</div>{esc(p["text"][:300])}{"…" if len(p["text"]) > 300 else ""}</td></tr>'
-        for p in d["passages"])
     return (head + '<table class="rt-table"><thead><tr><th>#</th><th>融合 fused</th><th>向量 dense</th>'
             '<th>BM25 (raw)</th><th>覆盖 coverage</th><th>匹配词 matched</th><th>段落 passage</th></tr></thead>'
-            f'<tbody>{rows}</tbody></table>')
+            f'<tbody>{"".join(_row(p) for p in d["passages"])}</tbody></table>')
 
 
 def build_retrieve_tab(service: Service, picker) -> None:
