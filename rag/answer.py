@@ -21,7 +21,7 @@ from dataclasses import replace
 
 import numpy as np
 
-from . import shapes
+from . import conversation, shapes
 from .chunk import sentences
 from .config import Config
 from .embed import Embedder
@@ -104,8 +104,7 @@ def relevance(query: Query, passages: list[Passage]) -> float:
 
 
 def shortlist(query: Query, passages: list[Passage], get_text) -> list[tuple]:
-    """The sentences of the top passages best covering the question: (coverage, rank, passage, start, end,
-    text), near-duplicates dropped."""
+    """The sentences of the top passages best covering the question, near-duplicates dropped."""
     cands = []  # (lexical score, passage rank, passage, start, end, text)
     seen = set()
     for rank, p in enumerate(passages[:PASSAGES_FOR_SENTENCES]):
@@ -135,7 +134,7 @@ def compose(query: Query, passages: list[Passage], embedder: Embedder, config: C
     lex_weight = 0.35 + 0.25 * query.cjk  # coverage speaks louder in Chinese, where it is exact
     shape = shapes.detect(query.text)
     near = focus(query.text, query.units) if query.cjk >= 0.5 else ([], [])
-    reply_wanted = shapes.asks_reply(query.text)
+    reply_wanted, own = shapes.asks_reply(query.text), conversation.own_units(query.text)
     cands = []
     for (lex, rank, p, s, e, text), d in zip(short, dense, strict=True):
         fragment = 0.15 if len(text) < MIN_SENTENCE_CHARS else 0.0  # headings and fragments rarely answer
@@ -145,6 +144,7 @@ def compose(query: Query, passages: list[Passage], embedder: Embedder, config: C
         score += FOCUS_BONUS * (2 if shape.kind == shapes.LIST else 1) * focus_share(near, search_form(text))
         if reply_wanted and is_question(text):
             score += FOCUS_BONUS  # 'X问Y…，Y怎么回答': the question asked in the text leads to the reply
+        score += conversation.OWN_BONUS * coverage(own, search_form(text))  # a follow-up's own words ('那配套呢')
         cands.append(Cand(score, lex, rank, p, s, e, text))
     cands.sort(key=lambda c: -c.score)
     plan = shaped(shape, query.text, query.units, cands, get_text, _topic(query, cands[0].text))

@@ -13,9 +13,12 @@ from .factoid import MEASURES, focus
 from .normalize import is_cjk, search_form
 from .stopwords import CHAT_WORDS, STOPWORDS
 from .tokenize import _jieba
-from .units import question_units
+from .units import CONTEXT, question_units
 
 MAX_CARRIED = 6          # key terms taken over from the previous turn
+# A follow-up ('〔…土地 交付〕那配套设施呢？') is answered by a sentence holding its own words: the sentence best
+# matching the carried ones answers the previous question. Sentences gain this much times their share of them.
+OWN_BONUS = 0.3
 SHORT_CONTENT_CHARS = 4  # a question with this few content characters (CJK) needs context
 SHORT_CONTENT_WORDS = 2  # ... or this few content words (Latin)
 
@@ -84,6 +87,13 @@ def _value_word(word: str) -> bool:
     """A generic word for the asked value ('比例', '人数', '时间', '金额'): it says nothing of what the value is
     of. ('资金', '补贴' do: '那资金呢？' is about the funding, the carried topic only helps.)"""
     return word in MEASURES
+
+
+def own_units(query: str) -> list:
+    """The units of a follow-up's own words, [] for a question carrying no earlier words (〔…〕)."""
+    if not CONTEXT.search(query):
+        return []
+    return question_units(CONTEXT.sub(" ", query))
 
 
 def user_questions(history: list | None) -> list[str]:

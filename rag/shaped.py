@@ -20,7 +20,7 @@ from .units import Unit, coverage
 LIST_CHARS = 400        # a list gets every item, up to this many characters
 OWN_WORDS_CHARS = 400   # an attitude question: the person's own words (an opinion runs long)
 RUNNER_UP = 0.8        # a list may come from a sentence scoring at least this share of the best one
-HOLDER_RUNNER_UP = 0.3  # ... or this share, when the sentence is said by the person the question names
+HOLDER_RUNNER_UP = 0.15  # ... or this share, when the sentence is said by the person the question names
 SHORTLIST_LISTS = 8
 REPLY_COVER = 0.3      # an attitude: the question before an utterance asks this share of what is asked …
 REPLY_BONUS = 0.3      # … and the utterance replying to it gains this much
@@ -37,7 +37,7 @@ def as_list(shape: Shape, question: str, units: list[Unit], cands: list[Cand], g
     for i, c in enumerate(cands[:SHORTLIST_LISTS]):
         text = get_text(c.passage.chunk.doc_id)
         start, end = answer_slices(c, get_text)[0]
-        own = bool(holder) and _said_by(text, start, holder)
+        own = bool(holder) and _said_by(text, start, end, holder)
         if c.score < (HOLDER_RUNNER_UP if own else RUNNER_UP) * cands[0].score:
             continue  # a list around a weak sentence answers some other question
         items = replies.list_items(text, start, end, LIST_CHARS, shape.count)
@@ -97,12 +97,12 @@ def _names_for(holder: str, text: str) -> list[str]:
     return list(dict.fromkeys(found)) or [holder]
 
 
-def _said_by(text: str, pos: int, holder: str) -> bool:
-    """True when text[pos] lies in a quoted line said by holder (replies.spoken_by)."""
-    line_start = text.rfind("\n", 0, pos) + 1
-    line_end = text.find("\n", pos)
-    return any(a <= pos < b for a, b in replies.spoken_by(text, line_start, len(text) if line_end < 0 else line_end,
-                                                           holder))
+def _said_by(text: str, start: int, end: int, holder: str) -> bool:
+    """True when text[start:end] overlaps a quoted line said by holder (replies.spoken_by)."""
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", start)
+    said = replies.spoken_by(text, line_start, len(text) if line_end < 0 else line_end, holder)
+    return any(a < end and start < b for a, b in said)
 
 
 def _under_heading(units: list[Unit], text: str, headings: list[tuple[int, int]], count: int

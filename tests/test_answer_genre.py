@@ -42,6 +42,11 @@ DOCS = {
                    "今年全县农机购置补贴资金将于六月底前拨付到各乡镇。\n"
                    "补贴按照购机价格的百分之三十执行，单台最高不超过两万元。\n"
                    "县养老服务中心的护理员按照入住老人数量的比例配备，配备比例为一比十。\n",
+    "factory.txt": "客商问道：“第一个问题，新厂需要三百亩用地，临河能不能在三个月内把土地交给我们？”\n"
+                   "招商局局长贺振东说道：“土地已经收储完毕，三个月内可以交地。”\n"
+                   "孟子衡补充道：“供水、供电、道路这些配套，我们会在开工前全部接通到厂区门口。”\n"
+                   "客商又问道：“第二个问题，用工能不能保障？”\n"
+                   "孟子衡说道：“县职业学校每年毕业一千二百人，可以定向培养。”\n",
 }
 
 
@@ -168,3 +173,13 @@ def test_generic_value_follow_up_keeps_the_topic_but_not_the_old_question():
 def test_generic_value_follow_up_is_answered_on_the_earlier_topic(genre):
     ans = ask(genre, "比例是多少？", ["农机购置补贴资金什么时候拨付？"])
     assert "百分之三十" in ans.text and "一比十" not in ans.text, ans.text
+
+
+# ---------- follow-up: the sentence holding the follow-up's own words, not the previous answer again ----------
+@pytest.mark.parametrize("history, question, words", [
+    (["临河能在三个月内把土地交给新厂吗？"], "那配套设施呢？", "接通到厂区门口"),
+    (["临河能在三个月内把土地交给新厂吗？"], "那用工呢？", "定向培养"),
+])
+def test_follow_up_is_answered_by_its_own_words(genre, history, question, words):
+    ans = ask(genre, question, history)
+    assert words in ans.text, ans.text
