@@ -74,3 +74,5 @@ def test_every_error_has_the_json_shape(client):
     shape(client.get("/api/jobs/nope"), 404)
     shape(client.get("/api/documents/nope"), 404)
     assert client.get("/").status_code == 200  # the UI is still at /
+    assert "no route /nothing/here" in shape(client.get("/nothing/here"), 404)  # Gradio's bare 404 too
+    shape(client.get("/gradio_api/nope"), 404)

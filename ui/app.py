@@ -17,6 +17,7 @@ from rag.options import AskOptions, QuestionError
 from .api import build_api
 from .auth import LOOPBACK, protect
 from .conversation_bar import build_conversation_bar, persist_settings
+from .docs import ErrorShape
 from .kb_tab import build_kb_tab
 from .openai_api import pieces
 from .render import answer_blocks, documents_rows, md_text, sources_panel, turn_data
@@ -264,6 +265,7 @@ def create_app(service: Service, hosts: frozenset[str] | None = None):
                               footer_links=["api"], theme=theme,
                               css=(STATIC / "app.css").read_text(encoding="utf-8"),
                               head=(STATIC / "head.html").read_text(encoding="utf-8"))
+    app.add_middleware(ErrorShape)  # Gradio's bare 404/405 in our error shape too
     return protect(app, service, app.state.sessions, hosts)
 
 

@@ -5,9 +5,12 @@
   shows a blank page offline.
 - Unknown paths under /api/ and /v1/ answer 404, and a known path with the wrong method 405 with `Allow`, both
   as `{"error": {...}}`: without this, Gradio (mounted at /) would answer them with its own page or shape.
+- Elsewhere (Gradio's own routes), Starlette's bare `{"detail": "Not Found"}` / `"Method Not Allowed"` are
+  rewritten into the same shape by `ErrorShape`; other bodies, Gradio's own errors included, pass untouched.
 """
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from fastapi import FastAPI, Request
@@ -65,3 +68,44 @@ def _allowed(app: FastAPI, request: Request, fallback) -> list[str]:
         if match in (Match.PARTIAL, Match.FULL):
             out.update(route.methods)
     return sorted(out - {"HEAD"})
+
+
+_BARE = {404: {"detail": "Not Found"}, 405: {"detail": "Method Not Allowed"}}
+
+
+def _is_bare(body: bytes, status: int) -> bool:
+    try:
+        return len(body) < 200 and json.loads(body) == _BARE[status]
+    except ValueError:
+        return False
+
+
+class ErrorShape:
+    """ASGI middleware: Starlette's default 404/405 bodies become {"error": {message, type, code}}."""
+
+    def __init__(self, app):
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        held: list[dict] = []
+
+        async def watch(message):
+            if message["type"] == "http.response.start" and message["status"] in _BARE:
+                held.append(message)  # hold the start until the body shows whether it is the bare default
+                return
+            if held and message["type"] == "http.response.body":
+                start = held.pop()
+                if not message.get("more_body") and _is_bare(message.get("body", b""), start["status"]):
+                    status = start["status"]
+                    what = "no route" if status == 404 else f"{scope.get('method')} is not allowed on"
+                    body = json.dumps({"error": {"message": f"{what} {scope.get('path', '')[:200]}",
+                                                 "type": "invalid_request_error", "code": status}}).encode()
+                    headers = [(k, v) for k, v in start["headers"] if k.lower() != b"content-length"]
+                    await send({**start, "headers": headers + [(b"content-length", str(len(body)).encode())]})
+                    return await send({"type": "http.response.body", "body": body})
+                await send(start)
+            await send(message)
+
+        await self.app(scope, receive, watch)
