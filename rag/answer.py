@@ -25,7 +25,7 @@ from . import conversation, shapes
 from .chunk import sentences
 from .config import Config
 from .embed import Embedder
-from .factoid import focus, focus_share
+from .focus import focus, focus_share
 from .normalize import fold, search_form
 from .plans import Cand, Part, Plan, answer_slices
 from .records import Answer, Citation, Passage

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from .factoid import MEASURES, focus
+from .focus import MEASURES, focus
 from .normalize import is_cjk, search_form
 from .stopwords import CHAT_WORDS, STOPWORDS
 from .tokenize import _jieba

@@ -1,0 +1,112 @@
+"""'Not stated': the documents cover the topic but do not give the asked figure, date or person. Decided only
+after no on-topic sentence yields a span of the asked kind (factoid.py): could it be there after all, in words the
+span finders miss? Does the document itself say it is not set yet?"""
+from __future__ import annotations
+
+import re
+
+from .chunk import sentences
+from .focus import about, holds
+from .normalize import search_form
+from .plans import Cand, answer_slices
+from .shapes import HOW_MANY, WHEN, WHO, Shape
+from .spans import find_spans, near_word, people
+
+RUNNER_UP = 0.8         # a close runner-up scores at least this share of the best sentence
+
+# A date that names a point in time: digits or numerals with 年/月/日/点…, a festival or an era. '今天',
+# '当天' or '下个月' answer in dialogue, but their presence does not prove the asked date is given.
+_ANCHORED = re.compile(r"[\d〇零一二三四五六七八九十]+\s?[年月日号点时]|世纪|季度|年代|时期|期间|年间|春节|元旦|国庆|"
+                       r"中秋|端午|清明")
+
+
+_TOTAL = re.compile(r"一共|总共|总计|合计|总投资|总额|总数|总共")
+_PER = re.compile(r"每[^，。；,]{0,12}$")
+_VAGUE = re.compile(r"很多|许多|大量|大批|大片|没有一|无一|少数|多数|若干|数十|数百|数千|几十|几百|几千|半数|一半|"
+                    r"多次|屡次")
+
+
+_ERA = re.compile(r"时代|年代|世纪|时期|[唐宋元明清汉晋隋]朝|万年前|\d+年前|\d+岁|夜间|白天|夜晚|清晨|傍晚|黄昏|"
+                  r"[春夏秋冬]季|晚春|初夏|春天|夏天|秋天|冬天|[\u4e00-\u9fff]{2}[元一二三四五六七八九十]+年")
+
+
+# Who may be 'not stated' only when a person is asked for by a word for a person ('来访群众叫什么名字',
+# '由谁担任队长'); 'X叫什么' elsewhere names schools, works and shops, which no name finder knows.
+_ASKS_PERSON = re.compile(r"(群众|居民|村民|老人|男子|女子|母亲|父亲|孩子|学生|职工|干部|记者|负责人|秘书|司机|老板|"
+                          r"来访者|"
+                          r"举报人|联系人)(叫什么|的名字|的姓名|是谁)|由谁担任|谁担任")
+
+
+def asked_role(question: str) -> str:
+    """The word for the person whose name is asked ('来访群众叫什么名字' → 群众); '担任' for '由谁担任'
+    (any name answers); '' when the question does not ask for a person that way."""
+    m = _ASKS_PERSON.search(search_form(question))
+    return (m.group(1) or "担任") if m else ""
+
+
+def beside(role: str) -> str:
+    """The word a name must stand beside to answer: the role, except kinship, which the text writes many
+    ways ('父朱文正', '其父', '之子')."""
+    return "" if role in ("母亲", "父亲", "孩子") else role
+
+
+# The document itself says the thing is not settled or not given.
+_UNSET = re.compile(r"尚未确定|尚未明确|尚未公布|尚未决定|另行通知|另行公布|待定|未定|尚不清楚|没有透露|未透露|暂未|"
+                    r"暂无|还没有定|"
+                    r"还没定|尚无定论|还不能给|不能给你打包票|还要等")
+
+
+def says_unset(near, cands: list[Cand], get_text) -> bool:
+    """True when a sentence about the asked words says it is not set yet ('开工时间尚未确定', '具体时间另行通知')."""
+    flat = [u for side in near for u in side]
+    for c in cands[:3]:
+        sf = search_form(c.text)
+        if _UNSET.search(sf) and (not flat or about(near, sf)):
+            return True
+    return False
+
+
+def stated_near(shape: Shape, question: str, near, cands: list[Cand], get_text) -> bool:
+    """Could the asked figure or date be there after all? (Documents drop the subject, paraphrase the verb.)
+    True when the best sentence, its reply, the sentences around it in its line, or a close runner-up that
+    touches the focus holds a span of the kind. Only when none does do we say it is not stated."""
+    best = cands[0]
+    text = get_text(best.passage.chunk.doc_id)
+    line_start, line_end = text.rfind("\n", 0, best.start) + 1, text.find("\n", best.end)
+    line = sentences(text, line_start, len(text) if line_end < 0 else line_end)
+    i = next((k for k, se in enumerate(line) if se[0] <= best.start < se[1]), 0)
+    places = [(text, se) for se in line[max(0, i - 2):i + 3]]
+    places += [(text, se) for se in answer_slices(best, get_text)]
+    flat = [u for side in near for u in side]
+    nearest = (near[1] or near[0])[:1]
+    role = beside(asked_role(question))
+    # Any sentence of the best passage that holds a focus word ('车站共设4个出入口' far from the intro).
+    chunk = best.passage.chunk
+    places += [(text, se) for se in sentences(text, chunk.start, chunk.end)
+               if flat and any(holds(u, search_form(text[se[0]:se[1]])) for u in flat)]
+    for c in cands[1:]:
+        t = get_text(c.passage.chunk.doc_id)
+        sf = search_form(c.text)
+        close = c.score >= RUNNER_UP * best.score and (not flat or any(holds(u, sf) for u in flat))
+        # Same document, the asked word itself ('体长可达22.4公分' for '…的体长是多少'), any score.
+        same = c.passage.chunk.doc_id == best.passage.chunk.doc_id and nearest and holds(nearest[0], sf)
+        if close or same:
+            places.append((t, (c.start, c.end)))
+    for t, (s, e) in places:
+        sentence = t[s:e]
+        if shape.kind == HOW_MANY and _VAGUE.search(sentence):
+            return True  # '很多次', '没有一项', '大片': a quantity in words still answers how many
+        sf = search_form(sentence)
+        spans = ([sp for sp in people(sf) if not role or near_word(sf, sp, role)] if shape.kind == WHO
+                 else find_spans(shape.kind, sentence, shape.unit, articles=True))  # '一巢只生一个蛋'
+        for a, b in spans:
+            span = search_form(sentence[a:b])
+            if span in search_form(question) or (shape.kind == WHEN and not _ANCHORED.search(span)):
+                continue
+            if shape.kind == HOW_MANY and _TOTAL.search(search_form(question)) and _PER.search(
+                    search_form(sentence[max(0, a - 14):a])):
+                continue  # '一共要花多少钱' is not answered by '每部电梯补贴20万元'
+            return True
+        if shape.kind == WHEN and _ERA.search(search_form(sentence)):
+            return True  # '进入战国时代后', '多于夜间出没', '满15岁', '崇宁五年': a time in words
+    return False
