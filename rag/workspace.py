@@ -115,6 +115,12 @@ class Workspace:
         with closing(self._db()) as db, db:
             db.execute("DELETE FROM conversations WHERE id = ?", (cid,))  # its turns go too (cascade)
 
+    def kb_renamed(self, old: str, new: str) -> None:
+        """Conversations follow their knowledge base to its new name."""
+        if self.path.exists():
+            with closing(self._db()) as db, db:
+                db.execute("UPDATE conversations SET kb = ? WHERE kb = ?", (new, old))
+
     def add_turn(self, cid: str, question: str, answer: dict, panel: dict | None = None) -> int:
         """Append a question and its answer (the `rag ask --json` object); returns the turn number (1-based).
         The first question becomes the title of an untitled conversation."""

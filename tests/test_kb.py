@@ -51,7 +51,9 @@ def test_create_upload_ask_rename_delete(client, service, config):
     assert all("闭馆" not in p["source"] for p in default["passages"])  # the default never sees it
     assert service.kbs.assistant("通知").embedder is service.assistant.embedder  # one model for all
 
+    conv = client.post("/api/conversations", json={"kb": "通知"}).json()["id"]
     r = client.patch("/api/kbs/通知", json={"name": "notices"})
+    assert client.get(f"/api/conversations/{conv}").json()["kb"] == "notices"  # conversations follow
     assert r.status_code == 200 and r.json()["documents"] == 1 and list(kbs(client)) == ["default", "notices"]
     doc = client.get("/api/documents", params={"kb": "notices"}).json()["documents"][0]
     assert doc["sources"][0].endswith("kb/notices/uploads/闭馆.txt")

@@ -275,7 +275,9 @@ class Service:
             if new_name is None:
                 self.kbs.delete(name)
                 return None
-            return self.kbs.rename(name, new_name)
+            info = self.kbs.rename(name, new_name)
+            self.workspace.kb_renamed(name, info["name"])
+            return info
 
     # ---------- auth ----------
     def token_ok(self, given: str | None) -> bool:
