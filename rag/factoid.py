@@ -18,7 +18,7 @@ from .plans import Cand, Part, Plan, answer_slices
 from .shapes import HOW_MANY, TOPIC, WHEN, WHERE, WHO, Shape, unit_noun
 from .spans import best_span, is_question, plain
 from .units import CONTEXT, Unit
-from .unstated import asked_role, beside, says_unset, stated_near
+from .unstated import UNSET, asked_role, beside, says_unset, stated_near
 
 NEAR_TOPIC = 0.6        # a sentence 'on the topic' covers at least this share of the best sentence's coverage
 WHAT = {HOW_MANY: ("具体数字", "the figure"), WHEN: ("具体时间", "the date or time"),
@@ -116,9 +116,12 @@ def factoid(shape: Shape, question: str, units: list[Unit], cands: list[Cand], g
         return None
     top_lex = max(c.lex for c in cands)
     # An English question meets the text only through dictionary translations: too loose to tell which
-    # sentence states the asked thing, or that none does. It gets the bold span, never 'not stated'.
+    # sentence states the asked thing, or that none does from a missing span. It gets the bold span, and
+    # 'not stated' only when one of the best sentences (or its reply) says the thing is not set ('尚未确定')
+    # and matches the question better than the sentence holding the span.
     english = cjk_ratio(CONTEXT.sub("", question)) < 0.5
     near = ([], []) if english else focus(question, units)
+    unset = says_unset(near, cands, get_text) if english and shape.kind in NOT_STATED_KINDS else None
     # Who and where also look beyond the shortlist (names and places sit in narration the question's words
     # miss); how-many and when only at sentences naming the asked value by a rare word of its own ('起步价
     # 是多少'), or a figure of a neighbouring fact would answer.
@@ -139,12 +142,29 @@ def factoid(shape: Shape, question: str, units: list[Unit], cands: list[Cand], g
             continue  # '2号线的起步价' is not told by a sentence under a '1号线' headline
         found = _span_in(shape, question, _titled(near, text) if value else near, c, text, get_text)
         if found:
+            if unset and unset.lex >= c.lex:  # the sentence saying it is not set matches the question as well
+                return _not_stated(shape, topic, near, cands, get_text)
             slices, (s, e) = found
+            if shape.kind in NOT_STATED_KINDS and UNSET.search(search_form(text[_around(slices, s)])):
+                continue  # '先把今年汛期扛过去，扩建的事汛后再研究': a date in a put-off answers nothing
             return Plan([Part(c.passage, slices)], lead=f"**{plain(text[s:e]).strip()}**")
+    if unset:
+        return _not_stated(shape, topic, near, cands, get_text)
     kinds = NOT_STATED_KINDS + ((WHO,) if asked_role(question) else ())
     if shape.kind in kinds and not english and (
             says_unset(near, cands, get_text) or not stated_near(shape, question, near, cands, get_text)):
-        zh, en = WHAT[shape.kind]
-        note = f"文档提到了{topic}，但没有说明{zh}。(The documents mention {topic}, but do not state {en}.)"
-        return Plan([Part(cands[0].passage, answer_slices(cands[0], get_text))], lead=note, abstained=True)
+        return _not_stated(shape, topic, near, cands, get_text)
     return None
+
+
+def _around(slices: list[tuple[int, int]], pos: int) -> slice:
+    return next(slice(a, b) for a, b in slices if a <= pos < b)
+
+
+def _not_stated(shape: Shape, topic: str, near, cands: list[Cand], get_text) -> Plan:
+    """'文档提到了…，但没有说明…' with the closest passage cited (the one saying it is not set, if any);
+    counts as abstaining."""
+    zh, en = WHAT[shape.kind]
+    note = f"文档提到了{topic}，但没有说明{zh}。(The documents mention {topic}, but do not state {en}.)"
+    best = says_unset(near, cands, get_text) or cands[0]
+    return Plan([Part(best.passage, answer_slices(best, get_text))], lead=note, abstained=True)

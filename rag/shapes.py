@@ -50,7 +50,8 @@ _EN = [
     (WHO, re.compile(r"^\s*(who|whom|whose)\b|\bwho\b")),
     (WHEN, re.compile(r"\bwhen\b|what (time|year|date|day|month)|which (year|day|month)")),
     (HOW_MANY, re.compile(r"\bhow (many|much|long|old|big|large|far|high)\b|what (percentage|share|proportion|amount|"
-                          r"number)")),
+                          r"number)|what (is|was|are|were) the (budget|cost|price|fare|fee|amount|number|total|"
+                          r"population|area|length|investment|subsidy)\b")),
     (WHERE, re.compile(r"\bwhere\b|which (city|country|place|province|district|county|town)")),
     (WHY_HOW, re.compile(r"\b(why|how)\b")),
     (YES_NO, re.compile(r"^\s*(is|are|was|were|do|does|did|can|could|will|would|has|have|had|should)\b")),

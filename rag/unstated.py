@@ -10,7 +10,7 @@ from .focus import about, holds
 from .normalize import search_form
 from .plans import Cand, answer_slices
 from .shapes import HOW_MANY, WHEN, WHO, Shape
-from .spans import find_spans, near_word, people
+from .spans import find_spans, is_question, near_word, people
 
 RUNNER_UP = 0.8         # a close runner-up scores at least this share of the best sentence
 
@@ -51,19 +51,27 @@ def beside(role: str) -> str:
 
 
 # The document itself says the thing is not settled or not given.
-_UNSET = re.compile(r"尚未确定|尚未明确|尚未公布|尚未决定|另行通知|另行公布|待定|未定|尚不清楚|没有透露|未透露|暂未|"
-                    r"暂无|还没有定|"
-                    r"还没定|尚无定论|还不能给|不能给你打包票|还要等")
+# … or puts it off: officials defer ('加固的事汛后再专题研究', '据实测算后另行报批').
+UNSET = _UNSET = re.compile(r"尚未确定|尚未明确|尚未公布|尚未决定|另行(?:通知|公布|明确|确定|报批|研究|安排)|待定|未定|"
+                            r"尚不清楚|没有透露|未透露|暂未|暂无|还没有定|还没定|尚无定论|还不能给|不能给你打包票|还要等|"
+                            r"再(?:专题)?研究|再议|后再说|测算后")
 
 
-def says_unset(near, cands: list[Cand], get_text) -> bool:
-    """True when a sentence about the asked words says it is not set yet ('开工时间尚未确定', '具体时间另行通知')."""
+def says_unset(near, cands: list[Cand], get_text) -> Cand | None:
+    """The candidate whose sentence, about the asked words, says it is not set yet ('开工时间尚未确定',
+    '具体时间另行通知'), or whose question in the text is answered by putting it off ('柳湾段要不要加固？' →
+    '…汛后再专题研究'); None when no candidate does."""
     flat = [u for side in near for u in side]
     for c in cands[:3]:
         sf = search_form(c.text)
         if _UNSET.search(sf) and (not flat or about(near, sf)):
-            return True
-    return False
+            return c
+        if is_question(c.text) and (not flat or about(near, sf)):
+            text = get_text(c.passage.chunk.doc_id)
+            reply = search_form("".join(text[s:e] for s, e in answer_slices(c, get_text)))
+            if reply != sf and _UNSET.search(reply):
+                return c
+    return None
 
 
 def stated_near(shape: Shape, question: str, near, cands: list[Cand], get_text) -> bool:

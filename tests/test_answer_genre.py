@@ -47,6 +47,9 @@ DOCS = {
                    "孟子衡补充道：“供水、供电、道路这些配套，我们会在开工前全部接通到厂区门口。”\n"
                    "客商又问道：“第二个问题，用工能不能保障？”\n"
                    "孟子衡说道：“县职业学校每年毕业一千二百人，可以定向培养。”\n",
+    "drainage.txt": "东坝村排涝站建于2009年，装机容量为六百千瓦，去年汛期连续运行了十一天。\n"
+                    "回程的车上，秘书方一舟问道：“县长，东坝村的排涝站要不要扩建？”\n"
+                    "孟子衡想了想，说道：“先把今年汛期扛过去，扩建的事汛后再专题研究。”\n",
 }
 
 
@@ -183,3 +186,22 @@ def test_generic_value_follow_up_is_answered_on_the_earlier_topic(genre):
 def test_follow_up_is_answered_by_its_own_words(genre, history, question, words):
     ans = ask(genre, question, history)
     assert words in ans.text, ans.text
+
+
+# ---------- not stated: the document puts it off, or says it is not set (also for English questions) ----------
+@pytest.mark.parametrize("question", [
+    "东坝村排涝站扩建需要多少资金？",
+    "东坝村排涝站什么时候扩建？",
+    "快速公交2号线什么时候开工？",
+])
+def test_put_off_or_not_set_is_not_stated(genre, question):
+    # (English questions take the same path when a best sentence says so, factoid.py; the fake test model
+    # cannot match English to these documents, so they are measured in bench/genre, not here.)
+    ans = ask(genre, question)
+    assert ans.abstained and "没有说明" in ans.text, ans.text
+    assert any("再专题研究" in c.quote or "尚未确定" in c.quote for c in ans.citations)
+
+
+def test_a_date_given_is_still_answered(genre):
+    ans = ask(genre, "东坝村排涝站是哪一年建的？")
+    assert not ans.abstained and ans.text.startswith("**2009年**"), ans.text
