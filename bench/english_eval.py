@@ -51,6 +51,8 @@ def main() -> None:
     ap.add_argument("--lang", default=None, help="only rows of this language (the genre set has en and zh)")
     ap.add_argument("--name-weight", type=float, default=None, help="fuse.NAME_WEIGHT")
     ap.add_argument("--cover-weight", type=float, default=None, help="fuse.ENGLISH_COVER")
+    ap.add_argument("--no-learned-units", action="store_true", help="learned terms not among the answer's units")
+    ap.add_argument("--unanswerable", default=None, help="another set's questions, asked against these documents")
     ap.add_argument("--no-name-terms", action="store_true", help="names not among the BM25 terms")
     ap.add_argument("--limit", type=int, default=None)
     ap.add_argument("--details", default=None)
@@ -64,16 +66,19 @@ def main() -> None:
     if args.name_weight is not None:
         fuse.NAME_WEIGHT = args.name_weight
     Retriever.name_terms = not args.no_name_terms
+    Retriever.learned_units = not args.no_learned_units
     if args.cover_weight is not None:
         fuse.ENGLISH_COVER = args.cover_weight
     rows: list[dict] = []
-    result = evaluate(args.folder, Config.from_env(), limit=args.limit, details=rows)
+    result = evaluate(args.folder, Config.from_env(), limit=args.limit, details=rows, unanswerable=args.unanswerable)
     if args.lang:
         rows = [r for r in rows if r.get("lang") == args.lang]
     if args.details:
         Path(args.details).write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows),
                                       encoding="utf-8")
     print(json.dumps({"variant": args.variant, "recall@1": result["recall@1"], "complete": result["complete"],
+                      "abstain_answerable": result["abstain_answerable"],
+                      "abstain_unanswerable": result["abstain_unanswerable"],
                       "latency_ms_p50": result["latency_ms_p50"], "halves": summarize(rows)}))
 
 

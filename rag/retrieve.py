@@ -32,6 +32,7 @@ class Query:
     names: list[NameMatch] = field(default_factory=list)  # pinyin names of an English question (pinyin.py)
     # An English question's content words with the corpus terms learned for them (corpus_terms.py); [] if none.
     learned: list[tuple[str, list[str]]] = field(default_factory=list)
+    search_units: list[Unit] | None = None  # the units that rank passages when they differ from `units`
 
     @property
     def cjk(self) -> float:
@@ -42,6 +43,7 @@ class Retriever:
     use_names = True  # pinyin names of English questions (pinyin.py); bench/english_eval.py measures without
     name_terms = True  # the names' Chinese among the BM25 terms
     use_learned = True  # translations learned from the corpus (corpus_terms.py)
+    learned_units = True  # … also as further forms of the answer's units (answer.py scores sentences with them)
 
     def __init__(self, store: Store, embedder: Embedder, config: Config):
         self.store, self.embedder, self.config = store, embedder, config
@@ -65,9 +67,14 @@ class Retriever:
         # sentences answers (measured on the genre set's English questions, README "Answer quality").
         units = question_units(question, user_dict)
         learned = self.learned(words)
+        # Passages are ranked with the dictionary's units (the learned terms there are a separate, lighter
+        # signal: as unit forms they cost recall@1), the answer's sentences with the learned terms added.
+        search_units = units
+        if self.learned_units:
+            units = with_learned(units, learned)
         t2 = time.perf_counter()
         return Query(question, ts, vec, units, {"encode": (t1 - t0) * 1e3, "tokenize": (t2 - t1) * 1e3}, names,
-                     learned)
+                     learned, search_units)
 
     def words(self, question: str, names: list[NameMatch]) -> list[str]:
         """The content words of an English question (not its names) to translate through the corpus."""
@@ -119,7 +126,8 @@ class Retriever:
         share = len(matched & set(query.terms)) / len(set(query.terms)) if query.terms else 0.0
         w = fuse.weights_for(query.cjk, share, bool(query.names), any(terms for _, terms in query.learned))
         texts = {cid: _search_text(c.text) for cid, c in by_id.items()} if w.cover or w.names or w.learned else {}
-        cover = {cid: coverage(query.units, t) for cid, t in texts.items()} if w.cover else {}
+        units = query.units if query.search_units is None else query.search_units
+        cover = {cid: coverage(units, t) for cid, t in texts.items()} if w.cover else {}
         named = self.named_documents(query, by_id, texts) if w.names else {}
         learned = {}
         if w.learned:  # the share of the question's words whose learned term the passage contains
@@ -148,3 +156,17 @@ def _search_text(text: str) -> str:
     """search_form of a candidate passage: the same passages come back question after question, and folding
     them (NFKC, traditional → simplified) was most of an English question's fusion time."""
     return search_form(text)
+
+
+def with_learned(units: list[Unit], learned: list[tuple[str, list[str]]]) -> list[Unit]:
+    """The question's units with the corpus-learned terms as further forms of their English word (a word the
+    dictionary does not know becomes a unit of its own, at the English weight)."""
+    from dataclasses import replace
+
+    from .units import ENGLISH_WEIGHT
+    extra = {w: terms for w, terms in learned if terms}
+    out = []
+    for u in units:
+        terms = extra.pop(u.label, None)
+        out.append(replace(u, forms=u.forms + tuple(t for t in terms if t not in u.forms)) if terms else u)
+    return out + [Unit(w, tuple(terms), ENGLISH_WEIGHT) for w, terms in extra.items()]
