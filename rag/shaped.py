@@ -12,6 +12,7 @@ from . import replies
 from .chunk import sentences
 from .factoid import factoid
 from .normalize import search_form
+from .outcome import outcome_unstated
 from .plans import Cand, Part, Plan, answer_slices
 from .shapes import ATTITUDE, LIST, Shape
 from .spans import TITLES, people
@@ -184,4 +185,4 @@ def shaped(shape: Shape, question: str, units: list[Unit], cands: list[Cand], ge
         return own_words(question, units, cands, get_text)
     if shape.factoid:
         return factoid(shape, question, units, cands, get_text, topic)
-    return None
+    return outcome_unstated(question, topic, cands, get_text)  # 'finally, how was it solved?' → only a plan

@@ -50,6 +50,9 @@ DOCS = {
     "drainage.txt": "东坝村排涝站建于2009年，装机容量为六百千瓦，去年汛期连续运行了十一天。\n"
                     "回程的车上，秘书方一舟问道：“县长，东坝村的排涝站要不要扩建？”\n"
                     "孟子衡想了想，说道：“先把今年汛期扛过去，扩建的事汛后再专题研究。”\n",
+    "orders.txt": "孟子衡说道：“第一，西岭村小学的危房，教育局一个月内拿出改造方案，报县政府研究；"
+                  "第二，西岭村卫生室缺医生的问题，卫健局两周内提出解决办法。”\n"
+                  "去年群众反映的南湾村饮水难问题，县水利局已经新打了两口深井，问题得到彻底解决。\n",
 }
 
 
@@ -205,3 +208,18 @@ def test_put_off_or_not_set_is_not_stated(genre, question):
 def test_a_date_given_is_still_answered(genre):
     ans = ask(genre, "东坝村排涝站是哪一年建的？")
     assert not ans.abstained and ans.text.startswith("**2009年**"), ans.text
+
+
+# ---------- not stated: the outcome is asked, the document gives only the plan ----------
+def test_outcome_of_a_plan_is_not_stated(genre):
+    ans = ask(genre, "西岭村小学的危房最后是怎么处理的？")
+    assert ans.abstained and "没有说明最后的结果" in ans.text and "改造方案" in ans.citations[0].quote
+
+
+@pytest.mark.parametrize("question, words", [
+    ("南湾村饮水难问题最后是怎么解决的？", "深井"),     # an outcome reported: answered
+    ("西岭村卫生室缺医生的问题怎么解决？", "两周内"),   # no outcome asked: the plan answers
+])
+def test_outcome_reported_or_not_asked_is_answered(genre, question, words):
+    ans = ask(genre, question)
+    assert not ans.abstained and words in ans.text, ans.text
