@@ -53,6 +53,7 @@ def main() -> None:
     ap.add_argument("--cover-weight", type=float, default=None, help="fuse.ENGLISH_COVER")
     ap.add_argument("--no-learned-units", action="store_true", help="learned terms not among the answer's units")
     ap.add_argument("--unanswerable", default=None, help="another set's questions, asked against these documents")
+    ap.add_argument("--answer-name-scale", type=float, default=None)
     ap.add_argument("--no-name-terms", action="store_true", help="names not among the BM25 terms")
     ap.add_argument("--limit", type=int, default=None)
     ap.add_argument("--details", default=None)
@@ -66,6 +67,8 @@ def main() -> None:
     if args.name_weight is not None:
         fuse.NAME_WEIGHT = args.name_weight
     Retriever.name_terms = not args.no_name_terms
+    if args.answer_name_scale is not None:
+        Retriever.answer_name_scale = args.answer_name_scale
     Retriever.learned_units = not args.no_learned_units
     if args.cover_weight is not None:
         fuse.ENGLISH_COVER = args.cover_weight

@@ -78,15 +78,31 @@ def _facts(text: str) -> list[str]:
     return out[:MAX_FACTS]
 
 
+def _in_own_script(text: str):
+    """term (search form: simplified) → the same characters as the answer writes them ('杨浩' → '楊浩' in a
+    traditional document), or '' when the answer does not contain it."""
+    from .normalize import search_form
+    folded = search_form(text)
+    same_length = len(folded) == len(text)  # character-for-character: offsets carry over
+
+    def shown(term: str) -> str:
+        i = folded.find(term)
+        if i < 0:
+            return ""
+        return text[i:i + len(term)] if same_length else term
+    return shown
+
+
 def english_line(names: list, answer_text: str) -> str:
     """The line for an answer (empty when there is nothing sure to say). `names`: pinyin.NameMatch of the
     question; a name several corpus terms read as shows those of them the answer contains, else the commonest."""
     text = _MARKS.sub("", answer_text)
+    shown = _in_own_script(text)
     parts = []
     for m in names:
-        forms = [t + m.suffix for t in m.terms if m.suffix and t + m.suffix in text]
+        forms = [shown(t + m.suffix) for t in m.terms if m.suffix and shown(t + m.suffix)]
         label = f"{m.text} {m.suffix_word}" if forms else m.text
-        forms = forms or [t for t in m.terms if t in text] or list(m.terms[:1])
+        forms = forms or [shown(t) for t in m.terms if shown(t)] or list(m.terms[:1])
         parts.append(f"{label} = {' / '.join(forms)}")
     parts += _facts(text)
     return " · ".join(parts)

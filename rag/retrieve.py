@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import functools
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -43,6 +43,7 @@ class Retriever:
     use_names = True  # pinyin names of English questions (pinyin.py); bench/english_eval.py measures without
     name_terms = True  # the names' Chinese among the BM25 terms
     use_learned = True  # translations learned from the corpus (corpus_terms.py)
+    answer_name_scale = 0.0  # a name among the answer's units, relative to its weight as an anchor
     learned_units = True  # … also as further forms of the answer's units (answer.py scores sentences with them)
 
     def __init__(self, store: Store, embedder: Embedder, config: Config):
@@ -72,6 +73,10 @@ class Retriever:
         search_units = units
         if self.learned_units:
             units = with_learned(units, learned)
+        if names and self.answer_name_scale:
+            have = {u.label for u in units}
+            units = units + [replace(u, weight=u.weight * self.answer_name_scale) for u in name_units(names)
+                             if u.label not in have]
         t2 = time.perf_counter()
         return Query(question, ts, vec, units, {"encode": (t1 - t0) * 1e3, "tokenize": (t2 - t1) * 1e3}, names,
                      learned, search_units)
@@ -161,8 +166,6 @@ def _search_text(text: str) -> str:
 def with_learned(units: list[Unit], learned: list[tuple[str, list[str]]]) -> list[Unit]:
     """The question's units with the corpus-learned terms as further forms of their English word (a word the
     dictionary does not know becomes a unit of its own, at the English weight)."""
-    from dataclasses import replace
-
     from .units import ENGLISH_WEIGHT
     extra = {w: terms for w, terms in learned if terms}
     out = []

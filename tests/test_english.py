@@ -29,6 +29,11 @@ def test_suffix_is_shown_only_when_the_answer_has_it():
     assert english_line([m], "永昌的茶叶") == "Yongchang = 永昌"
 
 
+def test_names_are_shown_in_the_answer_s_own_script():
+    m = NameMatch("Yang Hao", ("杨浩",), 1.0, 0, 8)
+    assert english_line([m], "新上任光橋區委書記楊浩則來向江一鳴匯報。") == "Yang Hao = 楊浩"
+
+
 def test_chinese_numbers():
     assert [chinese_number(s) for s in ("十一", "五百", "两千八百", "一千一百万", "一二")] == [11, 500, 2800,
                                                                                       11_000_000, None]
