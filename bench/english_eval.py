@@ -54,6 +54,7 @@ def main() -> None:
     ap.add_argument("--no-learned-units", action="store_true", help="learned terms not among the answer's units")
     ap.add_argument("--unanswerable", default=None, help="another set's questions, asked against these documents")
     ap.add_argument("--answer-name-scale", type=float, default=None)
+    ap.add_argument("--learned-terms", action="store_true", help="learned terms among the BM25 terms")
     ap.add_argument("--no-name-terms", action="store_true", help="names not among the BM25 terms")
     ap.add_argument("--limit", type=int, default=None)
     ap.add_argument("--details", default=None)
@@ -67,6 +68,7 @@ def main() -> None:
     if args.name_weight is not None:
         fuse.NAME_WEIGHT = args.name_weight
     Retriever.name_terms = not args.no_name_terms
+    Retriever.learned_terms = args.learned_terms
     if args.answer_name_scale is not None:
         Retriever.answer_name_scale = args.answer_name_scale
     Retriever.learned_units = not args.no_learned_units

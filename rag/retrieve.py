@@ -44,6 +44,7 @@ class Retriever:
     name_terms = True  # the names' Chinese among the BM25 terms
     use_learned = True  # translations learned from the corpus (corpus_terms.py)
     answer_name_scale = 0.0  # a name among the answer's units, relative to its weight as an anchor
+    learned_terms = False  # … and among the BM25 terms
     learned_units = True  # … also as further forms of the answer's units (answer.py scores sentences with them)
 
     def __init__(self, store: Store, embedder: Embedder, config: Config):
@@ -68,6 +69,8 @@ class Retriever:
         # sentences answers (measured on the genre set's English questions, README "Answer quality").
         units = question_units(question, user_dict)
         learned = self.learned(words)
+        if self.learned_terms:
+            ts += [t for _, terms in learned for t in terms]
         # Passages are ranked with the dictionary's units (the learned terms there are a separate, lighter
         # signal: as unit forms they cost recall@1), the answer's sentences with the learned terms added.
         search_units = units
