@@ -147,7 +147,7 @@ def compose(query: Query, passages: list[Passage], embedder: Embedder, config: C
         score += conversation.OWN_BONUS * coverage(own, search_form(text))  # a follow-up's own words ('那配套呢')
         cands.append(Cand(score, lex, rank, p, s, e, text))
     cands.sort(key=lambda c: -c.score)
-    plan = shaped(shape, query.text, query.units, cands, get_text, _topic(query, cands[0].text))
+    plan = shaped(shape, query, cands, get_text, _topic(query, cands[0].text))
     if plan is None:
         plan = _best_sentences(cands, get_text, config)
     elif plan.lead.startswith("**"):

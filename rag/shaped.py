@@ -27,15 +27,17 @@ REPLY_COVER = 0.3      # an attitude: the question before an utterance asks this
 REPLY_BONUS = 0.3      # … and the utterance replying to it gains this much
 
 
-def as_list(shape: Shape, question: str, units: list[Unit], cands: list[Cand], get_text) -> Plan | None:
+def as_list(shape: Shape, question: str, units: list[Unit], cands: list[Cand], get_text, names=()
+            ) -> Plan | None:
     """Every item of the enumeration that the best sentences belong to, one cited line each. Lists found from
     several top sentences compete on how much of the question their lead-in and items cover; a list of bare
     headings ('一、关于…') loses to the items under one of them. When the question names whose list it is
     ('严书记对…表了什么态'), a list in that person's own speech may come from a weaker sentence: the best
     one is often someone else's line that names the topic (a secretary introducing the petitioners)."""
     best, best_score, seen = None, 0.0, set()
-    holder = _holder(question, named_before_view=True)  # '特斯拉公司做了什么' names no one speaking
-    for i, c in enumerate(cands[:SHORTLIST_LISTS]):
+    holder = _holder(question, True, names)  # '特斯拉公司做了什么' names no one speaking
+    pool = cands[:SHORTLIST_LISTS] + (_numbered_speech(holder, cands, get_text) if holder else [])
+    for i, c in enumerate(pool):
         text = get_text(c.passage.chunk.doc_id)
         start, end = answer_slices(c, get_text)[0]
         own = bool(holder) and _said_by(text, start, end, holder)
@@ -49,7 +51,7 @@ def as_list(shape: Shape, question: str, units: list[Unit], cands: list[Cand], g
         seen.add((c.passage.chunk.doc_id, items[0]))
         lead = text[max(0, items[0][0] - 60):items[0][0]]
         body = search_form(lead + "".join(text[a:b] for a, b in items))
-        score = coverage(units, body) + 0.5 * c.score - 0.03 * i
+        score = coverage(units, body) + 0.5 * c.score - 0.03 * min(i, len(cands[:SHORTLIST_LISTS]) - 1)
         if sum(b - a for a, b in items) / len(items) < 16:
             score -= 0.2
         if shape.count and len(items) == shape.count:
@@ -61,13 +63,32 @@ def as_list(shape: Shape, question: str, units: list[Unit], cands: list[Cand], g
     return best
 
 
+def _numbered_speech(holder: str, cands: list[Cand], get_text) -> list[Cand]:
+    """The first numbered sentence of each of the holder's utterances in the best passage's document ('今天我
+    表个态：第一，…'): an English question meets them only through noisy translations, so they may miss the
+    shortlist."""
+    out, floor = [], HOLDER_RUNNER_UP * cands[0].score
+    c = cands[0]
+    text = get_text(c.passage.chunk.doc_id)
+    for a, b in sorted({sp for name in _names_for(holder, text) for sp in replies.spoken_by(text, 0, len(text),
+                                                                                            name)}):
+        first = next(((s, e) for s, e in sentences(text, a, b) if replies.mark(text[s:e])), None)
+        if first:
+            out.append(Cand(floor, 0.0, c.rank, c.passage, first[0], first[1], text[first[0]:first[1]]))
+    return out
+
+
+_SAYING = frozenset("说 说道 说话 表示 认为 回答 问道 讲 谈 谈到 提到 自言 说上".split())
 _VIEW = re.compile(r"对|怎么看|如何看|怎样看|觉得|认为|的态度|的看法|的意见|说了什么|怎么说")
 
 
-def _holder(question: str, named_before_view: bool = False) -> str:
+def _holder(question: str, named_before_view: bool = False, names: tuple[str, ...] = ()) -> str:
     """Whose view is asked: the person named before 对 / 怎么看 ('严正清对…' → 严正清; '市长对周立新…' → 市长, a
     title resolved in the document by `_names_for`), else (unless named_before_view) the first person the
-    question names."""
+    question names. An English question names people in pinyin: `names` holds their Chinese, in question
+    order ('What did Yan Zhengqing promise…' → 严正清)."""
+    if names and not re.search(r"[\u4e00-\u9fff]", question):
+        return names[0]
     sf = search_form(question)
     m = _VIEW.search(sf)
     before = sf[:m.start()] if m else ""
@@ -121,12 +142,14 @@ def _under_heading(units: list[Unit], text: str, headings: list[tuple[int, int]]
     return [se for se in sentences(text, b, nxt)][:count or 8] if nxt > b else []
 
 
-def own_words(question: str, units: list[Unit], cands: list[Cand], get_text) -> Plan | None:
+def own_words(question: str, units: list[Unit], cands: list[Cand], get_text, names=()) -> Plan | None:
     """Quoted lines said by the person the question asks about, best covering the rest of the question."""
-    holder = _holder(question)
+    holder = _holder(question, names=names)
     if not holder:
         return _utterance(cands[0], get_text) if cands else None
-    rest = [u for u in units if u.label not in holder and holder not in u.label] or units
+    # What the view is about: not the holder, their title or a verb of saying ('What did Mayor X say about').
+    rest = [u for u in units if u.label not in holder and holder not in u.label
+            and not any(f in TITLES or f in _SAYING for f in u.forms)] or units
     best, best_score = None, 0.0
     seen = set()
     passages = list({id(c.passage): c for c in cands}.values())
@@ -176,13 +199,16 @@ def _utterance(best: Cand, get_text) -> Plan | None:
     return Plan([Part(best.passage, _budgeted(text, quote, len(text) if end < 0 else end))])
 
 
-def shaped(shape: Shape, question: str, units: list[Unit], cands: list[Cand], get_text, topic: str
-           ) -> Plan | None:
-    """The plan for this shape, or None to fall back to the best sentences."""
+def shaped(shape: Shape, query, cands: list[Cand], get_text, topic: str) -> Plan | None:
+    """The plan for this shape (query: retrieve.Query), or None to fall back to the best sentences."""
+    question, units = query.text, query.units
+    # Pinyin names of an English question (pinyin.py), first named first; places ('… district') left out.
+    names = tuple(m.terms[0] for m in sorted(getattr(query, "names", []), key=lambda m: m.start)
+                  if m.terms and not m.suffix)
     if shape.kind == LIST:
-        return as_list(shape, question, units, cands, get_text)
+        return as_list(shape, question, units, cands, get_text, names)
     if shape.kind == ATTITUDE:
-        return own_words(question, units, cands, get_text)
+        return own_words(question, units, cands, get_text, names)
     if shape.factoid:
         return factoid(shape, question, units, cands, get_text, topic)
     return outcome_unstated(question, topic, cands, get_text)  # 'finally, how was it solved?' → only a plan

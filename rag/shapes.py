@@ -44,7 +44,7 @@ _ZH = [
 _EN = [
     (ATTITUDE, re.compile(r"\b(attitude|opinion|view|views|stance|think|feel|position)\b|what did .* say about")),
     (LIST, re.compile(r"\bwhat (did|does|do|has|have|will) .*\b(order|ask|require|demand|propose|request|"
-                      r"announce|plan|instruct|decide|do|want|urge|call)\w*\b|\bwhat (are|were) the\b|"
+                      r"announce|plan|instruct|decide|do|want|urge|call|promise|pledge)\w*\b|\bwhat (are|were) the\b|"
                       r"\b(measures|steps|requirements|orders|demands|tasks|actions|points|instructions|"
                       r"priorities|list)\b|\bwhich \w+s\b")),
     (WHO, re.compile(r"^\s*(who|whom|whose)\b|\bwho\b")),

@@ -223,3 +223,26 @@ def test_outcome_of_a_plan_is_not_stated(genre):
 def test_outcome_reported_or_not_asked_is_answered(genre, question, words):
     ans = ask(genre, question)
     assert not ans.abstained and words in ans.text, ans.text
+
+
+# ---------- English questions name people in pinyin: the holder is the first name's Chinese ----------
+def test_english_holder_is_the_first_pinyin_name():
+    from rag.shaped import _holder
+    from rag.shapes import ATTITUDE, LIST, detect
+    assert _holder("What did Mayor Su Wenyuan say about Zhou Lixin?", names=("苏文远", "周立新")) == "苏文远"
+    assert _holder("What did Meng Ziheng promise the vegetable farmers?", True, ("孟子衡",)) == "孟子衡"
+    assert _holder("孟子衡对菜农表了什么态？", True, ("苏文远",)) == "孟子衡"  # a Chinese question names its own
+    assert detect("What did Meng Ziheng promise the vegetable farmers?").kind == LIST
+    assert detect("What did Mayor Su Wenyuan say about Zhou Lixin?").kind == ATTITUDE
+
+
+def test_holders_numbered_speech_is_found_beyond_the_shortlist(genre):
+    from rag.plans import Cand
+    from rag.records import Passage
+    from rag.shaped import _numbered_speech
+    doc = next(d for d in genre.store().documents() if "promise" in d.sources[0])
+    text = genre.document_text(doc.id)
+    chunk = type("Chunk", (), {"doc_id": doc.id, "start": 0, "end": 40, "id": "c0"})()
+    best = Cand(1.0, 0.5, 0, Passage(chunk=chunk, source="promise.txt", score=1.0), 0, 40, text[:40])
+    found = _numbered_speech("孟子衡", [best], genre.document_text)
+    assert len(found) == 1 and "第一，农业农村局" in found[0].text  # beyond the 40 characters of the best passage
