@@ -96,8 +96,12 @@ def _session(page, server, tmp_path):
     assert "12345" in text and markers.count() >= 1 and "[1]" in text
     sources = page.locator("#sources .turn[data-turn='1'] .src:not(.passage)")
     assert sources.count() == markers.count()
+    # A list question: every order on a line of its own, each cited (issue 13), rendered as a list.
+    assert answer.locator("li").count() >= 3, answer.inner_html()
+    marks = page.locator("#sources .turn[data-turn='1'] .src:not(.passage) mark")
+    assert any("闭环管理" in marks.nth(i).inner_text() for i in range(marks.count()))
     first = page.locator("#src-1-1")
-    assert "001_" in first.inner_text() and "12345" in first.locator("mark").inner_text()
+    assert "001_" in first.inner_text() and first.locator("mark").inner_text().strip()
     assert first.locator(".term").count() >= 1  # the terms that matched
     markers.first.click()
     page.wait_for_selector("#src-1-1.flash", timeout=5_000)
@@ -106,10 +110,22 @@ def _session(page, server, tmp_path):
     assert page.inner_text("#sources .doc-view mark.doc-span") == first.locator("mark").inner_text()
     page.screenshot(path=str(tmp_path / "chat.png"), full_page=True)
 
+    # A how-many question: the short answer first, in bold, then its sentence, cited.
+    bold = _ask(page, "12345热线新增了多少坐席人员？", 2)
+    assert "50名" in bold.locator("strong").first.inner_text(), bold.inner_html()
+    page.screenshot(path=str(tmp_path / "shapes.png"), full_page=True)
+
     # A follow-up leans on the previous question.
-    _ask(page, "老农贸市场改造是怎么回事？", 2)
-    _ask(page, "那资金呢？", 3)
-    assert "000_" in page.inner_text("#src-3-1") and "农贸市场" in page.inner_text("#sources .src-query")
+    _ask(page, "老农贸市场改造是怎么回事？", 3)
+    _ask(page, "那资金呢？", 4)
+    assert "000_" in page.inner_text("#src-4-1") and "农贸市场" in page.inner_text("#sources .src-query")
+    # The chat's own 🗑 clears the follow-up context too: the same follow-up now searches only its own words.
+    page.locator('#chatbot button[aria-label="Clear"], #chatbot button[title="Clear"]').first.click()
+    page.wait_for_function("!document.querySelector('#sources .turn')", timeout=10_000)
+    _ask(page, "那资金呢？", 1)
+    assert "农贸市场" not in page.inner_text("#sources")
+    page.click("#new-chat")
+    page.wait_for_function("!document.querySelector('#sources .turn')", timeout=10_000)
 
     # Upload a GBK file (and one with markup) in the documents tab, then ask about it.
     gbk, evil = tmp_path / "青石镇古井.txt", tmp_path / "evil.txt"
@@ -129,13 +145,13 @@ def _session(page, server, tmp_path):
     assert "青石镇古井.txt" in page.inner_text("#doc-table")
     page.screenshot(path=str(tmp_path / "documents.png"), full_page=True)
     page.get_by_role("tab", name="对话 Chat").click()
-    answer = _ask(page, "青石镇古井修缮工程总投资多少？", 4)
+    answer = _ask(page, "青石镇古井修缮工程总投资多少？", 1)
     assert "八十万元" in answer.inner_text()
-    assert "青石镇古井.txt" in page.inner_text("#src-4-1")
+    assert "青石镇古井.txt" in page.inner_text("#src-1-1")
 
     # A document's markup is shown as text, in the panel and in the document view, and never runs.
-    _ask(page, "值班室的值班电话是多少？", 5)
-    page.click("#src-5-1")
+    _ask(page, "值班室的值班电话是多少？", 2)
+    page.click("#src-2-1")
     page.wait_for_selector("#sources .doc-view:not([hidden]) mark.doc-span", timeout=30_000)
     assert '<img src=x onerror="window.__xss=1">' in page.inner_text("#sources .doc-view")
     assert page.locator("#sources img, #chatbot img[src=x]").count() == 0
@@ -146,7 +162,7 @@ def _session(page, server, tmp_path):
     page.set_viewport_size({"width": 390, "height": 844})
     page.wait_for_function("document.documentElement.scrollWidth <= window.innerWidth + 1", timeout=10_000)
     page.screenshot(path=str(tmp_path / "phone.png"), full_page=True)
-    print(f"\nscreenshots: {tmp_path}/chat.png documents.png inert.png phone.png")
+    print(f"\nscreenshots: {tmp_path}/chat.png shapes.png documents.png inert.png phone.png")
 
 
 def test_clients_against_the_server(server):

@@ -207,6 +207,8 @@ def build(service: Service):
             bar["save"], [conv, turns, kb], saved, show_progress="hidden", **ui)
         fresh = [conv, bar["export"], bar["title"]]
         clear.click(lambda k: (*new_chat(k), "", "", ""), kb, [chatbot, turns, sources, *fresh], **ui)
+        # The chat's own 🗑 clears the messages; the context of follow-ups (turns) must go with them.
+        chatbot.clear(lambda k: (*new_chat(k), "", "", ""), kb, [chatbot, turns, sources, *fresh], **ui)
         opened = [conv, chatbot, turns, sources, kb, bar["pick"], bar["export"], bar["title"]]
         bar["pick"].input(bar["open"], [bar["pick"], show_passages], opened, **ui)
         bar["search"].change(lambda q, c: bar["listing"](c, q), [bar["search"], conv], bar["pick"],
