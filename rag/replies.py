@@ -10,7 +10,7 @@ import re
 
 from .chunk import sentences
 from .normalize import search_form
-from .spans import is_question, people
+from .spans import TITLES, is_question, people
 
 Span = tuple[int, int]
 _OPEN, _CLOSE = "“「『\"", "”」』\""
@@ -211,7 +211,9 @@ def spoken_by(text: str, lo: int, hi: int, person: str) -> list[Span]:
     the narration on the line ('雷亮说道：“…”') or the line after it ('“…”' / '杨浩询问道。') names them, or
     the line answers a question addressed to them ('雷书记知道这个人?' → the next quoted line)."""
     key = search_form(person)
-    surname = key[0] if len(key) <= 4 else key
+    # A short narration naming the surname with a title ('雷书记说道' for 雷亮) names them too; not any
+    # narration holding the first character ('老人们…' for '人社局').
+    titled = re.compile(re.escape(key[0]) + "(?:" + "|".join(TITLES) + ")") if 2 <= len(key) <= 4 else None
     out = []
     pos = _line(text, lo)[0]
     prev = ""
@@ -230,7 +232,8 @@ def spoken_by(text: str, lo: int, hi: int, person: str) -> list[Span]:
             # A line with no narration answers the question before it when that question is put to them
             # by name ('雷书记知道这个人?'), not when they asked it.
             put_to = key in "".join(_QUOTED.findall(prev)) and is_question(prev)
-            if key in named or (surname in named and len(named) < 40) or (not named.strip(" ，,") and put_to):
+            if key in named or (titled and titled.search(named) and len(named) < 40) or (
+                    not named.strip(" ，,") and put_to):
                 out.append((a + q, b))
             prev = sf
         elif body.strip():

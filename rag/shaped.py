@@ -24,6 +24,7 @@ RUNNER_UP = 0.8        # a list may come from a sentence scoring at least this s
 HOLDER_RUNNER_UP = 0.15  # ... or this share, when the sentence is said by the person the question names
 SHORTLIST_LISTS = 8
 REPLY_COVER = 0.3      # an attitude: the question before an utterance asks this share of what is asked …
+OTHER_NAME = 12.0      # weight of another person an English question names (as a number or rare word)
 REPLY_BONUS = 0.3      # … and the utterance replying to it gains this much
 
 
@@ -98,8 +99,9 @@ def _holder(question: str, named_before_view: bool = False, names: tuple[str, ..
     if names:
         return names[-1]
     title = next((t for t in TITLES if before.endswith(t)), "")
-    if title:
-        return title
+    if title:  # '市长' alone, or with a surname ('雷书记'); a longer title ('常务副市长') is still the title
+        surname = before[-len(title) - 1:-len(title)]
+        return surname + title if surname and surname not in "副正常委党省市县区镇乡村局厅部处科" else title
     if len(before) > 1:  # jieba missed the name ('严正清怎么看…', '乘客吕珊珊怎么看…'): the words before
         return before if len(before) <= 4 else before[-3:]  # 对 / 怎么看, a name's length at most
     names = [sf[a:b] for a, b in people(sf)]
@@ -108,10 +110,11 @@ def _holder(question: str, named_before_view: bool = False, names: tuple[str, ..
 
 def _names_for(holder: str, text: str) -> list[str]:
     """The holder as the text names them: a bare title ('市长') stands for the names it is written with
-    ('市长苏文远', '苏市长' → 苏文远 / 苏市长); a name stands for itself."""
-    if holder not in TITLES:
-        return [holder]
+    ('市长苏文远', '苏市长' → 苏文远 / 苏市长); a name for itself and its surname with a title."""
     sf = search_form(text)
+    if holder not in TITLES:  # a name: also its surname with a title ('雷亮' is '雷书记' in most lines)
+        titled = {sf[a:b] for a, b in people(sf) if sf[a] == holder[0] and sf[a + 1:b] in TITLES}
+        return [holder, *sorted(titled)] if len(holder) >= 2 else [holder]
     found = []
     for a, b in people(sf):
         if sf[a:b].endswith(holder) and b - a == len(holder) + 1 or sf[max(0, a - len(holder)):a] == holder:
@@ -150,7 +153,8 @@ def own_words(question: str, units: list[Unit], cands: list[Cand], get_text, nam
     # What the view is about: not the holder, their title or a verb of saying ('What did Mayor X say about').
     rest = [u for u in units if u.label not in holder and holder not in u.label
             and not any(f in TITLES or f in _SAYING for f in u.forms)] or units
-    best, best_score = None, 0.0
+    rest += [Unit(n, (n,), OTHER_NAME) for n in names if n != holder]  # 'towards Sun Yuntong' → 孙运通
+    best, best_score = None, float("-inf")  # any utterance of theirs beats a stranger's
     seen = set()
     passages = list({id(c.passage): c for c in cands}.values())
     for c in passages:

@@ -246,3 +246,14 @@ def test_holders_numbered_speech_is_found_beyond_the_shortlist(genre):
     best = Cand(1.0, 0.5, 0, Passage(chunk=chunk, source="promise.txt", score=1.0), 0, 40, text[:40])
     found = _numbered_speech("孟子衡", [best], genre.document_text)
     assert len(found) == 1 and "第一，农业农村局" in found[0].text  # beyond the 40 characters of the best passage
+
+
+def test_a_name_speaks_under_its_surname_and_title_but_not_any_first_character():
+    from rag.replies import spoken_by
+    from rag.shaped import _holder, _names_for
+    t = ("送走老人们后，秘书问道：“县长，会不会有人说这是开了口子？”\n"
+         "孟县长摇了摇头，说道：“这不是开口子，是补窟窿。”\n")
+    assert [t[a:b] for a, b in spoken_by(t, 0, len(t), "孟子衡")] == ["“这不是开口子，是补窟窿。”"]
+    assert spoken_by(t, 0, len(t), "人社局") == []
+    assert _holder("孟县长对补窟窿是什么态度？") == "孟县长" and _holder("县长对此怎么看？") == "县长"
+    assert "孟县长" in _names_for("孟子衡", t) and _names_for("县长", t) == ["孟县长"]
