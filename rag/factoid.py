@@ -32,15 +32,18 @@ def _span_in(shape: Shape, question: str, near, c: Cand, text: str, get_text):
     in the text may carry the figure: '项目需要一千五百亩，能不能…？'), else the reply after it does. A who
     question also reads the narration of the sentence's line ('蔡星宇介绍，“…”')."""
     options = [[(c.start, c.end)]]
-    if is_question(c.text):
-        options.append(answer_slices(c, get_text))
+    reply = answer_slices(c, get_text) if is_question(c.text) else []
+    if reply:
+        options.append(reply)
     if shape.kind == WHO and not is_question(c.text):  # who asks a question is not who answers it
         line_start, line_end = text.rfind("\n", 0, c.start) + 1, text.find("\n", c.end)
         outside = [se for se in sentences(text, line_start, len(text) if line_end < 0 else line_end)
                    if se != (c.start, c.end)]
         options += [[(c.start, c.end), se] if se[0] < c.start else [(c.start, c.end), se] for se in outside]
     for slices in options:
-        if not any(_about(near, search_form(text[s:e])) for s, e in slices):
+        # A reply is about what its question asks ('明天是谁陪你去光桥区任职?' → '李部长说她明天…陪我过去').
+        asked = [(c.start, c.end)] if slices is reply else []
+        if not any(_about(near, search_form(text[s:e])) for s, e in slices + asked):
             continue
         for s, e in slices:
             span = best_span(shape.kind, text[s:e], question, shape.unit, near_words(near),

@@ -124,11 +124,21 @@ def list_items(text: str, start: int, end: int, budget: int, count: int = 0) -> 
             return []
         items = [(a, b) for la, lb in _speech(text, start) for a, b in sentences(text, la, lb)
                  if DIRECTIVE.search(search_form(text[a:b])) and not is_question(text[a:b])]
+        if len(items) >= 3 and _lead_in(text, *items[0]):
+            items = items[1:]
     if len(items) < 2:
         return []
     if count and len(items) > count:
         items = _window(items, start, count, None)
     return _window(items, start, len(items), budget)
+
+
+def _lead_in(text: str, a: int, b: int) -> bool:
+    """A speech's first sentence that opens with narration and does not itself order ('江一鸣点了点头，说道：
+    “人员增加了，但服务不能停留在接电话。'): it introduces the orders that follow."""
+    sf = search_form(text[a:b])
+    q = next((i for i, ch in enumerate(sf) if ch in _OPEN), -1)
+    return q > 0 and not IMPERATIVE.match(sf[q + 1:].lstrip())
 
 
 def _window(items: list[Span], start: int, count: int, budget: int | None) -> list[Span]:

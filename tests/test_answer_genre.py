@@ -53,6 +53,14 @@ DOCS = {
     "orders.txt": "孟子衡说道：“第一，西岭村小学的危房，教育局一个月内拿出改造方案，报县政府研究；"
                   "第二，西岭村卫生室缺医生的问题，卫健局两周内提出解决办法。”\n"
                   "去年群众反映的南湾村饮水难问题，县水利局已经新打了两口深井，问题得到彻底解决。\n",
+    "complaints.txt": "孟子衡看完投诉数据，说道：“投诉量下降了，但整改不能只停留在回复电话上。"
+                      "要建立回访制度，每一件投诉都要回访到人。必须在三天内办结企业投诉。”\n"
+                      "汛前检查时，贺振东说道：“要把排涝泵车提前布置到位。必须二十四小时有人值守。"
+                      "务必每天上报一次水位。”\n",
+    "tour.txt": "送走客商后，孟子衡把方一舟叫到办公室。\n"
+                "“明天上午是谁陪客商去看西岭的地块？”\n"
+                "“贺局长说他明天有空，到时亲自陪客商过去。”\n"
+                "“行，你跟贺振东再确认一下时间。”\n",
 }
 
 
@@ -257,3 +265,22 @@ def test_a_name_speaks_under_its_surname_and_title_but_not_any_first_character()
     assert spoken_by(t, 0, len(t), "人社局") == []
     assert _holder("孟县长对补窟窿是什么态度？") == "孟县长" and _holder("县长对此怎么看？") == "县长"
     assert "孟县长" in _names_for("孟子衡", t) and _names_for("县长", t) == ["孟县长"]
+
+
+# ---------- list: a speech's narrated lead-in is not an order; an order after narration is ----------
+def test_speech_lead_in_is_not_an_item(genre):
+    ans = ask(genre, "孟子衡对投诉整改提出了哪些要求？")
+    lines = [line for line in ans.text.split("\n") if line.startswith("- ")]
+    assert len(lines) == 2 and "回访制度" in lines[0] and "三天内办结" in lines[1], ans.text
+
+
+def test_first_order_after_narration_is_kept(genre):
+    ans = ask(genre, "汛前检查时贺振东提出了哪些要求？")
+    lines = [line for line in ans.text.split("\n") if line.startswith("- ")]
+    assert len(lines) == 3 and "排涝泵车" in lines[0], ans.text
+
+
+# ---------- who: the text asks the same question; its reply names the person ----------
+def test_who_from_the_reply_to_the_same_question_in_the_text(genre):
+    ans = ask(genre, "谁陪客商去看西岭的地块？")
+    assert ans.text.startswith("**贺局长**") and not ans.abstained, ans.text
