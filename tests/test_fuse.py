@@ -30,3 +30,13 @@ def test_combine_missing_ids_get_the_floor():
     scores = fuse.combine({"a": 0.6, "b": 0.2}, {"x": 3.0}, {}, fuse.Weights(dense=1.0, bm25=0.0))
     assert scores["x"] == 0.2  # ranked below every dense candidate: at most the lowest cosine
     assert fuse.combine({}, {}, {}, fuse.weights_for(1.0)) == {}
+
+
+def test_pinyin_names_and_learned_terms_count_for_english_questions_only():
+    from rag.fuse import combine, weights_for
+    zh, en = weights_for(1.0, 1.0, names=True, learned=True), weights_for(0.0, 0.0, names=True, learned=True)
+    assert zh.names == zh.learned == 0.0 and en.names > 0 and en.learned > 0
+    assert weights_for(0.0, 0.0).names == 0.0
+    # Two passages the dense model cannot tell apart: the one whose document holds the name wins.
+    fused = combine({"a": 0.50, "b": 0.51}, {}, {}, en, named={"a": 1.0}, learned={"b": 0.2})
+    assert fused["a"] > fused["b"]
