@@ -29,8 +29,10 @@ TOP = 1  # nearest terms kept per word
 _WORD = re.compile(r"[A-Za-z][A-Za-z'-]*")
 _CJK = re.compile(r"^[\u4e00-\u9fff]{2,4}$")
 
+SYNC_TERMS = 40_000  # new terms a question waits for (cmrc2018's 32k: about 16 s on 2 busy cores)
 _lock = threading.Lock()
 _memory: dict[str, Vocabulary] = {}
+_building: set[str] = set()
 
 
 @dataclass
@@ -66,19 +68,30 @@ def content_words(question: str, skip: set[str] = frozenset()) -> list[str]:
 
 
 def vocabulary_for(store, embedder) -> Vocabulary:
+    """The vocabulary for the store's pinyin table (pinyin.table_for), embedding only terms not seen before:
+    up to SYNC_TERMS while the question waits, more in a thread (questions use the last vocabulary meanwhile)."""
     from . import pinyin
     table = pinyin.table_for(store)
     model = getattr(embedder, "name", "")
     key = f"{table.key}:{model}"
     root = getattr(store, "root", None)
     slot = str(root) if root is not None else f"store-{id(store)}"
+    path = Path(root) / "corpus_terms.npz" if root is not None else None
     with _lock:
         vocab = _memory.get(slot)
-        if vocab is not None and vocab.key == key:
-            return vocab
-        path = Path(root) / "corpus_terms.npz" if root is not None else None
         if vocab is None and path is not None and path.exists():
             vocab = _load(path, model)
+            if vocab is not None:
+                _memory[slot] = vocab
+        if vocab is not None and vocab.key == key:
+            return vocab
+        known = set(vocab.terms) if vocab else set()
+        if sum(t not in known for t in _terms(table)) > SYNC_TERMS:
+            if slot not in _building:
+                _building.add(slot)
+                threading.Thread(target=_build_aside, args=(table, embedder, vocab, key, path, model, slot),
+                                 daemon=True, name="corpus-terms").start()
+            return vocab or Vocabulary("", [], np.zeros((0, 1), dtype=np.float32))
         vocab = _update(table, embedder, vocab, key)
         if path is not None:
             _save(path, vocab, model)
@@ -86,9 +99,27 @@ def vocabulary_for(store, embedder) -> Vocabulary:
         return vocab
 
 
+def _build_aside(table, embedder, vocab, key: str, path: Path | None, model: str, slot: str) -> None:
+    try:
+        vocab = _update(table, embedder, vocab, key)
+        if path is not None:
+            _save(path, vocab, model)
+        with _lock:
+            _memory[slot] = vocab
+    finally:
+        with _lock:
+            _building.discard(slot)
+
+
+def _terms(table) -> list[str]:
+    """The table's terms worth embedding: two to four characters, not glued guesses, the most frequent first."""
+    ranked = sorted(((t, n) for t, n in table.counts.items() if t not in table.glued and _CJK.match(t)),
+                    key=lambda x: (-x[1], x[0]))
+    return [t for t, _ in ranked[:MAX_TERMS]]
+
+
 def _update(table, embedder, old: Vocabulary | None, key: str) -> Vocabulary:
-    terms = [t for t, _ in sorted(((t, n) for t, n in table.counts.items() if t not in table.glued and _CJK.match(t)),
-                                  key=lambda x: (-x[1], x[0]))[:MAX_TERMS]]
+    terms = _terms(table)
     known = {t: i for i, t in enumerate(old.terms)} if old else {}
     new = [t for t in terms if t not in known]
     fresh = _encode(embedder, new) if new else np.zeros((0, 1), dtype=np.float32)

@@ -91,3 +91,19 @@ def test_english_question_naming_a_person_finds_their_document(config, tmp_path)
         assert q.names and any(len(t) > 1 and t in q.names[0].terms[0] for t in q.terms)  # BM25 sees the name
         top = r.search(q, top_k=1)[0]
         assert top.source.endswith(doc), (question, top.source)
+
+
+def test_a_large_corpus_builds_the_table_aside(config, tmp_path, monkeypatch):
+    import time
+
+    from rag import pinyin
+    (tmp_path / "du.txt").write_text(DOCS["du.txt"], encoding="utf-8")
+    a = Assistant(config)
+    a.index([tmp_path / "du.txt"])
+    monkeypatch.setattr(pinyin, "SYNC_CHARS", 0)  # every corpus is 'large': the question does not wait
+    first = table_for(a.store())
+    assert "杜宏远" not in first.counts  # nothing yet, and the question went on
+    deadline = time.time() + 20
+    while "杜宏远" not in table_for(a.store()).counts and time.time() < deadline:
+        time.sleep(0.05)
+    assert "杜宏远" in table_for(a.store()).counts and (config.index_dir / "pinyin.json").exists()
