@@ -38,13 +38,17 @@ def as_list(shape: Shape, question: str, units: list[Unit], cands: list[Cand], g
     best, best_score, seen = None, 0.0, set()
     holder = _holder(question, True, names)  # '特斯拉公司做了什么' names no one speaking
     pool = cands[:SHORTLIST_LISTS] + (_numbered_speech(holder, cands, get_text) if holder else [])
+    best_sf = search_form(cands[0].text)
     for i, c in enumerate(pool):
         text = get_text(c.passage.chunk.doc_id)
         start, end = answer_slices(c, get_text)[0]
         own = bool(holder) and _said_by(text, start, end, holder)
-        if c.score < (HOLDER_RUNNER_UP if own else RUNNER_UP) * cands[0].score:
+        # A heading naming what the best sentence does not ('## 主要措施' under the plan's title) leads to the
+        # items of its section, however weakly it scores.
+        heading = _heading(text, c) and any(u.found(search_form(c.text)) >= 1 > u.found(best_sf) for u in units)
+        if c.score < (HOLDER_RUNNER_UP if own or heading else RUNNER_UP) * cands[0].score:
             continue  # a list around a weak sentence answers some other question
-        items = replies.list_items(text, start, end, LIST_CHARS, shape.count)
+        items = _section(text, c.end) if heading else replies.list_items(text, start, end, LIST_CHARS, shape.count)
         if items and sum(b - a for a, b in items) / len(items) < 16:
             items = _under_heading(units, text, items, shape.count) or items
         if not items or (c.passage.chunk.doc_id, items[0]) in seen:
@@ -62,6 +66,32 @@ def as_list(shape: Shape, question: str, units: list[Unit], cands: list[Cand], g
         if score > best_score:
             best, best_score = Plan([Part(c.passage, [it], item=True) for it in items]), score
     return best
+
+
+def _heading(text: str, c: Cand) -> bool:
+    """A whole line that names a section: Markdown '#', or short and without a sentence's final mark."""
+    line_start, line_end = text.rfind("\n", 0, c.start) + 1, text.find("\n", c.end)
+    line = text[line_start:len(text) if line_end < 0 else line_end].strip()
+    return line.startswith("#") or (len(line) <= 16 and line[-1:] not in "。！？!?；;，,：:”\"")
+
+
+def _section(text: str, end: int) -> list[tuple[int, int]]:
+    """The lines under a heading up to the next one (each a list item), or, for one paragraph, its sentences."""
+    lines, pos = [], text.find("\n", end)
+    while 0 <= pos < len(text):
+        nxt = text.find("\n", pos + 1)
+        a, b = pos + 1, len(text) if nxt < 0 else nxt
+        body = text[a:b].strip()
+        if body.startswith("#") or (body and len(body) <= 16 and body[-1] not in "。！？!?；;"):
+            break
+        if body:
+            lines.append((a + text[a:b].index(body[0]), a + text[a:b].index(body[0]) + len(body)))
+        pos = nxt
+        if sum(e - s for s, e in lines) > LIST_CHARS:
+            break
+    if len(lines) == 1:
+        lines = sentences(text, *lines[0])
+    return lines if len(lines) >= 2 else []
 
 
 def _numbered_speech(holder: str, cands: list[Cand], get_text) -> list[Cand]:

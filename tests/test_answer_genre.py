@@ -61,6 +61,16 @@ DOCS = {
                 "“明天上午是谁陪客商去看西岭的地块？”\n"
                 "“贺局长说他明天有空，到时亲自陪客商过去。”\n"
                 "“行，你跟贺振东再确认一下时间。”\n",
+    "street_plan.md": "# 青石街道垃圾分类工作方案\n\n## 工作目标\n\n年底前全街道垃圾分类覆盖率达到百分之九十五。\n\n"
+                      "## 主要措施\n\n- **设施配置**：每个小区设置不少于两个分类投放点。\n"
+                      "- **督导检查**：组建五十人的督导员队伍，每天早晚各巡查一次。\n"
+                      "- **宣传引导**：每季度开展一次入户宣传，发放分类指南。\n\n"
+                      "## 保障措施\n\n街道财政安排专项经费，纳入年度预算。\n",
+    "tea_talk.txt": "座谈会上，县委书记苗文清说道：“我讲四点想法。第一，茶园要统一品种，打响白茶品牌。”\n"
+                    "村支书连连点头。\n"
+                    "苗文清接着说道：“第二，成立合作社，茶农以茶园入股。第三，修通进村的旅游公路。”\n"
+                    "“第四，请农科院的专家常驻指导，三年内把亩产提高两成。”\n"
+                    "座谈会一直开到中午。\n",
 }
 
 
@@ -284,3 +294,18 @@ def test_first_order_after_narration_is_kept(genre):
 def test_who_from_the_reply_to_the_same_question_in_the_text(genre):
     ans = ask(genre, "谁陪客商去看西岭的地块？")
     assert ans.text.startswith("**贺局长**") and not ans.abstained, ans.text
+
+
+# ---------- list: bullets under a heading; numbered orders spread over several lines of one speech ----------
+def test_bullets_under_the_named_heading(genre):
+    ans = ask(genre, "青石街道垃圾分类的主要措施有哪些？")
+    lines = [line for line in ans.text.split("\n") if line.startswith("- ")]
+    assert len(lines) == 3 and "分类投放点" in lines[0] and "入户宣传" in lines[2], ans.text
+    assert "**" not in ans.text
+
+
+def test_numbered_orders_over_several_lines_of_one_speech(genre):
+    ans = ask(genre, "苗文清在座谈会上讲了哪四点想法？")
+    lines = [line for line in ans.text.split("\n") if line.startswith("- ")]
+    for item in ("统一品种", "成立合作社", "旅游公路", "常驻指导"):
+        assert sum(item in line for line in lines) == 1, ans.text
