@@ -22,8 +22,11 @@ _ANCHORED = re.compile(r"[\d〇零一二三四五六七八九十]+\s?[年月日�
 
 _TOTAL = re.compile(r"一共|总共|总计|合计|总投资|总额|总数|总共")
 _PER = re.compile(r"每[^，。；,]{0,12}$")
-_VAGUE = re.compile(r"很多|许多|大量|大批|大片|没有一|无一|少数|多数|若干|数十|数百|数千|几十|几百|几千|半数|一半|"
-                    r"多次|屡次")
+_VAGUE = re.compile(r"很多|许多|大量|大批|大片|没有一|无一|无人|少数|多数|若干|数十|数百|数千|几十|几百|几千|半数|"
+                    r"一半|多次|屡次")
+# Measures specific enough that a figure in them anywhere in the best passage may be the one asked ('多少倍' →
+# '比如 十 倍以上' five sentences on); money, people and counts are not (a neighbouring figure in 元 is common).
+_SPECIFIC_UNITS = frozenset("倍 成 % 公里 米 吨 公顷 平方米 平方公里 公斤 度".split())
 
 
 _ERA = re.compile(r"时代|年代|世纪|时期|[唐宋元明清汉晋隋]朝|万年前|\d+年前|\d+岁|夜间|白天|夜晚|清晨|傍晚|黄昏|"
@@ -91,7 +94,8 @@ def stated_near(shape: Shape, question: str, near, cands: list[Cand], get_text) 
     # Any sentence of the best passage that holds a focus word ('车站共设4个出入口' far from the intro).
     chunk = best.passage.chunk
     places += [(text, se) for se in sentences(text, chunk.start, chunk.end)
-               if flat and any(holds(u, search_form(text[se[0]:se[1]])) for u in flat)]
+               if (flat and any(holds(u, search_form(text[se[0]:se[1]])) for u in flat))
+               or (shape.kind == HOW_MANY and shape.unit in _SPECIFIC_UNITS)]
     for c in cands[1:]:
         t = get_text(c.passage.chunk.doc_id)
         sf = search_form(c.text)
