@@ -142,8 +142,8 @@ def compose(query: Query, passages: list[Passage], embedder: Embedder, config: C
         # The words beside the question word say what is asked ('内容分为哪几类'), a document's rare names ('澄州')
         # only where: a sentence holding the asked words gains over one holding the names (a list doubly so).
         score += FOCUS_BONUS * (2 if shape.kind == shapes.LIST else 1) * focus_share(near, search_form(text))
-        if reply_wanted and is_question(text):
-            score += FOCUS_BONUS  # 'X问Y…，Y怎么回答': the question asked in the text leads to the reply
+        if (reply_wanted or shape.kind == shapes.YES_NO) and is_question(text):
+            score += FOCUS_BONUS  # 'X问Y…，Y怎么回答', '会不会停气': the question asked in the text leads to the reply
         score += conversation.OWN_BONUS * coverage(own, search_form(text))  # a follow-up's own words ('那配套呢')
         cands.append(Cand(score, lex, rank, p, s, e, text))
     cands.sort(key=lambda c: -c.score)

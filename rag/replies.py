@@ -138,7 +138,8 @@ def _lead_in(text: str, a: int, b: int) -> bool:
     “人员增加了，但服务不能停留在接电话。'): it introduces the orders that follow."""
     sf = search_form(text[a:b])
     q = next((i for i, ch in enumerate(sf) if ch in _OPEN), -1)
-    return q > 0 and not IMPERATIVE.match(sf[q + 1:].lstrip())
+    # The quote opens speech ('说道：“'), not a quoted term ('提出了“五个转变”，即：要以…').
+    return q > 0 and bool(_SPEECH_VERB.search(sf[:q])) and not IMPERATIVE.match(sf[q + 1:].lstrip())
 
 
 def _window(items: list[Span], start: int, count: int, budget: int | None) -> list[Span]:

@@ -142,9 +142,12 @@ def _names_for(holder: str, text: str) -> list[str]:
     """The holder as the text names them: a bare title ('市长') stands for the names it is written with
     ('市长苏文远', '苏市长' → 苏文远 / 苏市长); a name for itself and its surname with a title."""
     sf = search_form(text)
-    if holder not in TITLES:  # a name: also its surname with a title ('雷亮' is '雷书记' in most lines)
-        titled = {sf[a:b] for a, b in people(sf) if sf[a] == holder[0] and sf[a + 1:b] in TITLES}
-        return [holder, *sorted(titled)] if len(holder) >= 2 else [holder]
+    if holder not in TITLES:  # a name: also its surname with a title ('雷亮' is '雷书记' in most lines), and
+        # a surname with a title also the full names of that surname ('雷书记' is '雷亮' in narration)
+        titled = holder[1:] in TITLES
+        same = {sf[a:b] for a, b in people(sf) if sf[a] == holder[0] and (sf[a + 1:b] in TITLES) != titled
+                and b - a <= 4}
+        return [holder, *sorted(same)] if len(holder) >= 2 else [holder]
     found = []
     for a, b in people(sf):
         if sf[a:b].endswith(holder) and b - a == len(holder) + 1 or sf[max(0, a - len(holder)):a] == holder:

@@ -71,6 +71,12 @@ DOCS = {
                     "苗文清接着说道：“第二，成立合作社，茶农以茶园入股。第三，修通进村的旅游公路。”\n"
                     "“第四，请农科院的专家常驻指导，三年内把亩产提高两成。”\n"
                     "座谈会一直开到中午。\n",
+    "gas_news.txt": "临河发布 | 本地 | 民生\n\n临河启动老旧燃气管道更新改造\n\n"
+                    "会后，记者就市民关心的问题采访了市住建局局长贺振东。\n"
+                    "记者：老旧燃气管道改造的资金从哪里来？\n"
+                    "贺振东：改造资金由市、区两级财政和燃气企业按四比三比三的比例共同承担，居民不用出钱。\n"
+                    "记者：改造期间会不会停气？\n"
+                    "贺振东：每个小区停气不超过八小时，会提前三天张贴通知。\n",
 }
 
 
@@ -139,6 +145,8 @@ def test_list_in_the_named_persons_speech(genre, question):
 # ---------- attitude: the named person's own words (a title resolved to its holder, reported speech) ----------
 @pytest.mark.parametrize("question, words", [
     ("魏长河对周立新是什么态度？", "改正的機會"),
+    ("魏书记对周立新是什么态度？", "改正的機會"),                # narration names him 魏長河
+    ("县委书记对周立新是什么态度？", "改正的機會"),              # a title alone
     ("苏文远对周立新的问题是什么态度？", "誰也不能打招呼"),
     ("市长对交通局周立新的问题是什么态度？", "誰也不能打招呼"),  # the title names the speaker
     ("苏文远怎么看魏书记替周立新说情？", "念舊情"),             # the reply to the question that asks it
@@ -309,3 +317,13 @@ def test_numbered_orders_over_several_lines_of_one_speech(genre):
     lines = [line for line in ans.text.split("\n") if line.startswith("- ")]
     for item in ("统一品种", "成立合作社", "旅游公路", "常驻指导"):
         assert sum(item in line for line in lines) == 1, ans.text
+
+
+# ---------- dialogue: a reporter's Q&A written 'Name：' without quotes ----------
+@pytest.mark.parametrize("question, words", [
+    ("记者问老旧燃气管道改造的资金从哪里来，贺振东怎么回答？", "四比三比三"),
+    ("老旧燃气管道改造期间会不会停气？", "不超过八小时"),
+])
+def test_reporter_qa_is_answered_by_the_reply(genre, question, words):
+    ans = ask(genre, question)
+    assert words in ans.text and not ans.abstained, ans.text
