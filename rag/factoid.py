@@ -124,7 +124,7 @@ def factoid(shape: Shape, question: str, units: list[Unit], cands: list[Cand], g
     # and matches the question better than the sentence holding the span.
     english = cjk_ratio(CONTEXT.sub("", question)) < 0.5
     near = ([], []) if english else focus(question, units)
-    unset = says_unset(near, cands, get_text) if english and shape.kind in NOT_STATED_KINDS else None
+    unset = says_unset(near, cands, get_text, shape.kind) if english and shape.kind in NOT_STATED_KINDS else None
     # Who and where also look beyond the shortlist (names and places sit in narration the question's words
     # miss); how-many and when only at sentences naming the asked value by a rare word of its own ('起步价
     # 是多少'), or a figure of a neighbouring fact would answer.
@@ -155,7 +155,7 @@ def factoid(shape: Shape, question: str, units: list[Unit], cands: list[Cand], g
         return _not_stated(shape, topic, near, cands, get_text)
     kinds = NOT_STATED_KINDS + ((WHO,) if asked_role(question) else ())
     if shape.kind in kinds and not english and (
-            says_unset(near, cands, get_text) or not stated_near(shape, question, near, cands, get_text)):
+            says_unset(near, cands, get_text, shape.kind) or not stated_near(shape, question, near, cands, get_text)):
         return _not_stated(shape, topic, near, cands, get_text)
     return None
 
@@ -169,5 +169,5 @@ def _not_stated(shape: Shape, topic: str, near, cands: list[Cand], get_text) -> 
     counts as abstaining."""
     zh, en = WHAT[shape.kind]
     note = f"文档提到了{topic}，但没有说明{zh}。(The documents mention {topic}, but do not state {en}.)"
-    best = says_unset(near, cands, get_text) or cands[0]
+    best = says_unset(near, cands, get_text, shape.kind) or cands[0]
     return Plan([Part(best.passage, answer_slices(best, get_text))], lead=note, abstained=True)

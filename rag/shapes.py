@@ -72,6 +72,15 @@ _NOUN_UNITS = (
 )
 
 
+_EN_UNITS = (
+    ("公里", re.compile(r"\bhow long (is|was|are|were) (the |phase|line|section|road|river|tunnel)|"
+                       r"\b(length|how far)\b")),
+    ("元", re.compile(r"\bhow much (money|does|did|will|is the (cost|budget|price|fare|fee))|\b(budget|cost|price|fare|"
+                     r"fee|investment|subsidy|funding)\b")),
+    ("人", re.compile(r"\bhow many (people|persons|residents|workers|staff|employees|students|passengers|visitors)\b")),
+)
+
+
 def unit_noun(word: str) -> bool:
     """A word that says what the asked figure is measured in ('投资', '资金', '人数'): it names the value, not
     what the value is of, so it is not part of a question's focus (factoid.py)."""
@@ -117,7 +126,9 @@ def detect(question: str) -> Shape:
         m = _COUNT.search(q)
         if m:
             count = int(m.group(1)) if m.group(1).isdigit() else _CN_DIGITS.get(m.group(1), 0)
-    if kind == HOW_MANY:
+    if kind == HOW_MANY and english:  # the English words say the measure ('how long is the line' → 公里)
+        unit = next((u for u, words in _EN_UNITS if words.search(q)), "")
+    elif kind == HOW_MANY:
         m = re.search(r"(?:多少|几)(百分比|个月|小时|公里|公吨|公斤|公顷|平方米|平方公里|万元|亿元|公分|分钟|"
                       r"[^\s，。？?的是])", q)
         unit = m.group(1) if m else ""  # spans.py uses it only when it is a measure word it knows

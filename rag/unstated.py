@@ -60,19 +60,27 @@ UNSET = _UNSET = re.compile(r"尚未确定|尚未明确|尚未公布|尚未决�
                             r"再(?:专题)?研究|再议|后再说|测算后")
 
 
-def says_unset(near, cands: list[Cand], get_text) -> Cand | None:
+# What a 'not set' sentence must be about to answer the kind asked (a deferral, '再研究', fits both):
+# '开工时间尚未确定' tells no figure, '资金另行报批' no date.
+_UNSET_OF = {WHEN: re.compile(r"时间|日期|时候|何时|开工|启动|开通|开始|期限|再(?:专题)?研究|再议|后再说"),
+             HOW_MANY: re.compile(r"资金|金额|费用|经费|预算|投资|数|规模|标准|多少|测算|报批|额度|"
+                                  r"再(?:专题)?研究|再议|后再说")}
+
+
+def says_unset(near, cands: list[Cand], get_text, kind: str = "") -> Cand | None:
     """The candidate whose sentence, about the asked words, says it is not set yet ('开工时间尚未确定',
     '具体时间另行通知'), or whose question in the text is answered by putting it off ('柳湾段要不要加固？' →
     '…汛后再专题研究'); None when no candidate does."""
     flat = [u for side in near for u in side]
+    of = _UNSET_OF.get(kind)
     for c in cands[:3]:
         sf = search_form(c.text)
-        if _UNSET.search(sf) and (not flat or about(near, sf)):
+        if _UNSET.search(sf) and (not flat or about(near, sf)) and (not of or of.search(sf)):
             return c
         if is_question(c.text) and (not flat or about(near, sf)):
             text = get_text(c.passage.chunk.doc_id)
             reply = search_form("".join(text[s:e] for s, e in answer_slices(c, get_text)))
-            if reply != sf and _UNSET.search(reply):
+            if reply != sf and _UNSET.search(reply) and (not of or of.search(sf + reply)):
                 return c
     return None
 
