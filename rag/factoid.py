@@ -18,7 +18,7 @@ from .plans import Cand, Part, Plan, answer_slices
 from .shapes import HOW_MANY, TOPIC, WHEN, WHERE, WHO, Shape, unit_noun
 from .spans import best_span, is_question, plain
 from .units import CONTEXT, Unit
-from .unstated import UNSET, asked_role, beside, says_unset, stated_near
+from .unstated import DEFERRED, UNSET, asked_role, beside, says_unset, stated_near
 
 NEAR_TOPIC = 0.6        # a sentence 'on the topic' covers at least this share of the best sentence's coverage
 WHAT = {HOW_MANY: ("具体数字", "the figure"), WHEN: ("具体时间", "the date or time"),
@@ -33,7 +33,8 @@ def _span_in(shape: Shape, question: str, near, c: Cand, text: str, get_text):
     question also reads the narration of the sentence's line ('蔡星宇介绍，“…”')."""
     options = [[(c.start, c.end)]]
     reply = answer_slices(c, get_text) if is_question(c.text) else []
-    if reply:
+    put_off = shape.kind in NOT_STATED_KINDS and UNSET.search(search_form("".join(text[a:b] for a, b in reply)))
+    if reply and not put_off:  # '要不要扩建？' → '先把今年汛期扛过去，扩建的事汛后再研究': no date in a put-off
         options.append(reply)
     if shape.kind == WHO and not is_question(c.text):  # who asks a question is not who answers it
         line_start, line_end = text.rfind("\n", 0, c.start) + 1, text.find("\n", c.end)
@@ -148,7 +149,8 @@ def factoid(shape: Shape, question: str, units: list[Unit], cands: list[Cand], g
             if unset and unset.lex >= c.lex:  # the sentence saying it is not set matches the question as well
                 return _not_stated(shape, topic, near, cands, get_text)
             slices, (s, e) = found
-            if shape.kind in NOT_STATED_KINDS and UNSET.search(search_form(text[_around(slices, s)])):
+            if shape.kind in NOT_STATED_KINDS and any(a <= s < b and DEFERRED.search(search_form(text[a:b]))
+                                                      for a, b in slices):
                 continue  # '先把今年汛期扛过去，扩建的事汛后再研究': a date in a put-off answers nothing
             return Plan([Part(c.passage, slices)], lead=f"**{plain(text[s:e]).strip()}**")
     if unset:
@@ -158,10 +160,6 @@ def factoid(shape: Shape, question: str, units: list[Unit], cands: list[Cand], g
             says_unset(near, cands, get_text, shape.kind) or not stated_near(shape, question, near, cands, get_text)):
         return _not_stated(shape, topic, near, cands, get_text)
     return None
-
-
-def _around(slices: list[tuple[int, int]], pos: int) -> slice:
-    return next(slice(a, b) for a, b in slices if a <= pos < b)
 
 
 def _not_stated(shape: Shape, topic: str, near, cands: list[Cand], get_text) -> Plan:

@@ -165,8 +165,9 @@ def find_spans(kind: str, sentence: str, unit: str = "", articles: bool = False)
     if kind == HOW_MANY and unit == "第":
         return [m.span() for m in re.finditer(r"第\s?[\d一二三四五六七八九十百]+", sf)]
     if kind == HOW_MANY:
-        found = [m.span() for m in NUMBER.finditer(sf) if not _is_date(sf, m)
-                 and (articles or not _article(m.group()) or sf[m.start() - 1:m.start()] == "第")]
+        # '第一篇' is an ordinal, not a count; '一个' an article unless `articles`.
+        found = [m.span() for m in NUMBER.finditer(sf) if not _is_date(sf, m) and sf[m.start() - 1:m.start()] != "第"
+                 and (articles or not _article(m.group()))]
         # "多少名" asks for a count of people: numbers in a unit of that kind only, that unit first.
         if unit and (unit in _UNIT_LIST or any(unit[-1] in k for k in _UNIT_KINDS)):
             kind_of = next((k for k in _UNIT_KINDS if unit[-1] in k), unit)

@@ -24,6 +24,9 @@ _TOTAL = re.compile(r"一共|总共|总计|合计|总投资|总额|总数|总共
 _PER = re.compile(r"每[^，。；,]{0,12}$")
 _VAGUE = re.compile(r"很多|许多|大量|大批|大片|没有一|无一|无人|少数|多数|若干|数十|数百|数千|几十|几百|几千|半数|"
                     r"一半|多次|屡次")
+# Putting it off, said in so many words (not a bare '未定', which is also maths: '未定元').
+DEFERRED = re.compile(r"再(?:专题)?研究|再议|后再说|另行(?:通知|公布|明确|确定|报批|研究|安排)|"
+                      r"尚未(?:确定|明确|公布|决定)")
 # Measures specific enough that a figure in them anywhere in the best passage may be the one asked ('多少倍' →
 # '比如 十 倍以上' five sentences on); money, people and counts are not (a neighbouring figure in 元 is common).
 _SPECIFIC_UNITS = frozenset("倍 成 % 公里 米 吨 公顷 平方米 平方公里 公斤 度".split())

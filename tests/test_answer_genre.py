@@ -327,3 +327,12 @@ def test_numbered_orders_over_several_lines_of_one_speech(genre):
 def test_reporter_qa_is_answered_by_the_reply(genre, question, words):
     ans = ask(genre, question)
     assert words in ans.text and not ans.abstained, ans.text
+
+
+def test_an_ordinal_is_not_a_count_and_maths_is_not_a_put_off():
+    from rag.shapes import HOW_MANY
+    from rag.spans import find_spans
+    s = "他一生只发表了三篇学术论文，其在第一篇论文中证明了关于未定元的定理。"
+    assert [s[a:b] for a, b in find_spans(HOW_MANY, s, "篇")] == ["三篇"]
+    from rag.unstated import DEFERRED
+    assert not DEFERRED.search(s) and DEFERRED.search("扩建的事汛后再专题研究")
