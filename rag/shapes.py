@@ -32,8 +32,8 @@ _ZH = [
     (WHO, re.compile(r"谁|哪位|何人|什么人|哪个人|哪一位|由哪个(部门|单位)|叫什么名字|姓名|叫什么")),
     (WHEN, re.compile(r"几几年|什么时候|何时|哪年|哪一年|哪天|哪一天|几月|几号|几日|几点|什么时间|哪个月|何年|哪个季度|"
                       r"什么日子|多会儿|截止到?什么")),
-    (HOW_MANY, re.compile(r"多少|几[个名位家项次年天月人亿万元岁倍成件条所座辆台套户批层场届期种类]|多大|多长|多高|"
-                      r"多久|多远|多重|多快|(多大|多少|几)的?比例|比例(是|为|有)多少|百分之几|几成|总额|金额|数量|规模多")),
+    (HOW_MANY, re.compile(r"多少|几[个名位家项次年天月人亿万元岁倍成件条所座辆台套户批层场届期种类]|多大(?!学)|"
+                      r"多长|多高|多久|多远|多重|多快|(多大|多少|几)的?比例|比例(是|为|有)多少|百分之几|几成|总额|金额|数量|规模多")),
     (WHERE, re.compile(r"(?<!从)哪里(?!来)|(?<!从)哪儿(?!来)|何处|何地|什么地方|哪个(城市|省|国家|地方|区|县|镇|村|"
                        r"地区)|"
                        r"在哪|去哪|哪座|位于|哪一?站")),
@@ -134,7 +134,7 @@ def detect(question: str) -> Shape:
         unit = m.group(1) if m else ""  # spans.py uses it only when it is a measure word it knows
         if unit not in _KNOWN_UNITS:  # '需要多少资金': the noun says the unit
             unit = next((u for u, nouns in _NOUN_UNITS if nouns.search(q)), unit)
-    if kind == HOW_MANY and re.search(r"第几|第多少", q):
+    if kind == HOW_MANY and re.search(r"第几|第多少|排[^，。？?]{0,6}?(多少|几)[位名]", q):
         unit = "第"  # an ordinal is asked: '排第几名' is answered by '第二大'
     if kind == WHEN and "几点" in q:
         unit = "点"
