@@ -115,7 +115,8 @@ class Assistant:
             i += 1
             source = self._source_name(path)
             try:
-                doc = load(path, self.config.max_file_bytes, source=source)
+                doc = load(path, self.config.max_file_bytes, source=source, max_pages=self.config.max_pages,
+                           progress=_page_progress(progress, stop, i - 1, len(files), source))
             except IngestError as e:
                 report.failed.append(Failure.from_message(str(e), source))
             else:
@@ -254,6 +255,17 @@ class Assistant:
         result = with_english_line(result, query)  # English questions: names and figures in English (english.py)
         result.timings_ms["total"] = (time.perf_counter() - t0) * 1e3
         return replace(result, question=q, search_query=query_text if query_text != q else None)
+
+
+def _page_progress(progress, stop: Callable[[], bool], done: int, total: int, source: str):
+    """For the pages of one PDF or scan (OCR takes seconds a page): progress shows "name (page 3/40)", and a stop
+    request is honoured between pages instead of after the whole file."""
+    def on_page(page: int, pages: int) -> None:
+        if stop():
+            raise IndexCancelled("stopped before the end; the batch in progress was not committed")
+        if progress and pages > 1:
+            progress(done, total, f"{source} (page {page}/{pages})")
+    return on_page
 
 
 def _readable(passages: list, store: Store) -> tuple[list, Callable[[str], str]]:

@@ -142,7 +142,8 @@ def test_sessions_expire():
     ("长" * 5000 + ".txt", 400, "rename"),
     ("\u200b\u200b\u200b.txt", 400, "no visible characters"),
     ("\u200b\u200d\ufeff", 400, "no visible characters"),
-    ("报告.pdf\u200b", 415, "unsupported file type '.pdf'"),
+    ("报告.exe\u200b", 415, "unsupported file type '.exe'"),
+    ("报告.doc\u200b", 415, "save as .docx"),
 ])
 def test_odd_file_names_get_a_clear_json_error(service, name, status, words):
     with client_for(service) as c:

@@ -355,3 +355,35 @@ def test_cli_index_reports_skipped_types_and_cites_pages(config, tmp_path, repor
     assert " pdf " in capsys.readouterr().out
     assert main(["ask", "--json", "--index", idx, "汉林街改造工程的总预算是多少？"]) == 0
     assert json.loads(capsys.readouterr().out)["citations"][0]["page"] == 7
+
+
+def test_upload_a_pdf_and_ask_for_its_page(config, report_pdf, monkeypatch):
+    from fastapi.testclient import TestClient
+
+    from ui.api import build_api
+    from ui.service import Service
+    monkeypatch.delenv("RAG_API_TOKEN", raising=False)
+    service = Service(config)
+    with TestClient(build_api(service)) as client:
+        pdf = ("报告.pdf", report_pdf.read_bytes(), "application/pdf")
+        r = client.post("/api/documents?wait=true", files={"file": pdf})
+        assert r.status_code == 200, r.text
+        r = client.post("/api/documents", files={"file": ("旧.doc", b"\xd0\xcf\x11\xe0", "application/msword")})
+        assert r.status_code == 415 and "save as .docx" in r.json()["error"]["message"]
+        cite = client.post("/api/ask", json={"question": "汉林街改造工程的总预算是多少？"}).json()["citations"][0]
+        assert cite["page"] == 7 and cite["source"].endswith("报告.pdf")
+
+
+def test_pages_show_in_progress_and_a_stop_is_seen_between_pages(config, report_pdf):
+    from rag.assistant import IndexCancelled
+    names = []
+    Assistant(config).index([report_pdf], progress=lambda done, total, name: names.append(name))
+    assert f"{report_pdf} (page 3/9)" in names and names[-1] == str(report_pdf)
+    seen = []
+
+    def stop():
+        return any("page 2/9" in n for n in seen)
+    with pytest.raises(IndexCancelled):
+        Assistant(config.with_(index_dir=config.index_dir.parent / "other")).index(
+            [report_pdf], progress=lambda done, total, name: seen.append(name), should_stop=stop)
+    assert not any("page 3/9" in n for n in seen)

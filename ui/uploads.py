@@ -18,7 +18,9 @@ import time
 import unicodedata
 from pathlib import Path
 
-UPLOAD_TYPES = (".txt", ".md", ".html", ".htm")
+from rag.formats import REFUSED, SUPPORTED  # the one list of types, shared with `rag index`
+
+UPLOAD_TYPES = tuple(sorted(SUPPORTED))  # what `rag index` reads: text, PDF, images (OCR), .docx, .xlsx, .csv
 _DIGEST_NAME = re.compile(r"[0-9a-f]{64}\.\w+")  # the blobs' own names; a user's file may not take one
 
 
@@ -59,6 +61,8 @@ def check_name(name: str) -> str:
         stem, ext = "", shown
     if not stem.strip(" ._"):
         raise UploadNameError("the file name has no visible characters; rename the file")
+    if ext.lower() in REFUSED:  # .doc, .wps, .pptx…: say what to do, not just "unsupported"
+        raise UploadNameError(f"{shown}: {REFUSED[ext.lower()]}", 415)
     if ext.lower() not in UPLOAD_TYPES:
         raise UploadNameError(f"{shown}: unsupported file type '{ext.lower() or 'none'}' "
                               f"(supported: {' '.join(UPLOAD_TYPES)})", 415)
