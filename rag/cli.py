@@ -233,6 +233,7 @@ def build_parser() -> argparse.ArgumentParser:
                         help="an earlier question, for follow-ups (repeat, oldest first)")
     s = sub.add_parser("ask", parents=[common, asking], help="answer a question from the documents")
     s.add_argument("question", nargs="+")
+    s.add_argument("--server", metavar="URL", help="ask a running `rag serve` (http://127.0.0.1:7860; $RAG_SERVER)")
     s.set_defaults(func=cmd_ask)
     s = sub.add_parser("chat", parents=[common, asking], help="answer questions from stdin, one a line, "
                                                              "each earlier one kept as history")
@@ -277,13 +278,16 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    from .assistant import QuestionError
-    from .embed import ModelError
-    from .eval import EvalError
-    from .store import StoreError
     try:
         return args.func(args)
-    except (StoreError, QuestionError, ModelError, FileNotFoundError, EvalError) as e:
+    except Exception as e:  # the user-error classes are imported only now: `rag ask --server` loads no index code
+        from .embed import ModelError
+        from .eval import EvalError
+        from .options import QuestionError
+        from .remote import RemoteError
+        from .store import StoreError
+        if not isinstance(e, (StoreError, QuestionError, ModelError, FileNotFoundError, EvalError, RemoteError)):
+            raise
         print(f"error: {e}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

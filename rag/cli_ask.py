@@ -34,6 +34,13 @@ def _print_answer(result, as_json: bool) -> None:
 
 
 def cmd_ask(args) -> int:
+    from .remote import server_url
+    url = server_url(getattr(args, "server", None))
+    if url:  # a running `rag serve` answers (same options, same printout)
+        from .remote import answer_from_json, ask
+        reply = ask(url, " ".join(args.question), args.top_k, args.length, args.history)
+        _print_answer(answer_from_json(reply), args.json)
+        return 0
     from .assistant import Assistant
     assistant = Assistant(_config(args))
     _print_answer(assistant.ask(" ".join(args.question), _options(args)), args.json)

@@ -273,6 +273,8 @@ def create_app(service: Service, hosts: frozenset[str] | None = None):
 
 def serve(config: Config, host: str = "127.0.0.1", port: int = 7860) -> None:
     import uvicorn
+
+    from rag.ready_gate import ReadyGate
     t0 = time.perf_counter()
     service = Service(config)
     service.warm_up()  # the model loads once, here, not when the first user asks
@@ -285,7 +287,12 @@ def serve(config: Config, host: str = "127.0.0.1", port: int = 7860) -> None:
     if resumed:
         print(f"indexing {len(resumed.paths)} uploaded files left from the last run", flush=True)
     # Bound to loopback, only loopback Host names are answered (DNS rebinding); bound wider, the token guards.
-    app = create_app(service, hosts=LOOPBACK if host in LOOPBACK else None)
+    hosts = LOOPBACK if host in LOOPBACK else None
+    # The API (and /healthz) answers at once; the chat UI (Gradio: ~5 s of imports on 2 cores) is built in a
+    # background thread meanwhile, and its pages wait for it (rag/ready_gate.py).
+    api = build_api(service)
+    app = ReadyGate(protect(api, service, api.state.sessions, hosts), lambda: create_app(service, hosts=hosts),
+                    early_paths=("/healthz", "/api/", "/v1/"))
     print(f"chat UI and API on http://{host}:{port}  (API docs: /api/docs)", flush=True)
 
     class Server(uvicorn.Server):
