@@ -8,11 +8,10 @@ if ! command -v chromium >/dev/null 2>&1 && [ "$(id -u)" = 0 ] && command -v apt
   (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver fonts-wqy-microhei >/dev/null) \
     || echo "warning: could not install chromium; browser tests will be skipped" >&2
 fi
-# Format tests: scans are rendered with WenQuanYi Micro Hei; OCR's OpenCV (opencv-python) needs libGL and glib.
-if { [ ! -f /usr/share/fonts/truetype/wqy/wqy-microhei.ttc ] || ! ldconfig -p | grep -q 'libGL\.so\.1'; } \
-    && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-wqy-microhei libgl1 libglib2.0-0 >/dev/null) \
-    || echo "warning: could not install fonts-wqy-microhei/libgl1; OCR tests may be skipped or fail" >&2
+# Format tests: scans are rendered with WenQuanYi Micro Hei (setup.sh installs OCR's libGL and glib).
+if [ ! -f /usr/share/fonts/truetype/wqy/wqy-microhei.ttc ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-wqy-microhei >/dev/null) \
+    || echo "warning: could not install fonts-wqy-microhei; scanned-page tests may be skipped or fail" >&2
 fi
 .venv/bin/ruff check .
 exec .venv/bin/python -m pytest -q "$@"
