@@ -104,7 +104,7 @@ def cmd_eval(args) -> int:
 
     details: list = []
     result = evaluation.evaluate(args.dir, config, limit=args.limit, unanswerable=args.unanswerable,
-                                 progress=progress, details=details)
+                                 progress=progress, details=details, generate=args.generate)
     bar.close()
     if args.details:
         with open(args.details, "w", encoding="utf-8") as f:
@@ -231,6 +231,8 @@ def build_parser() -> argparse.ArgumentParser:
     asking.add_argument("--length", choices=("short", "medium", "long"), help="answer length (default medium)")
     asking.add_argument("--history", action="append", metavar="Q",
                         help="an earlier question, for follow-ups (repeat, oldest first)")
+    asking.add_argument("--generate", action="store_true", help="a model's answer (RAG_LLM_BASE_URL, RAG_LLM_MODEL), "
+                        "every sentence checked against the passage it cites")
     s = sub.add_parser("ask", parents=[common, asking], help="answer a question from the documents")
     s.add_argument("question", nargs="+")
     s.add_argument("--server", metavar="URL", help="ask a running `rag serve` (http://127.0.0.1:7860; $RAG_SERVER)")
@@ -246,6 +248,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="also ask OTHER_DIR's questions (a 'not found' is right)")
     s.add_argument("--cache", help="folder of cached eval indexes (default embeddings/eval-cache)")
     s.add_argument("--details", metavar="FILE", help="write one JSON line per question (answer, missing phrases…)")
+    s.add_argument("--generate", action="store_true", help="measure generated answers from the RAG_LLM_* model")
     s.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     s.set_defaults(func=cmd_eval)
     s = sub.add_parser("serve", parents=[common], help="chat UI and HTTP API")

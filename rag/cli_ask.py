@@ -14,7 +14,23 @@ def _config(args):
 def _options(args, history: list[str] | None = None):
     from .options import AskOptions
     return AskOptions(top_k=args.top_k, length=args.length,
-                      history=history if history is not None else (args.history or []))
+                      history=history if history is not None else (args.history or []),
+                      mode="generate" if args.generate else "extractive")
+
+
+def _need_model(args) -> None:
+    """--generate without a model is a usage error, said once, not a notice on every answer."""
+    from .llm import LLMConfigError, LLMSettings
+    from .options import QuestionError
+    if not args.generate:
+        return
+    try:
+        settings = LLMSettings.from_env()
+    except LLMConfigError as e:
+        raise QuestionError(str(e)) from None
+    if not settings.configured:
+        raise QuestionError("--generate needs a model: set RAG_LLM_BASE_URL and RAG_LLM_MODEL (and RAG_LLM_API_KEY "
+                            "for a hosted API)")
 
 
 def _print_answer(result, as_json: bool) -> None:
@@ -23,6 +39,8 @@ def _print_answer(result, as_json: bool) -> None:
         return
     if result.search_query:
         print(f"(searched with: {result.search_query})")
+    if result.notice:
+        print(f"({result.notice})")
     print(result.text)
     print()
     if result.abstained:
@@ -31,6 +49,8 @@ def _print_answer(result, as_json: bool) -> None:
             print(f"  ({i}) {p.source} [{p.chunk.start}:{p.chunk.end}] {p.chunk.text[:80]}…")
     for c in result.citations:
         print(f"[{c.n}] {c.source} [{c.start}:{c.end}] “{c.quote}”")
+    for f in result.flags:
+        print(f"not found in the source ({', '.join(f.reasons)}{': ' + f.detail if f.detail else ''}): {f.sentence}")
 
 
 def cmd_ask(args) -> int:
@@ -42,6 +62,7 @@ def cmd_ask(args) -> int:
         _print_answer(answer_from_json(reply), args.json)
         return 0
     from .assistant import Assistant
+    _need_model(args)
     assistant = Assistant(_config(args))
     _print_answer(assistant.ask(" ".join(args.question), _options(args)), args.json)
     return 0
@@ -51,6 +72,7 @@ def cmd_chat(args) -> int:
     """Questions from stdin, one a line; each earlier question is history for the next (follow-ups work)."""
     from .assistant import Assistant
     from .options import QuestionError
+    _need_model(args)
     assistant = Assistant(_config(args))
     history: list[str] = list(args.history or [])
     interactive = sys.stdin.isatty()

@@ -6,6 +6,7 @@ import re
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
 import pytest
 
@@ -396,3 +397,106 @@ def test_markdown_emphasis_is_dropped_from_the_shown_text(assistant, llm):
                                      f"[{cite(r, '闭环管理机制')}]。"}]
     ans = exact(assistant, generate(assistant))
     assert ans.text.startswith("要求\n- 建立闭环管理机制，") and "**" not in ans.text and not ans.flags
+
+
+# ---------- the shells: rag ask --generate, /api/ask stream, the chat's marks ----------
+def test_cli_ask_generate(config, seeds, llm, monkeypatch, capsys):
+    from rag.cli import main
+    monkeypatch.setenv("RAG_MODEL", "test-hash")
+    Assistant(config).index([seeds])
+    llm.script = [{"text": lambda r: faithful(r) + "为此新增了80名坐席人员[1]。"}]
+    assert main(["ask", "--index", str(config.index_dir), "--generate", QUESTION]) == 0
+    out = capsys.readouterr().out
+    assert "闭环管理机制" in out and MARK in out and "number_not_in_source" in out and "sk-secret" not in out
+    assert main(["ask", "--index", str(config.index_dir), "--generate", "--json", QUESTION]) == 0
+    assert json.loads(capsys.readouterr().out)["mode"] == "extractive"  # the script ran out: a 500, fallback
+    monkeypatch.delenv("RAG_LLM_BASE_URL")
+    assert main(["ask", "--index", str(config.index_dir), "--generate", QUESTION]) == 2
+    assert "RAG_LLM_BASE_URL" in capsys.readouterr().err
+
+
+def test_api_ask_streams_sentences_then_the_answer(config, seeds, llm, monkeypatch):
+    from fastapi.testclient import TestClient
+
+    from ui.api import build_api
+    from ui.service import Service
+    monkeypatch.delenv("RAG_API_TOKEN", raising=False)
+    service = Service(config)
+    service.assistant.index([seeds])
+    llm.script = [{"text": lambda r: faithful(r) + "为此新增了80名坐席人员[1]。"}]
+    with TestClient(build_api(service)) as client:
+        with client.stream("POST", "/api/ask", json={"question": QUESTION, "mode": "generate",
+                                                     "stream": True}) as r:
+            assert r.headers["content-type"].startswith("text/event-stream")
+            events = [(b.split("\n")[0][7:], json.loads(b.split("\n")[1][6:]))
+                      for b in r.read().decode().strip().split("\n\n")]
+        assert client.post("/api/ask", json={"question": " ", "stream": True}).status_code == 400
+    kinds = [k for k, _ in events]
+    assert kinds[-1] == "answer" and kinds.count("sentence") == 3 and "delta" in kinds
+    assert [d["flagged"] for k, d in events if k == "sentence"] == [False, False, True]
+    final = events[-1][1]
+    assert final["mode"] == "generate" and MARK in final["answer"] and final["flags"][0]["reasons"] == [NUMBER]
+
+
+def test_chat_marks_flagged_sentences():
+    from ui.render import answer_markdown
+    html = answer_markdown("市长要求建立闭环管理机制。[1]新增了80名坐席人员。" + MARK, 1)
+    assert 'class="unsupported"' in html and 'href="#src-1-1"' in html and html.count("not found in the source") == 1
+
+
+CHROMIUM = "/usr/bin/chromium"  # as tests/test_ui_e2e.py: the system's browser, never a downloaded one
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"]
+
+
+def test_the_browser_shows_a_flagged_sentence(config, seeds, llm, tmp_path, monkeypatch):
+    from conftest import start_server
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Chromium is missing (/usr/bin/chromium)")
+    sync_api = pytest.importorskip("playwright.sync_api", reason="pip install playwright (the [test] extra)")
+    monkeypatch.delenv("RAG_API_TOKEN", raising=False)
+    Assistant(config).index([seeds])
+    llm.script = [{"text": lambda r: faithful(r) + "为此新增了80名坐席人员[1]。"}]
+    server = start_server(config.index_dir, tmp_path)  # inherits RAG_LLM_* pointing at the fake model
+    try:
+        with sync_api.sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            page = browser.new_page(viewport={"width": 1280, "height": 900})
+            page.goto(server.base + "/")
+            page.check("#generate input[type=checkbox]")
+            page.fill("#question textarea", QUESTION)
+            page.keyboard.press("Enter")
+            flagged = page.wait_for_selector("#chatbot .unsupported", timeout=60_000)
+            page.wait_for_selector('#sources .turn[data-turn="1"]', timeout=30_000)
+            bot = page.locator('#chatbot [data-testid="bot"]').last
+            assert "not found in the source" in flagged.text_content() and "80名坐席人员" in bot.text_content()
+            assert bot.locator("a.cite").count() == 2 and "▍" not in bot.text_content()
+            page.screenshot(path=str(tmp_path / "generate.png"), full_page=True)
+            browser.close()
+    finally:
+        server.stop()
+    assert len(llm.requests) == 1
+
+
+def test_openai_endpoint_streams_checked_sentences(config, seeds, llm, monkeypatch):
+    from fastapi.testclient import TestClient
+    from openai import OpenAI
+
+    from ui.api import build_api
+    from ui.service import Service
+    monkeypatch.delenv("RAG_API_TOKEN", raising=False)
+    service = Service(config)
+    service.assistant.index([seeds])
+    llm.script = [{"text": lambda r: faithful(r) + "为此新增了80名坐席人员[1]。"}, {"text": faithful, "cut": True}]
+    with TestClient(build_api(service)) as client:
+        oa = OpenAI(base_url=str(client.base_url) + "/v1", api_key="x", http_client=client)
+        ask = dict(model="rag-zh", stream=True, messages=[{"role": "user", "content": QUESTION}],
+                   extra_body={"mode": "generate"})
+        chunks = list(oa.chat.completions.create(**ask))
+        text = "".join(c.choices[0].delta.content or "" for c in chunks)
+        last = chunks[-1].model_extra
+        assert last["mode"] == "generate" and text.endswith("80名坐席人员。" + MARK)
+        assert [f["reasons"] for f in last["flags"]] == [[NUMBER]] and len(last["citations"]) == 2
+        assert sum(1 for c in chunks if c.choices[0].delta.content) >= 3  # sentence by sentence
+        chunks = list(oa.chat.completions.create(**ask))  # the model's stream is cut: the extractive answer
+        text = "".join(c.choices[0].delta.content or "" for c in chunks)
+        assert chunks[-1].model_extra["mode"] == "extractive" and "stopped in the middle" in text

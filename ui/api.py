@@ -1,7 +1,8 @@
 """The HTTP API, on the same port as the chat UI: ask, documents, indexing jobs, health. The OpenAI-compatible
 routes are in ui/openai_api.py, the token, sessions and Origin check in ui/auth.py, body caps in ui/limits.py.
 
-    POST   /api/ask                {"question", "top_k"?, "history"?, "length"?} → the `rag ask --json` object
+    POST   /api/ask                {"question", "top_k"?, "history"?, "length"?, "mode"?, "stream"?} → the
+                                   `rag ask --json` object; `stream: true` gives server-sent events
     POST   /api/retrieve           {"question", "top_k"?, "kb"?} → ranked passages, score parts, abstention
     POST   /v1/chat/completions    OpenAI-compatible; `stream: true` gives server-sent events
     GET    /api/documents?q=&offset=&limit=
@@ -20,11 +21,13 @@ shows the message).
 """
 from __future__ import annotations
 
+import json
+
 import anyio
 from fastapi import FastAPI, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, StreamingResponse
 from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException
 
@@ -63,6 +66,29 @@ def job_json(job: Job, service: Service) -> dict:
     if job.report is not None:
         d["report"] = report_json(job.report, service, job.kb)
     return d
+
+
+def answer_events(service: Service, question: str, options) -> StreamingResponse:
+    """`/api/ask` with stream: true. Mode generate: "delta" events (the model's text), "sentence" (each sentence
+    once checked: the answer so far with its marks, and the verdict), then "answer" (the `rag ask --json` object);
+    extractive: "answer" alone. A failure after the stream began is an "error" event in the JSON error shape."""
+    service.assistant.check_question(question)  # a bad question is a 400 before any event
+
+    def sse(kind: str, data: dict) -> str:
+        return f"event: {kind}\ndata: {json.dumps(data, ensure_ascii=False)}\n\n"
+
+    def events():
+        try:
+            if options.mode == "generate":
+                for event in service.ask_stream(question, options):
+                    yield sse(event.kind, event.to_json())
+            else:
+                yield sse("answer", {"type": "answer", **service.ask(question, options).to_json()})
+        except (QuestionError, ServiceError, StoreError) as e:
+            code = getattr(e, "status", 400)
+            yield sse("error", {"error": {"message": str(e), "type": "invalid_request_error", "code": code}})
+    return StreamingResponse(events(), media_type="text/event-stream",
+                             headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
 
 
 def _validation_message(e: RequestValidationError) -> str:
@@ -128,7 +154,10 @@ def build_api(service: Service, app: FastAPI | None = None) -> FastAPI:
         question = body.get("question")
         if not isinstance(question, str):
             raise ServiceError("'question' must be a string")
-        answer = await unless_gone(request, service.ask, question, ask_options(body))
+        options = ask_options(body)
+        if body.get("stream"):
+            return answer_events(service, question, options)
+        answer = await unless_gone(request, service.ask, question, options)
         return answer.to_json()
 
     @app.post("/api/retrieve")

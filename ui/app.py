@@ -12,6 +12,7 @@ from pathlib import Path
 
 from rag.config import Config
 from rag.kb import DEFAULT, KBError
+from rag.llm import configured as model_configured
 from rag.options import AskOptions, QuestionError
 
 from .api import build_api
@@ -54,7 +55,7 @@ def build(service: Service):
                 error = str(e)
         return {"error": error}
 
-    def respond(message, chat, turns, top_k, length, show_passages, kb=None):
+    def respond(message, chat, turns, top_k, length, show_passages, kb=None, generate=False):
         message = (message or "").strip()
         chat, turns = list(chat or []), list(turns or [])
         if not message:
@@ -65,9 +66,22 @@ def build(service: Service):
                  {"role": "assistant", "content": "检索中… (searching)"}]
         yield chat, turns, gr.skip(), ""
         try:
-            options = AskOptions(top_k=int(top_k), length=length or None,
-                                 history=[t["question"] for t in turns], kb=kb or None)
-            answer = service.ask(message, options)
+            options = AskOptions(top_k=int(top_k), length=length or None, history=[t["question"] for t in turns],
+                                 kb=kb or None, mode="generate" if generate else "extractive")
+            if generate:  # the model's text as it comes; each sentence marked and linked once checked
+                answer, shown, tail = None, "", ""
+                for event in service.ask_stream(message, options):
+                    if event.kind == "answer":
+                        answer = event.answer
+                        break
+                    if event.kind == "sentence":
+                        shown, tail = event.text, event.tail
+                    else:
+                        tail += event.text
+                    chat[-1] = {"role": "assistant", "content": answer_blocks(shown, turn) + md_text(tail) + " ▍"}
+                    yield chat, turns, gr.skip(), gr.skip()
+            else:
+                answer = service.ask(message, options)
         except (QuestionError, ServiceError, KBError) as e:
             chat[-1] = {"role": "assistant", "content": "⚠ " + md_text(str(e))}
             yield chat, turns, gr.skip(), gr.skip()
@@ -76,10 +90,13 @@ def build(service: Service):
         turns.append({**turn_data(turn, message, answer.search_query or answer.question, answer),
                       "answer": answer.to_json()})
         panel = sources_panel(turns, show_passages)
+        notice = f'<span class="gen-notice">ⓘ {md_text(answer.notice)}</span>\n\n' if answer.notice else ""
+        if generate:  # already streamed as it came
+            chat[-1] = {"role": "assistant", "content": notice + answer_blocks(answer.text, turn)}
         shown = ""
-        for piece in pieces(answer.text, 10):
+        for piece in () if generate else pieces(answer.text, 10):
             shown += piece
-            chat[-1] = {"role": "assistant", "content": answer_blocks(shown, turn)}
+            chat[-1] = {"role": "assistant", "content": notice + answer_blocks(shown, turn)}
             yield chat, turns, panel, gr.skip()  # the box was cleared at once; the user may type already
             time.sleep(STREAM_DELAY)
         if answer.abstained:
@@ -168,6 +185,12 @@ def build(service: Service):
                             send = gr.Button("发送 Send", variant="primary", scale=1, min_width=90, elem_id="send")
                         with gr.Row():
                             clear = gr.Button("新对话 New chat", size="sm", elem_id="new-chat")
+                            # Only with a model configured (RAG_LLM_BASE_URL, RAG_LLM_MODEL): a toggle that
+                            # could only fail would be noise.
+                            generate = gr.Checkbox(False, label="生成 Generate", elem_id="generate",
+                                                   visible=model_configured(), container=False,
+                                                   info="模型回答，逐句核对来源 · a model's answer, each "
+                                                        "sentence checked against its source")
                         gr.Examples([[q] for q in EXAMPLES], inputs=[msg], label="示例问题 Example questions")
                         bar = build_conversation_bar(service, gr)
                     with gr.Column(scale=2, min_width=300):
@@ -197,7 +220,7 @@ def build(service: Service):
             build_retrieve_tab(service, kb)
             build_kb_tab(service, kb)
 
-        inputs = [msg, chatbot, turns, top_k, length, show_passages, kb]
+        inputs = [msg, chatbot, turns, top_k, length, show_passages, kb, generate]
         outputs = [chatbot, turns, sources, msg]
         ui = {"api_visibility": "undocumented"}  # the UI's own events; gradio_client users call /ask below
         saved = [conv, bar["pick"], bar["export"], bar["title"]]
@@ -231,13 +254,14 @@ def build(service: Service):
             bar["open"], [conv, show_passages], opened, **ui)  # then the conversation left open, if any
 
         def ask(question: str, top_k: int = 0, history: list[str] | None = None, length: str = "",
-                kb: str = "") -> dict:
+                kb: str = "", generate: bool = False) -> dict:
             """Answer a question from the documents; returns the same object as `rag ask --json`.
             `length` is short, medium or long ("" = the default); `kb` a knowledge base ("" = the default);
-            older three-argument calls still work."""
+            generate=True asks the configured model (every sentence checked); older three-argument calls
+            still work."""
             try:
                 options = AskOptions(top_k=top_k or None, length=length or None, history=list(history or []),
-                                     kb=kb or None)
+                                     kb=kb or None, mode="generate" if generate else "extractive")
                 return service.ask(question, options).to_json()
             except (QuestionError, ServiceError, KBError) as e:
                 raise gr.Error(str(e)) from None

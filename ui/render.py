@@ -6,6 +6,7 @@ import html
 import os
 import re
 
+from rag.generate import MARK as FLAG_MARK
 from rag.normalize import is_cjk
 from rag.records import Answer
 
@@ -16,6 +17,9 @@ _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-!|~>@])")
 # backslashes. A backslash before the ':' of '://' and the '.' of 'www.' (and before '@' above) keeps them plain
 # text that reads the same: document URLs are never made clickable.
 _AUTOLINK = re.compile(r"(?i)(?<=[a-z])(:)(?=//)|(?<![\w.])(www)(\.)")
+# A generated sentence its cited passage does not support (rag/verify.py) keeps its mark, styled as a warning.
+FLAG_HTML = ('<span class="unsupported" title="这句话在它引用的段落中没有找到依据 · the passage it cites does not '
+             'support this sentence">（未在来源中找到 · not found in the source）</span>')
 MAX_TURNS_IN_PANEL = 10
 CONTEXT_CHARS = 60  # passage text shown either side of the cited sentence (the document view has it all)
 
@@ -32,7 +36,10 @@ def md_text(text: str) -> str:
 
 
 def answer_markdown(text: str, turn: int) -> str:
-    """The answer with each [n] turned into a link to its source in the panel (#src-<turn>-<n>)."""
+    """The answer with each [n] turned into a link to its source in the panel (#src-<turn>-<n>), and the mark of
+    each flagged generated sentence shown as a warning."""
+    if FLAG_MARK in text:
+        return FLAG_HTML.join(answer_markdown(part, turn) for part in text.split(FLAG_MARK))
     out, pos = [], 0
     for m in MARKER.finditer(text):
         out.append(md_text(text[pos:m.start()]))

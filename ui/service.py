@@ -113,6 +113,20 @@ class Service:
                 raise ServiceError(NO_DOCUMENTS, 409) from None
             raise
 
+    def ask_stream(self, question: str, options: AskOptions, should_stop: Callable[[], bool] | None = None):
+        """A generated answer as rag.generate.stream events: model text, each sentence once checked, the answer."""
+        from rag.generate import stream
+        assistant = self.kbs.assistant(options.kb)
+        try:
+            for event in stream(assistant, question, options, should_stop):
+                if event.kind == "answer" and not event.answer.passages and not assistant.document_count():
+                    raise ServiceError(NO_DOCUMENTS, 409)
+                yield event
+        except StoreError:
+            if not self.has_index(options.kb):
+                raise ServiceError(NO_DOCUMENTS, 409) from None
+            raise
+
     # ---------- documents ----------
     def documents(self, kb: str | None = None) -> list[DocRecord]:
         return self.kbs.assistant(kb).documents() if self.has_index(kb) else []
