@@ -7,6 +7,7 @@ import os
 import sys
 
 from .cli_ask import cmd_ask, cmd_chat
+from .cli_check import cmd_check
 from .config import Config
 
 
@@ -59,7 +60,7 @@ def cmd_index(args) -> int:
     report = assistant.index(args.paths, progress=progress)
     bar.close()
     for reason in report.failed:
-        print(f"skipped: {reason}", file=sys.stderr)
+        print(f"not indexed: {reason}", file=sys.stderr)
     for warning in report.warnings:
         print(f"warning: {warning}", file=sys.stderr)
     print(f"indexed {len(report.added)} new, {len(report.updated)} updated, {len(report.unchanged)} unchanged, "
@@ -117,7 +118,7 @@ def cmd_eval(args) -> int:
 
 
 def cmd_serve(args) -> int:
-    from ui.app import serve
+    from ui.server import serve
     if args.kb:
         from .kb import KBError
         raise KBError("rag serve serves every knowledge base: pick one in the UI, or send kb with each request")
@@ -161,46 +162,6 @@ def cmd_migrate(args) -> int:
     if target.chunk_count() < local.chunk_count():
         raise StoreError(f"Milvus has {target.chunk_count()} chunks, the local index {local.chunk_count()}")
     return 0
-
-
-def cmd_check(args) -> int:
-    """Verify a local index (manifest ↔ log ↔ records ↔ segments ↔ texts ↔ rows); --repair keeps what is intact,
-    rebuilds damaged documents from their stored texts and drops what cannot be rebuilt."""
-    from .store import StoreError
-    from .store.check import repair, verify
-    config = _config(args)
-    if config.store != "local":
-        raise StoreError("rag check verifies a local index (--index); a Milvus index keeps no files of ours")
-    if not (config.index_dir / "manifest.json").exists() and not (config.index_dir / "segments").exists():
-        raise StoreError(f"no index at {config.index_dir}; build one with: rag index PATH --index {config.index_dir}")
-    if args.repair:
-        from .assistant import Assistant
-        from .clean import content_spans
-        from .records import Document
-        assistant = Assistant(config)
-
-        def reindex(writer, items) -> int:  # chunk and embed the stored texts again, under their old names
-            docs = [Document(rec.id, rec.sources[0] if rec.sources else rec.id, text, content_spans(text),
-                             {"encoding": rec.encoding, "bytes": rec.meta.get("bytes", 0)}) for rec, text in items]
-            n = assistant._write(writer, docs)
-            for rec, _ in items:
-                for other in rec.sources[1:]:
-                    writer.add_source(rec.id, other)
-            return n
-        report = repair(config.index_dir, config, reindex)
-    else:
-        report, _ = verify(config.index_dir, config)
-    for line in report.problems:
-        print(f"problem: {line}")
-    if args.repair:
-        print(f"repaired: {len(report.rebuilt)} documents rebuilt from their texts, {len(report.lost)} could not be "
-              f"(index their files again), {len(report.garbage)} unreferenced files removed")
-        for doc_id in report.lost:
-            print(f"lost: {doc_id}")
-        return 0 if not report.lost else 1
-    print(f"{report.documents} documents, {report.chunks} chunks, {len(report.problems)} problems, "
-          f"{len(report.garbage)} unreferenced files" + ("" if report.ok else "; run rag check --repair"))
-    return 0 if report.ok else 1
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -275,7 +236,7 @@ def build_parser() -> argparse.ArgumentParser:
     s.set_defaults(func=cmd_feedback)
     s = sub.add_parser("check", parents=[common], help="verify the index; --repair fixes what it can")
     s.add_argument("--repair", action="store_true", help="rebuild damaged documents from their stored texts")
-    s.set_defaults(func=cmd_check)
+    s.set_defaults(func=cmd_check)  # rag/cli_check.py
     return p
 
 

@@ -19,14 +19,7 @@ from rag.store import DocRecord, StoreError
 from rag.workspace import Workspace, workspace_path
 
 from .jobs import Job, Jobs, QueueFull
-from .uploads import (
-    UPLOAD_TYPES,
-    UploadNameError,
-    UploadStore,
-    check_name,
-    safe_name,
-    visible_name,
-)
+from .uploads import UPLOAD_TYPES, UploadNameError, UploadStore, check_name, safe_name, stale, visible_name
 
 __all__ = ["NO_DOCUMENTS", "UPLOAD_TYPES", "Service", "ServiceError", "safe_name"]
 
@@ -221,7 +214,7 @@ class Service:
         """The worker's side: index what is not indexed yet, drop the stored copies of refused files."""
         assistant, uploads = self.kbs.assistant(job.kb), self.uploads_for(job.kb)
         store = assistant.store(create=True)
-        todo = [p for p in job.paths if _stale(store, p)]
+        todo = [p for p in job.paths if stale(store, p)]
         versions = {p: uploads.target(p) for p in todo}  # before reading: a version stored later is not marked
         report = IndexReport(unchanged=[os.path.normpath(str(p)) for p in job.paths if p not in todo])
 
@@ -265,7 +258,7 @@ class Service:
             if not names:
                 continue
             store = self.kbs.assistant(kb).store(create=True)
-            todo = [p for p in names if _stale(store, p)]
+            todo = [p for p in names if stale(store, p)]
             if todo:
                 jobs.append(self.jobs.submit(todo, [p.name for p in todo], kb=kb))
         return jobs[0] if jobs else None  # the default's first: what the start-up line reports
@@ -297,10 +290,3 @@ class Service:
     def token_ok(self, given: str | None) -> bool:
         import hmac
         return self.token is None or (given is not None and hmac.compare_digest(given.encode(), self.token.encode()))
-
-
-def _stale(store, path: Path) -> bool:
-    """Whether an uploaded name must be (re)indexed: it names no document yet, or the version it points at now
-    was not marked indexed (UploadStore.mark_indexed)."""
-    doc_id = store.doc_for_source(os.path.normpath(str(path)))
-    return doc_id is None or store.document(doc_id) is None or not UploadStore.indexed(path)

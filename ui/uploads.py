@@ -207,3 +207,10 @@ class UploadStore:
                 p.unlink(missing_ok=True)
                 removed += 1
         return removed
+
+
+def stale(store, path: Path) -> bool:
+    """Whether an uploaded name must be (re)indexed: it names no document yet, or the version it points at now
+    was not marked indexed (UploadStore.mark_indexed)."""
+    doc_id = store.doc_for_source(os.path.normpath(str(path)))
+    return doc_id is None or store.document(doc_id) is None or not UploadStore.indexed(path)
