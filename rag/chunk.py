@@ -16,13 +16,13 @@ def sentences(text: str, start: int = 0, end: int | None = None) -> list[tuple[i
     out: list[tuple[int, int]] = []
     pos = start
     for m in _END.finditer(text, start, end):
-        _add(text, pos, m.end(), out)
+        add_trimmed(text, pos, m.end(), out)
         pos = m.end()
-    _add(text, pos, end, out)
+    add_trimmed(text, pos, end, out)
     return out
 
 
-def _add(text: str, s: int, e: int, out: list[tuple[int, int]]) -> None:
+def add_trimmed(text: str, s: int, e: int, out: list[tuple[int, int]]) -> None:
     while s < e and text[s].isspace():
         s += 1
     while e > s and text[e - 1].isspace():

@@ -4,6 +4,8 @@ from __future__ import annotations
 import bisect
 from dataclasses import dataclass, field
 
+from ..chunk import add_trimmed as _add_trimmed  # the one whitespace-trimmed span appender
+
 
 class FormatError(Exception):
     """A file this reader cannot use; str() is the reason (without the file name) and says what to do."""
@@ -84,20 +86,11 @@ def without(text: str, spans: tuple[tuple[int, int], ...],
             h += 1
         k, pos = h, s
         while k < len(holes) and holes[k][0] < e:
-            _trimmed(text, pos, holes[k][0], out)
+            _add_trimmed(text, pos, holes[k][0], out)
             pos = max(pos, holes[k][1])
             k += 1
-        _trimmed(text, pos, e, out)
+        _add_trimmed(text, pos, e, out)
     return tuple(out)
-
-
-def _trimmed(text: str, s: int, e: int, out: list[tuple[int, int]]) -> None:
-    while s < e and text[s].isspace():
-        s += 1
-    while e > s and text[e - 1].isspace():
-        e -= 1
-    if e > s:
-        out.append((s, e))
 
 
 def highlight_boxes(page_map: dict | None, start: int, end: int) -> list[tuple[int, float, float, float, float]]:
