@@ -11,14 +11,14 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
 from .base import DocRecord, StoreError, now
-from .files import file_lock, new_manifest, read_manifest, thread_lock, write_atomic
+from .files import file_lock, new_manifest, read_manifest, remove_files, thread_lock, unreferenced, write_atomic
 from .segment import Segment
+from .snapshot import apply_entry
 
 _LOG = re.compile(r"documents-(\d+)\.jsonl$")
 
@@ -63,12 +63,7 @@ def _read_records(root: Path, log: dict, report: CheckReport) -> dict[str, DocRe
     bad = 0
     for line in data[:log.get("bytes", len(data))].splitlines():
         try:
-            entry = json.loads(line)
-            if "put" in entry:
-                rec = DocRecord.from_json(entry["put"])
-                docs[rec.id] = rec
-            else:
-                docs.pop(entry["del"], None)
+            apply_entry(json.loads(line), docs)
         except (ValueError, TypeError, KeyError):
             bad += 1
     if bad:
@@ -149,14 +144,7 @@ def verify(root: Path, config=None) -> tuple[CheckReport, _State]:
 
 
 def _garbage(root: Path, state: _State) -> list[str]:
-    live = set(state.manifest["segments"])
-    out = [str(p) for p in (root / "segments").glob("*") if p.name not in live] if (root / "segments").exists() else []
-    current = (state.manifest.get("documents_log") or {}).get("file")
-    out += [str(p) for p in root.glob("documents-*.jsonl") if p.name != current]
-    if (root / "docs").exists():
-        out += [str(p) for p in (root / "docs").iterdir() if (p.name[:-len(".pages.json")] not in state.docs
-                if p.name.endswith(".pages.json") else p.suffix != ".txt" or p.stem not in state.docs)]
-    return sorted(out)
+    return sorted(str(p) for p in unreferenced(root, state.manifest, state.docs))
 
 
 def repair(root: Path, config, reindex: Callable[[object, list[tuple[DocRecord, str]]], int]) -> CheckReport:
@@ -195,20 +183,9 @@ def repair(root: Path, config, reindex: Callable[[object, list[tuple[DocRecord, 
             reindex(w, todo)
             w.commit()
             report.rebuilt = [rec.id for rec, _ in todo]
-        _sweep(root, store)
+        remove_files(unreferenced(root, store.manifest, store._docs))  # we hold the write locks
     return report
 
 
 def _next_log(root: Path) -> int:
     return max((int(m.group(1)) for f in root.glob("documents-*.jsonl") if (m := _LOG.search(f.name))), default=0) + 1
-
-
-def _sweep(root: Path, store) -> None:
-    """Remove files no manifest references (the caller holds the write locks)."""
-    state = _State(store.manifest, store._docs, {})
-    for p in _garbage(root, state):
-        path = Path(p)
-        if path.is_dir():
-            shutil.rmtree(path, ignore_errors=True)
-        else:
-            path.unlink(missing_ok=True)

@@ -6,6 +6,7 @@ import errno
 import fcntl
 import json
 import os
+import shutil
 import sys
 import threading
 import time
@@ -117,3 +118,27 @@ def file_lock(root: Path):
         yield
     finally:
         os.close(fd)  # closing releases the lock
+
+
+def unreferenced(root: Path, manifest: dict, docs: dict | None = None) -> list[Path]:
+    """Files no committed state reaches: segment folders the manifest does not name (a crashed writer's ".…tmp"
+    too), older document logs, and with `docs` the texts and page maps of documents not recorded and half-written
+    files. Only the kinds of file a writer makes: anything else in the folder is left alone."""
+    live = set(manifest["segments"])
+    out = [p for p in (root / "segments").iterdir() if p.name not in live] if (root / "segments").exists() else []
+    current = (manifest.get("documents_log") or {}).get("file")
+    out += [p for p in root.glob("documents-*.jsonl") if p.name != current]
+    if docs is not None and (root / "docs").exists():
+        out += [f for f in (root / "docs").iterdir() if f.name.endswith(".tmp")
+                or (f.suffix == ".txt" and f.stem not in docs)
+                or (f.name.endswith(".pages.json") and f.name[:-len(".pages.json")] not in docs)]
+    return out
+
+
+def remove_files(paths: list[Path]) -> None:
+    """Delete files and folders, best effort (the caller holds the write locks)."""
+    for path in paths:
+        if path.is_dir():
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            path.unlink(missing_ok=True)

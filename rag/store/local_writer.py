@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 from dataclasses import replace
 
 import numpy as np
@@ -19,7 +18,7 @@ from ..records import Chunk, Document
 from . import merge as merging
 from .base import StoreError, now, split_chunk_id
 from .book import BookWriter, RecordBook
-from .files import FORMAT, manifest_stamp, os_message, write_atomic
+from .files import FORMAT, manifest_stamp, os_message, remove_files, unreferenced, write_atomic
 from .local import LocalStore
 from .segment import Segment, fsync_dir
 from .snapshot import Snapshot, build_snapshot
@@ -124,7 +123,7 @@ class LocalWriter(BookWriter):
         """The previous snapshot with the records this writer now holds, at the log position just written, so
         building the new one reads no log."""
         log = self.manifest["documents_log"]
-        return Snapshot(self.snap.manifest, self.snap.segments, dict(self.book.docs), {},
+        return Snapshot(self.snap.manifest, self.snap.segments, dict(self.book.docs), dict(self.book.by_source),
                         (log["file"], log["bytes"]), None)
 
     def _write_log(self) -> bool:
@@ -159,22 +158,10 @@ class LocalWriter(BookWriter):
         documents removed by this commit, or (sweep) every unreferenced one, leftovers of crashed writers too.
         Clean-up is best effort: a failure here loses nothing (the next commit tries again)."""
         root, docs = self.root, self.book.docs
-        live_segments = set(self.manifest["segments"])
+        self.fresh = {sid: s for sid, s in self.fresh.items() if sid in self.manifest["segments"]}
         try:
-            for folder in (root / "segments").iterdir():
-                if folder.name not in live_segments:  # we hold the lock: a crashed writer's ".…tmp" goes too
-                    shutil.rmtree(folder, ignore_errors=True)
-            self.fresh = {sid: s for sid, s in self.fresh.items() if sid in live_segments}
-            current = self.manifest["documents_log"]["file"]
-            for f in root.glob("documents-*.jsonl"):
-                if f.name != current:
-                    f.unlink(missing_ok=True)
-            if sweep:
-                for f in (root / "docs").iterdir():
-                    if f.name.endswith(".tmp") or (f.suffix == ".txt" and f.stem not in docs) or (
-                            f.name.endswith(".pages.json") and f.name[:-len(".pages.json")] not in docs):
-                        f.unlink(missing_ok=True)
-            else:
+            remove_files(unreferenced(root, self.manifest, docs if sweep else None))
+            if not sweep:
                 for doc_id in self.book.changed - docs.keys():
                     (root / "docs" / f"{doc_id}.txt").unlink(missing_ok=True)
                     (root / "docs" / f"{doc_id}.pages.json").unlink(missing_ok=True)
