@@ -444,12 +444,8 @@ def test_chat_marks_flagged_sentences():
     assert 'class="unsupported"' in html and 'href="#src-1-1"' in html and html.count("not found in the source") == 1
 
 
-CHROMIUM = "/usr/bin/chromium"  # as tests/test_ui_e2e.py: the system's browser, never a downloaded one
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"]
-
-
 def test_the_browser_shows_a_flagged_sentence(config, seeds, llm, tmp_path, monkeypatch):
-    from conftest import start_server
+    from conftest import CHROMIUM, CHROMIUM_ARGS, start_server
     if not Path(CHROMIUM).exists():
         pytest.skip("Chromium is missing (/usr/bin/chromium)")
     sync_api = pytest.importorskip("playwright.sync_api", reason="pip install playwright (the [test] extra)")

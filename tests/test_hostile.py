@@ -9,12 +9,9 @@ from urllib.parse import urlparse
 import httpx
 import pytest
 
-from conftest import start_server
+from conftest import CHROMIUM, CHROMIUM_ARGS, start_server
 
 ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]
 TOKEN = "hostile-test-token-5f1e"
 EVIL_NAME = '<img src=x onerror=alert(1)>"><script>alert(2)<,script>.txt'
 EVIL_TEXT = (

@@ -9,9 +9,6 @@ import pytest
 
 from conftest import start_server
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]
 TOKEN = "e2e-token"
 ROOT = Path(__file__).resolve().parent.parent
 GBK_DOC = ("青石镇古井修缮公告\n"
@@ -21,17 +18,6 @@ GBK_DOC = ("青石镇古井修缮公告\n"
 EVIL_DOC = ("测试用的网页片段说明。\n"
             "页面里有一张图片<img src=x onerror=\"window.__xss=1\">和一段脚本<script>window.__xss=2</script>。\n"
             "值班室的值班电话是八八六六九九，工作日早八点到晚六点有人接听。\n")
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not Path(CHROMIUM).exists():
-        pytest.skip("Chromium is missing (/usr/bin/chromium): apt-get install chromium, or run bash scripts/test.sh")
-    sync_api = pytest.importorskip("playwright.sync_api", reason="pip install playwright (the [test] extra)")
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)  # never a downloaded browser
-        yield b
-        b.close()
 
 
 @pytest.fixture(scope="module")

@@ -10,7 +10,6 @@ from pathlib import Path
 import pytest
 
 from conftest import start_server
-from test_ui_e2e import CHROMIUM, CHROMIUM_ARGS
 
 V1 = "通知：青石镇老桥限高四米五，货车请绕行。\n"
 V2 = "通知：青石镇老桥限高已调整为四米二，货车请绕行东环路。\n"
@@ -23,17 +22,6 @@ def shot(page, tmp_path, name: str) -> None:
     if SHOTS:
         Path(SHOTS).mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(Path(SHOTS) / name), full_page=True)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not Path(CHROMIUM).exists():
-        pytest.skip("Chromium is missing (/usr/bin/chromium): apt-get install chromium, or run bash scripts/test.sh")
-    sync_api = pytest.importorskip("playwright.sync_api", reason="pip install playwright (the [test] extra)")
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
 
 
 @pytest.fixture
