@@ -144,3 +144,34 @@ def browser():
         b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield b
         b.close()
+
+
+# ---------- one in-process Service and HTTP client over the seeds, for the API tests ----------
+
+@pytest.fixture
+def service(config, seeds, monkeypatch):
+    """A Service over the seeds (no token, no extra allowed origins, 20 KB uploads); its job worker is stopped
+    afterwards. A test file that needs other limits defines its own `service`."""
+    from ui.service import Service
+    monkeypatch.delenv("RAG_API_TOKEN", raising=False)
+    monkeypatch.delenv("RAG_ALLOWED_ORIGINS", raising=False)
+    svc = Service(config, max_upload_bytes=20_000)
+    svc.assistant.index([seeds])
+    yield svc
+    svc.jobs.stop(timeout=30)
+
+
+def client_for(service, hosts=None, base_url="http://testserver"):
+    """The HTTP API of `service` as the server wraps it (token, sessions, Origin/Host checks), in process."""
+    from fastapi.testclient import TestClient
+
+    from ui.api import build_api
+    from ui.auth import protect
+    app = build_api(service)
+    return TestClient(protect(app, service, app.state.sessions, hosts), base_url=base_url)
+
+
+@pytest.fixture
+def client(service):
+    with client_for(service) as c:
+        yield c

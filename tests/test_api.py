@@ -5,30 +5,10 @@ import json
 import pytest
 from fastapi.testclient import TestClient
 
-from ui.api import build_api
+from conftest import client_for
 from ui.service import Service
 
 GBK_TEXT = "青石镇的古井修缮工程由镇文化站负责，总投资八十万元，预计明年三月完工。"
-
-
-@pytest.fixture
-def service(config, seeds, monkeypatch):
-    monkeypatch.delenv("RAG_API_TOKEN", raising=False)
-    svc = Service(config, max_upload_bytes=20_000)
-    svc.assistant.index([seeds])
-    return svc
-
-
-def client_for(service: Service) -> TestClient:
-    from ui.auth import protect
-    app = build_api(service)
-    return TestClient(protect(app, service, app.state.sessions))
-
-
-@pytest.fixture
-def client(service):
-    with client_for(service) as c:
-        yield c
 
 
 def test_ask_returns_the_rag_ask_json_object(client, service):

@@ -4,30 +4,13 @@ import re
 import time
 
 import pytest
-from fastapi.testclient import TestClient
 
-from ui.api import build_api
-from ui.auth import LOOPBACK, Sessions, protect
+from conftest import client_for
+from ui.auth import LOOPBACK, Sessions
 from ui.limits import JSON_BYTES
 from ui.render import answer_markdown, md_text
-from ui.service import Service
 
 TOKEN = "auth-test-token"
-
-
-@pytest.fixture
-def service(config, seeds, monkeypatch):
-    monkeypatch.delenv("RAG_API_TOKEN", raising=False)
-    monkeypatch.delenv("RAG_ALLOWED_ORIGINS", raising=False)
-    svc = Service(config, max_upload_bytes=20_000)
-    svc.assistant.index([seeds])
-    yield svc
-    svc.jobs.stop(timeout=30)
-
-
-def client_for(service, hosts=None, base_url="http://testserver") -> TestClient:
-    app = build_api(service)
-    return TestClient(protect(app, service, app.state.sessions, hosts), base_url=base_url)
 
 
 def _error(r, status: int, words: str) -> None:

@@ -5,12 +5,9 @@ import threading
 
 import httpx
 import pytest
-from fastapi.testclient import TestClient
 
 import rag.assistant
 from conftest import wait_until
-from ui.api import build_api
-from ui.auth import protect
 from ui.service import Service, ServiceError
 
 DOC = "第{n}号通知：青石镇的第{n}口古井由镇文化站负责修缮，编号{code}，预计明年三月完工。"
@@ -23,13 +20,6 @@ def service(config, seeds, monkeypatch):
     svc.assistant.index([seeds])
     yield svc
     svc.jobs.stop(timeout=30)
-
-
-@pytest.fixture
-def client(service):
-    app = build_api(service)
-    with TestClient(protect(app, service, app.state.sessions)) as c:
-        yield c
 
 
 def _file(n: int, code: str = "") -> tuple[str, bytes]:

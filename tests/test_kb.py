@@ -3,29 +3,10 @@
 import json
 
 import pytest
-from fastapi.testclient import TestClient
 
 from rag.cli import main
-from ui.api import build_api
-from ui.auth import protect
-from ui.service import Service
 
 NOTICE = "通知：东城区图书馆自下周一起闭馆装修，预计六月重新开放，借阅服务暂停。"
-
-
-@pytest.fixture
-def service(config, seeds, monkeypatch):
-    monkeypatch.delenv("RAG_API_TOKEN", raising=False)
-    svc = Service(config, max_upload_bytes=20_000)
-    svc.assistant.index([seeds])
-    return svc
-
-
-@pytest.fixture
-def client(service):
-    app = build_api(service)
-    with TestClient(protect(app, service, app.state.sessions)) as c:
-        yield c
 
 
 def kbs(c) -> dict:
