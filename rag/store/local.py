@@ -59,6 +59,7 @@ from .snapshot import Snapshot, build_snapshot
 
 TEXT_CACHE_CHARS = 8_000_000  # document texts kept in memory for search hits (~16 MB of CJK text)
 RELOAD_ATTEMPTS = 5
+PAGES_CACHE_DOCS = 256  # page maps kept in memory (a 300-page map with line boxes is a few hundred KB)
 __all__ = ["FORMAT", "LocalStore", "Snapshot", "build_snapshot", "manifest_stamp", "os_message", "write_atomic"]
 
 
@@ -72,6 +73,7 @@ class LocalStore(DocRecordsView):
         self._text_lock = threading.Lock()
         self._text_cache: dict[str, str] = {}  # insertion order = recency
         self._text_chars = 0
+        self._pages_cache: dict[str, dict | None] = {}  # insertion order: oldest first
         self._docs_dir = str(root / "docs")
         self.unreadable: set[str] = set()  # documents whose text could not be read (rag check says why)
         self._snap = self._load_retrying(manifest, stamp)
@@ -182,12 +184,22 @@ class LocalStore(DocRecordsView):
         return text
 
     def document_pages(self, doc_id: str) -> dict | None:
-        """The page map of a PDF or scanned document (docs/<id>.pages.json, see rag/formats), None for others."""
+        """The page map of a PDF or scanned document (docs/<id>.pages.json, see rag/formats), None for others.
+        Kept for the most recent documents (ids are content hashes: a kept map never goes stale), so a question
+        citing them reads no file."""
+        with self._text_lock:
+            if doc_id in self._pages_cache:
+                return self._pages_cache[doc_id]
         try:
             with open(os.path.join(self._docs_dir, doc_id + ".pages.json"), encoding="utf-8") as f:
-                return json.load(f)
+                pages = json.load(f)
         except (OSError, ValueError):
-            return None
+            pages = None
+        with self._text_lock:
+            self._pages_cache[doc_id] = pages
+            while len(self._pages_cache) > PAGES_CACHE_DOCS:
+                self._pages_cache.pop(next(iter(self._pages_cache)))
+        return pages
 
     def chunk_count(self) -> int:
         return int(sum(seg.n_live for seg in self._segments.values()))
