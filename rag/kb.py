@@ -69,8 +69,15 @@ class KnowledgeBases:
             raise KBError(f"没有这个知识库 (no knowledge base '{name}'); GET /api/kbs or `rag kb list` lists them", 404)
         return name
 
-    def assistant(self, name: str | None = None) -> Assistant:
-        """The knowledge base's Assistant (made once, sharing the default's embedder)."""
+    def assistant(self, name: str | tuple[str, ...] | list[str] | None = None) -> Assistant:
+        """The knowledge base's Assistant (made once, sharing the default's embedder); for several names one
+        MultiAssistant that searches them all and fuses the passages (rag/multi_kb.py)."""
+        if isinstance(name, (list, tuple)):
+            names = list(dict.fromkeys(self._need(n) for n in name))
+            if len(names) > 1:
+                from .multi_kb import MultiAssistant
+                return MultiAssistant(names, [self.assistant(n) for n in names])
+            name = names[0] if names else None
         name = self._need(name)
         if self.config.store != "local" and name != DEFAULT:
             raise KBError("knowledge bases other than the default need the local store (--store local)")

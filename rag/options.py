@@ -18,6 +18,7 @@ MAX_TOP_K = 50
 MAX_HISTORY_TURNS = 20
 MAX_HISTORY_CHARS = 2000
 _KB_NAME = re.compile(r"[\w.-]{1,100}")
+MAX_KBS = 10  # knowledge bases searched for one question (rag/multi_kb.py)
 
 
 class QuestionError(ValueError):
@@ -30,7 +31,8 @@ class AskOptions:
     top_k: int | None = None
     length: str | None = None  # a key of LENGTHS
     history: tuple[str, ...] = field(default=())  # earlier user questions, oldest first
-    kb: str | None = None  # knowledge-base name; None = the index this Assistant opened (carried, not used yet)
+    # A knowledge-base name, or a tuple of several searched together (rag/multi_kb.py); None = the default.
+    kb: str | tuple[str, ...] | None = None
     mode: str = "extractive"
 
     def __post_init__(self):
@@ -43,15 +45,24 @@ class AskOptions:
             raise QuestionError(f"length must be one of {', '.join(LENGTHS)}")
         if self.mode not in MODES:
             raise QuestionError(f"mode must be one of {', '.join(MODES)}")
-        if self.kb is not None and not (isinstance(self.kb, str) and _KB_NAME.fullmatch(self.kb)):
-            raise QuestionError("kb must be a knowledge-base name: letters, digits, '.', '_' or '-', "
-                                "at most 100 characters")
+        object.__setattr__(self, "kb", checked_kb(self.kb))
         object.__setattr__(self, "history", bounded_history(self.history))
 
     @property
     def answer_limits(self) -> tuple[int, int] | None:
         """(sentences, characters) for the chosen length, or None for the configured default."""
         return LENGTHS[self.length] if self.length else None
+
+
+def checked_kb(kb) -> str | tuple[str, ...] | None:
+    """One name as itself, several as a tuple without repeats (one left → the name); [] or "" → None."""
+    names = [kb] if isinstance(kb, str) or kb is None else kb
+    if not isinstance(names, (list, tuple)) or len(names) > MAX_KBS or not all(
+            n is None or (isinstance(n, str) and (n == "" or _KB_NAME.fullmatch(n))) for n in names):
+        raise QuestionError(f"kb 须为知识库名称或其列表 (kb must be a knowledge-base name or a list of at most "
+                            f"{MAX_KBS}: letters, digits, '.', '_' or '-', at most 100 characters each)")
+    unique = tuple(dict.fromkeys(n for n in names if n))
+    return None if not unique else unique[0] if len(unique) == 1 else unique
 
 
 def bounded_history(history) -> tuple[str, ...]:

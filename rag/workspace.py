@@ -28,6 +28,7 @@ CREATE TABLE IF NOT EXISTS feedback (
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 """
 MAX_TITLE = 200
+KB_SEPARATOR = ","  # a conversation over several knowledge bases keeps them as 'a,b' (never part of a name)
 MAX_COMMENT = 4000
 
 
@@ -41,6 +42,23 @@ class WorkspaceError(ValueError):
 
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def kb_text(kb) -> str:
+    """A choice of knowledge bases as stored: 'a', or 'a,b' for several (rag/multi_kb.py)."""
+    if not kb:
+        return "default"
+    return kb if isinstance(kb, str) else KB_SEPARATOR.join(kb)
+
+
+def kb_value(text: str | None) -> str | list[str]:
+    """The stored text as callers see it: a name, or a list of names."""
+    names = [n for n in (text or "default").split(KB_SEPARATOR) if n]
+    return names[0] if len(names) == 1 else names
+
+
+def _shown(row) -> dict:
+    return {**dict(row), "kb": kb_value(row["kb"])}
 
 
 def workspace_path(config) -> Path:
@@ -73,10 +91,11 @@ class Workspace:
             return db.execute("SELECT value FROM meta WHERE key = 'browser_secret'").fetchone()[0]
 
     # ---------- conversations ----------
-    def create(self, title: str = "", kb: str = "default") -> dict:
+    def create(self, title: str = "", kb: str | list[str] | tuple[str, ...] = "default") -> dict:
         cid, now = uuid.uuid4().hex[:16], _now()
         with closing(self._db()) as db, db:
-            db.execute("INSERT INTO conversations VALUES (?, ?, ?, ?, ?)", (cid, _title(title), kb, now, now))
+            db.execute("INSERT INTO conversations VALUES (?, ?, ?, ?, ?)",
+                       (cid, _title(title), kb_text(kb), now, now))
         return self.get(cid, turns=False)
 
     def list(self, query: str = "", limit: int = 200) -> list[dict]:
@@ -88,7 +107,7 @@ class Workspace:
                 "WHERE ? = '%%' OR c.title LIKE ? OR EXISTS (SELECT 1 FROM turns t WHERE t.conversation = c.id "
                 "AND t.question LIKE ?) ORDER BY c.updated DESC, c.rowid DESC LIMIT ?",
                 (like, like, like, limit)).fetchall()
-        return [dict(r) for r in rows]
+        return [_shown(r) for r in rows]
 
     def get(self, cid: str, turns: bool = True) -> dict:
         with closing(self._db()) as db:
@@ -96,7 +115,7 @@ class Workspace:
             if row is None:
                 raise WorkspaceError(f"没有这个对话 (no conversation '{str(cid)[:40]}'); GET /api/conversations "
                                      f"lists them", 404)
-            out = dict(row)
+            out = _shown(row)
             if turns:
                 out["turns"] = [{"n": t["n"], "question": t["question"], "answer": json.loads(t["answer"]),
                                  "panel": json.loads(t["panel"]) if t["panel"] else None, "created": t["created"]}
@@ -119,7 +138,10 @@ class Workspace:
         """Conversations follow their knowledge base to its new name."""
         if self.path.exists():
             with closing(self._db()) as db, db:
-                db.execute("UPDATE conversations SET kb = ? WHERE kb = ?", (new, old))
+                for cid, kb in db.execute("SELECT id, kb FROM conversations").fetchall():
+                    names = [new if n == old else n for n in kb.split(KB_SEPARATOR)]
+                    if names != kb.split(KB_SEPARATOR):
+                        db.execute("UPDATE conversations SET kb = ? WHERE id = ?", (kb_text(names), cid))
 
     def add_turn(self, cid: str, question: str, answer: dict, panel: dict | None = None) -> int:
         """Append a question and its answer (the `rag ask --json` object); returns the turn number (1-based).
@@ -154,7 +176,7 @@ class Workspace:
             db.execute("INSERT INTO feedback (conversation, n, rating, comment, kb, question, history, answer, "
                        "created) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (conversation, n) DO UPDATE SET "
                        "rating = excluded.rating, comment = excluded.comment, created = excluded.created",
-                       (cid, n, rating, comment.strip(), conv["kb"], turn["question"],
+                       (cid, n, rating, comment.strip(), kb_text(conv["kb"]), turn["question"],
                         json.dumps(history, ensure_ascii=False), json.dumps(turn["answer"], ensure_ascii=False),
                         _now()))
             row = db.execute("SELECT * FROM feedback WHERE conversation = ? AND n = ?", (cid, n)).fetchone()
@@ -174,7 +196,7 @@ def _title(text: str) -> str:
 def _feedback(row) -> dict:
     answer = json.loads(row["answer"])
     return {"id": row["id"], "conversation": row["conversation"], "turn": row["n"],
-            "rating": "up" if row["rating"] > 0 else "down", "comment": row["comment"] or "", "kb": row["kb"],
+            "rating": "up" if row["rating"] > 0 else "down", "comment": row["comment"] or "", "kb": kb_value(row["kb"]),
             "question": row["question"], "history": json.loads(row["history"]), "answer": answer.get("answer", ""),
             "citations": answer.get("citations", []), "passages": answer.get("passages", []),
             "abstained": answer.get("abstained", False), "created": row["created"]}

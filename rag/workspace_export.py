@@ -6,12 +6,14 @@ import json
 import os
 import sys
 
+from .workspace import kb_text
+
 
 def conversation_markdown(conv: dict) -> str:
     """Questions as headings, answers as written ([n] markers kept), and under each answer its sources: the
     exact quote and where it is (file, characters, page)."""
     lines = [f"# {conv['title'] or '对话 Conversation'}", "",
-             f"知识库 knowledge base: {conv['kb']} · {conv['created']}", ""]
+             f"知识库 knowledge base: {kb_text(conv['kb'])} · {conv['created']}", ""]
     for t in conv.get("turns", []):
         a = t["answer"]
         lines += [f"## {t['n']}. {t['question']}", "", a.get("answer", ""), ""]

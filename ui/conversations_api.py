@@ -1,7 +1,7 @@
 """Saved conversations and feedback over HTTP (rag/workspace.py keeps them in embeddings/workspace.db):
 
     GET    /api/conversations?q=              newest first; q matches titles and questions
-    POST   /api/conversations   {"title"?, "kb"?}          → 201 the conversation
+    POST   /api/conversations   {"title"?, "kb"?}          → 201 the conversation (kb: a name or a list)
     GET    /api/conversations/{id}            with its turns (question, answer object, sources)
     PATCH  /api/conversations/{id}  {"title"}              DELETE /api/conversations/{id}
     POST   /api/conversations/{id}/ask  {"question", "top_k"?, "length"?}  → the answer, saved, with "turn"
@@ -17,7 +17,7 @@ from fastapi import FastAPI, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, Response
 
-from rag.options import AskOptions
+from rag.options import AskOptions, checked_kb
 from rag.records import Answer
 from rag.workspace import WorkspaceError
 from rag.workspace_export import conversation_markdown
@@ -65,7 +65,7 @@ def add_conversation_routes(app: FastAPI, service: Service) -> None:
     @app.post("/api/conversations", status_code=201)
     async def create_conversation(request: Request):
         body = await body_json(request) if await request.body() else {}
-        kb = body.get("kb") or "default"
+        kb = checked_kb(body.get("kb")) or "default"  # a name or a list of names (searched together)
         service.kbs.assistant(kb)  # 400/404 for a bad or unknown knowledge base
         return JSONResponse(await run_in_threadpool(ws.create, body.get("title") or "", kb), status_code=201)
 
