@@ -10,6 +10,7 @@ routes are in ui/openai_api.py, the token, sessions and Origin check in ui/auth.
     POST   /api/documents?wait=true   … → the indexing report once the job is done
     GET    /api/jobs/{id}          progress, then the report
     GET    /api/documents/{id}     DELETE /api/documents/{id}
+    GET    /api/documents/{id}/pages/{n}.png   a PDF or scan page for the viewer (ui/pages_api.py)
     GET    /healthz                POST /login, /logout
     GET/POST /api/kbs              PATCH/DELETE /api/kbs/{name}   knowledge bases (ui/kb_api.py)
     /api/conversations…, /api/feedback   saved conversations and 👍/👎 (ui/conversations_api.py)
@@ -44,6 +45,7 @@ from .jobs import Job
 from .kb_api import add_kb_routes
 from .limits import BodyTooLarge
 from .openai_api import add_openai_routes
+from .pages_api import add_page_routes
 from .schemas import install_openapi
 from .service import Service, ServiceError
 
@@ -141,6 +143,7 @@ def build_api(service: Service, app: FastAPI | None = None) -> FastAPI:
     add_openai_routes(app, service)
     add_kb_routes(app, service)
     add_conversation_routes(app, service)
+    app.state.pages = add_page_routes(app, service)  # page images for the viewer (ui/pages_api.py)
 
     @app.get("/healthz")
     async def healthz():

@@ -23,6 +23,7 @@ from .openai_api import pieces
 from .render import answer_blocks, documents_rows, md_text, sources_panel, turn_data
 from .retrieve_tab import build_retrieve_tab
 from .service import NO_DOCUMENTS, Service, ServiceError
+from .viewer import page_view
 
 STATIC = Path(__file__).parent / "static"
 EXAMPLES = [  # about the seed documents
@@ -48,10 +49,15 @@ def build(service: Service):
         error = "no document"
         for kb in service.kbs.names():  # ids are content hashes: the knowledge base holding it answers
             try:
-                return service.document_window(str(request["doc"]), int(request["start"]), int(request["end"]),
-                                               kb=kb)
+                window = service.document_window(str(request["doc"]), int(request["start"]), int(request["end"]),
+                                                 kb=kb)
             except (ServiceError, ValueError, TypeError, KeyError) as e:
                 error = str(e)
+                continue
+            # A PDF or scan also gets its page with the cited boxes (ui/viewer.py); the text view stays.
+            window["view"] = page_view(service, window["id"], window["start"], window["end"],
+                                       None if kb == DEFAULT else kb)
+            return window
         return {"error": error}
 
     def respond(message, chat, turns, top_k, length, show_passages, kb=None, generate=False):
