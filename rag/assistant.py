@@ -77,8 +77,11 @@ class Assistant:
 
     def index(self, paths: list[str | os.PathLike], progress: Callable[[int, int, str], None] | None = None,
               should_stop: Callable[[], bool] | None = None, batch_chars: int | None = None,
-              guard: Callable[[], AbstractContextManager] | None = None) -> IndexReport:
-        """Add or update files and folders. progress(done, total, name) is called after each file.
+              guard: Callable[[], AbstractContextManager] | None = None,
+              stage: Callable[[str, int, int], None] | None = None) -> IndexReport:
+        """Add or update files and folders. progress(done, total, name) is called after each file is read;
+        stage(kind, done, total) after each slice embedded ("embed", chunks) and around each commit ("write", 0|1),
+        so a progress bar does not sit at 100 % while a batch embeds (ui/progress.py).
 
         Files are read, chunked, embedded and tokenized in batches of about `batch_chars` (default
         COMMIT_EVERY_CHARS) with no writer open; only the commit of a batch takes the store's writer (inside
@@ -95,9 +98,13 @@ class Assistant:
         i = 0
         while True:
             batch, i = self._read_batch(store, files, i, report, progress, stop, batch_chars or COMMIT_EVERY_CHARS)
-            prepared = self._prepare(list(batch.new.values()), stop)
+            prepared = self._prepare(list(batch.new.values()), stop, stage)
+            if stage:
+                stage("write", 0, 1)
             with guard(), store.writer() as w:
                 report.chunks += self._commit(store, w, batch, prepared)
+            if stage:
+                stage("write", 1, 1)
             if i >= len(files):
                 break
         report.seconds = time.perf_counter() - t0
@@ -139,7 +146,8 @@ class Assistant:
                 progress(i, len(files), source)
         return batch, i
 
-    def _prepare(self, docs: list[Document], stop: Callable[[], bool] = lambda: False) -> list:
+    def _prepare(self, docs: list[Document], stop: Callable[[], bool] = lambda: False,
+                 stage: Callable[[str, int, int], None] | None = None) -> list:
         """Chunk, embed (one batch across documents) and tokenize: the slow part, done with no writer open."""
         if not docs:
             return []
@@ -154,6 +162,8 @@ class Assistant:
                 if given_up.is_set() or stop():
                     return None
                 out.append(self.embedder.encode(texts[lo:lo + EMBED_SLICE], len(texts) > 200))
+                if stage:
+                    stage("embed", min(lo + EMBED_SLICE, len(texts)), len(texts))
             return np.vstack(out)
         # The model runs in native code that releases the GIL: tokenize for BM25 (pure Python) meanwhile.
         with ThreadPoolExecutor(1, thread_name_prefix="embed-batch") as pool:
