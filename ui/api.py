@@ -63,6 +63,8 @@ def job_json(job: Job, service: Service) -> dict:
          "current": job.current, "url": f"/api/jobs/{job.id}"}
     if job.status == "queued":
         d["position"] = service.jobs.position(job)
+    if job.status == "running" and job.progress is not None:  # reading, embedding and writing (ui/progress.py)
+        d["phase"], d["fraction"] = job.progress.phase, round(job.progress.fraction, 3)
     if job.error:
         d["error"] = job.error
     if job.report is not None:

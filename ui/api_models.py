@@ -139,6 +139,8 @@ class JobStatus(BaseModel):
     current: str
     url: str
     position: int | None = None
+    phase: Literal["read", "embed", "write"] | None = Field(None, description="while running")
+    fraction: float | None = Field(None, description="0..1 over reading, embedding and writing")
     error: str | None = None
     report: dict[str, Any] | None = None
 

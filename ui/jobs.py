@@ -18,6 +18,8 @@ from pathlib import Path
 
 from rag.assistant import IndexCancelled, IndexReport
 
+from .progress import IndexProgress
+
 MAX_WAITING = 20  # jobs queued and not started; one more is refused with 429
 MAX_WAITING_PER_OWNER = 5  # of those, from one client (its session, else its address): one user cannot fill it
 KEEP_FINISHED = 200  # finished jobs remembered for GET /api/jobs/{id}
@@ -74,6 +76,7 @@ class Job:
     created: float = field(default_factory=time.time)
     finished: float | None = None
     event: threading.Event = field(default_factory=threading.Event, repr=False)
+    progress: IndexProgress | None = field(default=None, repr=False)  # reading, embedding, writing (running)
 
     def wait(self, timeout: float | None = None) -> bool:
         return self.event.wait(timeout)

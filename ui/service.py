@@ -19,6 +19,7 @@ from rag.store import DocRecord, StoreError
 from rag.workspace import Workspace, workspace_path
 
 from .jobs import Job, Jobs, QueueFull
+from .progress import IndexProgress
 from .uploads import UPLOAD_TYPES, UploadNameError, UploadStore, check_name, safe_name, stale, visible_name
 
 __all__ = ["NO_DOCUMENTS", "UPLOAD_TYPES", "Service", "ServiceError", "safe_name"]
@@ -217,13 +218,15 @@ class Service:
         todo = [p for p in job.paths if stale(store, p)]
         versions = {p: uploads.target(p) for p in todo}  # before reading: a version stored later is not marked
         report = IndexReport(unchanged=[os.path.normpath(str(p)) for p in job.paths if p not in todo])
+        tracker = job.progress = IndexProgress(len(job.paths), skipped=len(report.unchanged))
 
         def progress(done: int, total: int, name: str) -> None:
             job.done, job.total, job.current = done + len(report.unchanged), len(job.paths), Path(name).name
+            tracker.on_read(done, total, Path(name).name)
 
         if todo:
-            ran = assistant.index(todo, progress=progress, should_stop=should_stop,
-                                       batch_chars=JOB_BATCH_CHARS, guard=self.jobs.gate.hold)
+            ran = assistant.index(todo, progress=progress, should_stop=should_stop, batch_chars=JOB_BATCH_CHARS,
+                                  guard=self.jobs.gate.hold, stage=tracker.on_stage)
             ran.unchanged = report.unchanged + ran.unchanged
             report = ran
         failed = {failure.source for failure in report.failed}
