@@ -29,7 +29,6 @@ from fastapi import FastAPI, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, StreamingResponse
-from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException
 
 from rag.assistant import IndexReport
@@ -48,6 +47,7 @@ from .openai_api import add_openai_routes
 from .pages_api import add_page_routes
 from .schemas import install_openapi
 from .service import Service, ServiceError
+from .upload_batch import read_batch
 
 MAX_FILES = 100  # files in one upload request
 
@@ -65,6 +65,8 @@ def job_json(job: Job, service: Service) -> dict:
         d["position"] = service.jobs.position(job)
     if job.status == "running" and job.progress is not None:  # reading, embedding and writing (ui/progress.py)
         d["phase"], d["fraction"] = job.progress.phase, round(job.progress.fraction, 3)
+    if job.refused:  # turned away before storing (ui/upload_batch.py); the report lists them too
+        d["refused"] = [str(f) for f in job.refused]
     if job.error:
         d["error"] = job.error
     if job.report is not None:
@@ -189,28 +191,15 @@ def build_api(service: Service, app: FastAPI | None = None) -> FastAPI:
     async def upload(request: Request, wait: bool = False, kb: str = ""):
         """Store the files and queue them for indexing: 202 with a job id at once, or with `?wait=true` the
         report once they are indexed (what the chat UI does)."""
-        if not request.headers.get("content-type", "").startswith("multipart/form-data"):
-            raise ServiceError("send the files as multipart/form-data (curl -F file=@notes.txt)", 415)
+        batch = await read_batch(request, service, MAX_FILES, kb)  # refused files reported, the rest indexed
         try:
-            form = await request.form(max_files=MAX_FILES)
-        except HTTPException as e:
-            raise ServiceError(f"the upload could not be read ({str(e.detail).rstrip('.')}); send at most "
-                               f"{MAX_FILES} files as multipart/form-data and rename files whose names are over "
-                               f"255 characters") from None
-        files = []
-        for key, value in form.multi_items():
-            if key == "kb" and isinstance(value, str):
-                kb = kb or value  # the knowledge base as a form field
-            elif isinstance(value, UploadFile):
-                service.check_upload(value.filename or "upload", value.size or 0)  # 415 / 413 before reading
-                data = await value.read(service.max_upload_bytes + 1)
-                service.check_upload(value.filename or "upload", len(data))
-                files.append((value.filename or "upload", data))
-        if not files:
-            raise ServiceError("no file in the upload; send one or more files as multipart/form-data")
-        owner = request.cookies.get("rag_session") or (request.client.host if request.client else "")
-        service.kbs.assistant(kb or None)  # 404 for an unknown knowledge base before anything is stored
-        job = await run_in_threadpool(service.queue_files, files, owner, kb or None)
+            batch.check_usable()
+            kb = batch.kb
+            owner = request.cookies.get("rag_session") or (request.client.host if request.client else "")
+            service.kbs.assistant(kb or None)  # 404 for an unknown knowledge base before anything is stored
+            job = await run_in_threadpool(service.queue_files, batch.files, owner, kb or None, batch.refused)
+        finally:
+            await batch.form.close()  # the spooled files are stored by now
         if not wait:
             return JSONResponse(job_json(job, service), status_code=202)
         while not job.event.is_set():

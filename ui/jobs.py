@@ -72,6 +72,7 @@ class Job:
     total: int = 0
     current: str = ""
     report: IndexReport | None = None
+    refused: list = field(default_factory=list)  # Failure per file of the batch turned away before storing
     error: str | None = None
     created: float = field(default_factory=time.time)
     finished: float | None = None
@@ -96,7 +97,8 @@ class Jobs:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
 
-    def submit(self, paths: list[Path], names: list[str], owner: str = "", kb: str = "default") -> Job:
+    def submit(self, paths: list[Path], names: list[str], owner: str = "", kb: str = "default",
+               refused: list | None = None) -> Job:
         with self._cond:
             if self._stop.is_set():
                 raise QueueFull("the server is stopping; upload again when it is back", 503)
@@ -107,7 +109,8 @@ class Jobs:
             if mine >= MAX_WAITING_PER_OWNER:
                 raise QueueFull(f"{mine} of your uploads are already waiting to be indexed; "
                                 f"try again when they are done")
-            job = Job(uuid.uuid4().hex[:16], list(paths), list(names), owner, kb, total=len(paths))
+            job = Job(uuid.uuid4().hex[:16], list(paths), list(names), owner, kb, total=len(paths),
+                      refused=list(refused or []))
             self._jobs[job.id] = job
             self._waiting.append(job)
             self._forget_old()

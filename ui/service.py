@@ -19,6 +19,7 @@ from rag.store import DocRecord, StoreError
 from rag.workspace import Workspace, workspace_path
 
 from .jobs import Job, Jobs, QueueFull
+from .limits import UploadLimits, payload_size, size_text
 from .progress import IndexProgress
 from .uploads import UPLOAD_TYPES, UploadNameError, UploadStore, check_name, safe_name, stale, visible_name
 
@@ -50,7 +51,8 @@ class Service:
         self.upload_store = UploadStore(self.uploads)
         self._upload_stores = {DEFAULT: self.upload_store}
         self.workspace = Workspace(workspace_path(self.config))  # saved conversations and feedback (SQLite)
-        self.max_upload_bytes = max_upload_bytes or min(self.config.max_file_bytes, 20 * 1024 * 1024)
+        self.limits = UploadLimits(self.config.max_file_bytes, max_upload_bytes)  # per type, as `rag index`
+        self.max_upload_bytes = self.limits.largest
         self.token = token if token is not None else (os.environ.get("RAG_API_TOKEN") or None)
         self.jobs = Jobs(self._run_job)
 
@@ -184,20 +186,21 @@ class Service:
 
     def check_upload(self, name: str, size: int) -> None:
         try:
-            check_name(name)
+            ext = check_name(name)
         except UploadNameError as e:
             raise ServiceError(str(e), e.status) from None
-        if size > self.max_upload_bytes:
-            raise ServiceError(f"{visible_name(name)}: {size / 1e6:.1f} MB is over the upload limit "
-                               f"of {self.max_upload_bytes / 1e6:.1f} MB", 413)
+        if size > (limit := self.limits.for_type(ext)):
+            raise ServiceError(f"{visible_name(name)}: {size_text(size)} is over the upload limit "
+                               f"of {size_text(limit)} for {ext} files; split it", 413)
 
     # ---------- uploads: stored by content, indexed by the queue ----------
-    def queue_files(self, files: list[tuple[str, bytes]], owner: str = "", kb: str | None = None) -> Job:
-        """Store (name, bytes) pairs under uploads/ and queue them for indexing; refusals by name, type or
-        size raise before anything is stored. Bytes already indexed under the same name are reported unchanged
-        by the job without being read again."""
+    def queue_files(self, files: list[tuple[str, object]], owner: str = "", kb: str | None = None,
+                    refused: list[Failure] = ()) -> Job:
+        """Store (name, bytes or path or open file) pairs under uploads/ and queue them; a refused name, type or
+        size raises before anything is stored (`refused`: files of the batch already turned away, reported with
+        the job's failures). Bytes indexed under the same name already are reported unchanged, not read again."""
         for name, data in files:
-            self.check_upload(name, len(data))
+            self.check_upload(name, payload_size(data))
         uploads = self.uploads_for(kb)
         paths, names = [], []
         for name, data in files:
@@ -207,7 +210,7 @@ class Service:
                 raise ServiceError(str(e)) from None
             names.append(visible_name(name))
         try:
-            return self.jobs.submit(paths, names, owner, kb or DEFAULT)
+            return self.jobs.submit(paths, names, owner, kb or DEFAULT, refused=list(refused))
         except QueueFull as e:
             raise ServiceError(str(e), e.status) from None
 
@@ -235,7 +238,7 @@ class Service:
         for path, version in versions.items():
             if os.path.normpath(str(path)) not in failed:
                 uploads.mark_indexed(path, version)
-        report.failed = [Failure(Path(f.source).name, f.reason) for f in report.failed]
+        report.failed = job.refused + [Failure(Path(f.source).name, f.reason) for f in report.failed]
         job.done = job.total
         return report
 

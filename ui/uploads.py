@@ -21,6 +21,9 @@ from pathlib import Path
 from rag.formats import REFUSED, SUPPORTED  # the one list of types, shared with `rag index`
 
 UPLOAD_TYPES = tuple(sorted(SUPPORTED))  # what `rag index` reads: text, PDF, images (OCR), .docx, .xlsx, .csv
+# The upload box's label: every type we read, from the one list (the box accepts any file and reports the rest).
+UPLOAD_LABEL = f"拖放或点击上传（可多选）· Drop files here, several at once: {' '.join(UPLOAD_TYPES)}"
+PIECE = 1024 * 1024  # uploads are copied and hashed a piece at a time: a 200 MB PDF is never one bytes object
 _DIGEST_NAME = re.compile(r"[0-9a-f]{64}\.\w+")  # the blobs' own names; a user's file may not take one
 
 
@@ -69,6 +72,21 @@ def check_name(name: str) -> str:
     return ext.lower()
 
 
+def _pieces(data):
+    """The upload's bytes a piece at a time, whatever it came as."""
+    if isinstance(data, (bytes, bytearray)):
+        yield from (bytes(data[i:i + PIECE]) for i in range(0, len(data), PIECE))
+        return
+    f = open(data, "rb") if isinstance(data, (str, os.PathLike)) else data
+    try:
+        f.seek(0)
+        while piece := f.read(PIECE):
+            yield piece
+    finally:
+        if f is not data:
+            f.close()
+
+
 VERSIONS = ".versions.jsonl"  # one line per stored version: {"name", "sha256", "time"}
 
 
@@ -79,22 +97,35 @@ class UploadStore:
         # clients uploading versions of one name at once leave one link and no orphaned blob.
         self._lock = threading.Lock()
 
-    def put(self, name: str, data: bytes) -> Path:
-        """Store the bytes (once) and point the name at them: the path to index. A name holding other bytes is a
-        new version of that document: its link is replaced and the old bytes go when nothing else links them."""
+    def put(self, name: str, data) -> Path:
+        """Store the bytes (once) and point the name at them: the path to index. `data` is bytes, a file path or
+        an open binary file (a spooled upload), copied and hashed a piece at a time. A name holding other bytes
+        is a new version of that document: its link is replaced and the old bytes go when nothing else links
+        them."""
         self.folder.mkdir(parents=True, exist_ok=True)
         clean = safe_name(name)
         if _DIGEST_NAME.fullmatch(clean):
             clean = "file-" + clean
         ext = os.path.splitext(clean)[1]
-        digest = hashlib.sha256(data).hexdigest()
-        blob = self.folder / f"{digest}{ext}"
         link = self.folder / clean
+        # Written under a private name while hashed (the digest is known only at the end), then renamed.
+        tmp = self.folder / f".upload-{threading.get_ident()}-{time.monotonic_ns()}{ext}.part"
+        sha = hashlib.sha256()
+        try:
+            with open(tmp, "wb") as out:
+                for piece in _pieces(data):
+                    sha.update(piece)
+                    out.write(piece)
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise
+        digest = sha.hexdigest()
+        blob = self.folder / f"{digest}{ext}"
         with self._lock:
             if not blob.is_file() or blob.is_symlink():
-                tmp = self.folder / f".{digest}{ext}.{threading.get_ident()}.part"
-                tmp.write_bytes(data)
                 os.replace(tmp, blob)
+            else:
+                tmp.unlink(missing_ok=True)  # these bytes are stored already
             old = os.readlink(link) if link.is_symlink() else None
             if old == blob.name:
                 return link  # these bytes under this name already: unchanged
