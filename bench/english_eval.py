@@ -5,8 +5,8 @@
 
 Halves: an eval set with `split` (bench/genre) uses it (dev / held); one without (xquad) is cut by document
 (a stable hash of the gold file name: A / B), so that a rule fitted on half A is reported on half B. Variants:
-`none`: the dictionary alone; `pinyin`: + pinyin names; `learned`: + corpus-learned translations; `all`
-(default): the shipped code.
+`none`: the dictionary alone; `pinyin`: + pinyin names; `learned`: + corpus-learned translations; `proper`:
++ capitalised words through the corpus's terms ('Warsaw' → 华沙); `all` (default): the shipped code.
 """
 from __future__ import annotations
 
@@ -45,9 +45,11 @@ def summarize(rows: list[dict]) -> dict:
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("folder")
-    ap.add_argument("--variant", default="all", choices=["all", "pinyin", "learned", "none"])
+    ap.add_argument("--variant", default="all", choices=["all", "pinyin", "learned", "proper", "none"])
     ap.add_argument("--learned-weight", type=float, default=None, help="fuse.LEARNED_WEIGHT")
     ap.add_argument("--floor", type=float, default=None, help="corpus_terms.FLOOR")
+    ap.add_argument("--proper-weight", type=float, default=None, help="fuse.PROPER_WEIGHT")
+    ap.add_argument("--name-floor", type=float, default=None, help="corpus_terms.NAME_FLOOR")
     ap.add_argument("--lang", default=None, help="only rows of this language (the genre set has en and zh)")
     ap.add_argument("--name-weight", type=float, default=None, help="fuse.NAME_WEIGHT")
     ap.add_argument("--cover-weight", type=float, default=None, help="fuse.ENGLISH_COVER")
@@ -61,6 +63,11 @@ def main() -> None:
     args = ap.parse_args()
     Retriever.use_names = args.variant in ("all", "pinyin")
     Retriever.use_learned = args.variant in ("all", "learned")
+    Retriever.use_proper = args.variant in ("all", "proper")
+    if args.proper_weight is not None:
+        fuse.PROPER_WEIGHT = args.proper_weight
+    if args.name_floor is not None:
+        corpus_terms.NAME_FLOOR = args.name_floor
     if args.learned_weight is not None:
         fuse.LEARNED_WEIGHT = args.learned_weight
     if args.floor is not None:

@@ -26,7 +26,13 @@ from .stopwords import ENGLISH_STOP
 MAX_TERMS = 60_000  # the most frequent terms: a large corpus's long tail is names and typos, not translations
 FLOOR = 0.75  # cosine an English word and a corpus term must reach (fitted on xquad-en2zh half A)
 TOP = 1  # nearest terms kept per word
+# A capitalised word inside the question ('Warsaw', 'Huguenots', 'Marconi') is a name the corpus writes in
+# characters of its own (华沙, 胡格诺, 马可尼). Encoded as written, not lower-cased: 'Warsaw' lands next to 华沙,
+# 'warsaw' next to 切割. Such a neighbour is less close than a word's translation, hence a floor of its own
+# (0.50-0.65 tried on xquad-en2zh half A; 0.55 kept).
+NAME_FLOOR = 0.55
 _WORD = re.compile(r"[A-Za-z][A-Za-z'-]*")
+_CAPITALISED = re.compile(r"\b[A-Z][a-z]+(?:[A-Z][a-z]+)?\b")
 _CJK = re.compile(r"^[\u4e00-\u9fff]{2,4}$")
 
 SYNC_TERMS = 40_000  # new terms a question waits for (cmrc2018's 32k: about 16 s on 2 busy cores)
@@ -63,6 +69,17 @@ def content_words(question: str, skip: set[str] = frozenset()) -> list[str]:
     for w in _WORD.findall(question):
         w = w.lower().strip("'-").removesuffix("'s")
         if len(w) >= 3 and w not in ENGLISH_STOP and w not in skip and w not in out:
+            out.append(w)
+    return out
+
+
+def proper_words(question: str, skip: set[str] = frozenset()) -> list[str]:
+    """The question's capitalised words after its first word, as written ('Warsaw' of "What was Warsaw's
+    first…"): not function words, not words in `skip` (lower case: the pinyin names already matched)."""
+    out = []
+    for m in _CAPITALISED.finditer(question):
+        w = m.group()
+        if m.start() > 0 and w.lower() not in ENGLISH_STOP and w.lower() not in skip and w not in out:
             out.append(w)
     return out
 
@@ -173,14 +190,15 @@ def remember(words: list[str], vectors: np.ndarray, embedder) -> None:
         _words[(model, w)] = np.asarray(v, dtype=np.float32)
 
 
-def learned_translations(words: list[str], vocab: Vocabulary, embedder) -> list[tuple[str, list[str]]]:
-    """(word, corpus terms) for the words whose nearest corpus term clears the floor; the words not seen
-    before are encoded in one call."""
+def learned_translations(words: list[str], vocab: Vocabulary, embedder, floor: float | None = None
+                         ) -> list[tuple[str, list[str]]]:
+    """(word, corpus terms) for the words whose nearest corpus term clears the floor (FLOOR unless given); the
+    words not seen before are encoded in one call."""
     model = getattr(embedder, "name", "")
     new = unseen(words, embedder)
     if new:
         remember(new, _encode(embedder, new), embedder)
     if not words:
         return []
-    near = vocab.nearest(np.vstack([_words[(model, w)] for w in words]))
+    near = vocab.nearest(np.vstack([_words[(model, w)] for w in words]), floor)
     return [(w, [t for t, _ in n]) for w, n in zip(words, near, strict=True) if n]

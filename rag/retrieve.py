@@ -33,6 +33,8 @@ class Query:
     # An English question's content words with the corpus terms learned for them (corpus_terms.py); [] if none.
     learned: list[tuple[str, list[str]]] = field(default_factory=list)
     search_units: list[Unit] | None = None  # the units that rank passages when they differ from `units`
+    # Its capitalised words with the corpus term nearest to each as written ('Warsaw' → 华沙: corpus_terms.py).
+    proper: list[tuple[str, list[str]]] = field(default_factory=list)
 
     @property
     def cjk(self) -> float:
@@ -46,6 +48,7 @@ class Retriever:
     answer_name_scale = 0.0  # a name among the answer's units, relative to its weight as an anchor
     learned_terms = False  # … and among the BM25 terms
     learned_units = True  # … also as further forms of the answer's units (answer.py scores sentences with them)
+    use_proper = True  # capitalised words through the corpus's terms (corpus_terms.proper_words)
 
     def __init__(self, store: Store, embedder: Embedder, config: Config):
         self.store, self.embedder, self.config = store, embedder, config
@@ -54,9 +57,10 @@ class Retriever:
         user_dict = str(self.config.user_dict) if self.config.user_dict else None
         names = self.names(question)
         words = self.words(question, names)
+        proper = self.proper_words(question, names)
         t0 = time.perf_counter()
         # The words to translate through the corpus go with the question: one call to the model, not two.
-        new = corpus_terms.unseen(words, self.embedder)
+        new = corpus_terms.unseen(words + proper, self.embedder)
         vecs = self.embedder.encode([fold(question)] + [fold(w) for w in new])
         vec = vecs[0]
         corpus_terms.remember(new, vecs[1:], self.embedder)
@@ -69,6 +73,7 @@ class Retriever:
         # sentences answers (measured on the genre set's English questions, README "Answer quality").
         units = question_units(question, user_dict)
         learned = self.learned(words)
+        found = self.learned(proper, corpus_terms.NAME_FLOOR)
         if self.learned_terms:
             ts += [t for _, terms in learned for t in terms]
         # Passages are ranked with the dictionary's units (the learned terms there are a separate, lighter
@@ -82,7 +87,7 @@ class Retriever:
                              if u.label not in have]
         t2 = time.perf_counter()
         return Query(question, ts, vec, units, {"encode": (t1 - t0) * 1e3, "tokenize": (t2 - t1) * 1e3}, names,
-                     learned, search_units)
+                     learned, search_units, [(w, t) for w, t in found if t])
 
     def words(self, question: str, names: list[NameMatch]) -> list[str]:
         """The content words of an English question (not its names) to translate through the corpus."""
@@ -90,12 +95,18 @@ class Retriever:
             return []
         return corpus_terms.content_words(question, {w for m in names for w in m.words()})
 
-    def learned(self, words: list[str]) -> list[tuple[str, list[str]]]:
-        """Every content word with its learned corpus terms (maybe none)."""
+    def proper_words(self, question: str, names: list[NameMatch]) -> list[str]:
+        """The capitalised words of an English question (not its pinyin names) to look up among the corpus's terms."""
+        if not self.use_proper or cjk_ratio(question) >= 0.5:
+            return []
+        return corpus_terms.proper_words(question, {w for m in names for w in m.words()})
+
+    def learned(self, words: list[str], floor: float | None = None) -> list[tuple[str, list[str]]]:
+        """Every word with its learned corpus terms (maybe none)."""
         if not words:
             return []
-        found = dict(corpus_terms.learned_translations(words, corpus_terms.vocabulary_for(self.store, self.embedder),
-                                                       self.embedder))
+        vocab = corpus_terms.vocabulary_for(self.store, self.embedder)
+        found = dict(corpus_terms.learned_translations(words, vocab, self.embedder, floor))
         return [(w, found.get(w, [])) for w in words]
 
     def names(self, question: str) -> list[NameMatch]:
@@ -132,17 +143,26 @@ class Retriever:
         bm25_score = {c.id: (s, m) for c, s, m in keyword}
         matched = {t for _, _, m in keyword for t in m}
         share = len(matched & set(query.terms)) / len(set(query.terms)) if query.terms else 0.0
-        w = fuse.weights_for(query.cjk, share, bool(query.names), any(terms for _, terms in query.learned))
-        texts = {cid: _search_text(c.text) for cid, c in by_id.items()} if w.cover or w.names or w.learned else {}
+        # A word the corpus itself writes in Latin letters ('NASUWT', 'Sky') is matched by BM25 as it is: a
+        # learned neighbour of it ('nasuwt' → 突出) would only point elsewhere.
+        learned_words = [(word, [] if word in matched else terms) for word, terms in query.learned]
+        w = fuse.weights_for(query.cjk, share, bool(query.names), any(terms for _, terms in learned_words),
+                             bool(query.proper))
+        texts = ({cid: _search_text(c.text) for cid, c in by_id.items()} if w.cover or w.names or w.learned
+                 or w.proper else {})
         units = query.units if query.search_units is None else query.search_units
         cover = {cid: coverage(units, t) for cid, t in texts.items()} if w.cover else {}
         named = self.named_documents(query, by_id, texts) if w.names else {}
         learned = {}
         if w.learned:  # the share of the question's words whose learned term the passage contains
-            learned = {cid: sum(any(x in t for x in terms) for _, terms in query.learned) / len(query.learned)
+            learned = {cid: sum(any(x in t for x in terms) for _, terms in learned_words) / len(learned_words)
                        for cid, t in texts.items()}
+        proper = {}
+        if w.proper:  # the share of the question's capitalised words whose corpus term the passage contains
+            proper = {cid: sum(any(x in t for x in terms) for _, terms in query.proper) / len(query.proper)
+                      for cid, t in texts.items()}
         fused = fuse.combine(dense_score, {cid: s for cid, (s, _) in bm25_score.items()}, cover, w, named,
-                             learned)
+                             learned, proper)
         best = sorted(fused, key=lambda i: -fused[i])[:top_k]
         t3 = time.perf_counter()
         query.timings_ms.update({"dense": (t1 - t0) * 1e3, "bm25": (t2 - t1) * 1e3, "fuse": (t3 - t2) * 1e3})

@@ -44,3 +44,29 @@ def test_vocabulary_cached_per_store_state(config, tmp_path, monkeypatch):
     second = vocabulary_for(a.store(), emb)
     assert second.key != first.key and "赛季" in second.terms and "防守" in second.terms
     assert dict(learned_translations(["season"], second, emb)) == {"season": ["赛季"]}
+
+
+def test_proper_words_keep_their_case_and_skip_the_first_word_and_names():
+    assert corpus_terms.proper_words("What was Warsaw's first literary cabaret?") == ["Warsaw"]
+    assert corpus_terms.proper_words("Warsaw Pact: who signed it?") == ["Pact"]  # the first word is any word
+    assert corpus_terms.proper_words("Who met Jiang Yiming in Zibo?", {"jiang", "yiming"}) == ["Zibo"]
+
+
+def test_a_proper_word_takes_its_corpus_term_at_its_own_floor():
+    class CaseEmbedder(MeaningEmbedder):
+        """'Warsaw' as written sits near 华沙 (cosine 0.6); lower-cased it is elsewhere."""
+        def encode(self, texts, progress=False):
+            out = super().encode(texts, progress)
+            for i, t in enumerate(texts):
+                if t == "Warsaw":
+                    out[i] = 0.0
+                    out[i, 4], out[i, 7] = 0.6, 0.8
+                elif t == "华沙":
+                    out[i] = 0.0
+                    out[i, 4] = 1.0
+            return out
+    emb = CaseEmbedder()
+    terms = ["华沙", "黑豹", "防守"]
+    vocab = Vocabulary("k", terms, corpus_terms._encode(emb, terms))
+    assert learned_translations(["Warsaw"], vocab, emb) == []  # below the translation floor (0.75)
+    assert learned_translations(["Warsaw"], vocab, emb, corpus_terms.NAME_FLOOR) == [("Warsaw", ["华沙"])]
