@@ -49,7 +49,9 @@ def _image_page(path: Path, n: int) -> bytes:
             if not 1 <= n <= pages:
                 raise FormatError(f"page {n} is not in the image (it has {pages} pages)")
             img.seek(n - 1)
-            page = ImageOps.exif_transpose(img).convert("RGB")
+            page = ImageOps.exif_transpose(img)
+            if page.mode not in ("L", "RGB"):  # grey scans stay grey: a third of the bytes to encode
+                page = page.convert("RGB")
     except (UnidentifiedImageError, Image.DecompressionBombError) as e:
         raise FormatError(f"not a readable image ({e})") from None
     except OSError as e:
