@@ -16,11 +16,12 @@ from rag.options import AskOptions, QuestionError
 
 from .api import build_api
 from .auth import protect
-from .conversation_bar import build_conversation_bar, persist_settings
+from .conversation_bar import build_conversation_bar, chosen_kbs, persist_settings
 from .docs import ErrorShape
+from .documents_tab import build_documents_tab
 from .kb_tab import build_kb_tab
 from .openai_api import pieces
-from .render import answer_blocks, documents_rows, md_text, sources_panel, turn_data
+from .render import answer_blocks, md_text, sources_panel, turn_data
 from .retrieve_tab import build_retrieve_tab
 from .service import NO_DOCUMENTS, Service, ServiceError
 from .viewer import page_view
@@ -33,9 +34,7 @@ EXAMPLES = [  # about the seed documents
     "what did the mayor order about 12345 hotline",
     "淄博提出了哪“五个转变”？",
 ]
-DOC_HEADERS = ["文件 file", "id", "块 chunks", "字符 chars", "编码 encoding", "版本 version · 时间 (UTC)"]
 STREAM_DELAY = 0.02  # seconds between streamed pieces: enough to read as streaming, short enough not to wait
-TABLE_ROWS = 500  # documents shown in the Documents tab at once (the filter box reaches the rest)
 
 
 def build(service: Service):
@@ -60,7 +59,7 @@ def build(service: Service):
             return window
         return {"error": error}
 
-    def respond(message, chat, turns, top_k, length, show_passages, kb=None, generate=False):
+    def respond(message, chat, turns, top_k, length, show_passages, kb=None, generate=False, also=None):
         message = (message or "").strip()
         chat, turns = list(chat or []), list(turns or [])
         if not message:
@@ -72,7 +71,7 @@ def build(service: Service):
         yield chat, turns, gr.skip(), ""
         try:
             options = AskOptions(top_k=int(top_k), length=length or None, history=[t["question"] for t in turns],
-                                 kb=kb or None, mode="generate" if generate else "extractive")
+                                 kb=chosen_kbs(kb, also), mode="generate" if generate else "extractive")
             if generate:  # the model's text as it comes; each sentence marked and linked once checked
                 answer, shown, tail = None, "", ""
                 for event in service.ask_stream(message, options):
@@ -117,67 +116,20 @@ def build(service: Service):
         except (ServiceError, KBError) as e:
             return str(e)
 
-    def doc_table(query: str = "", kb=None):
-        # Newest first and at most TABLE_ROWS: a folder of 100k files would freeze the browser as one table.
-        try:
-            docs, total = service.documents_page(query or "", limit=TABLE_ROWS, newest_first=True, kb=kb or None)
-        except KBError:  # deleted meanwhile (another tab)
-            docs, total = [], 0
-        rows = documents_rows(service.documents_json(docs, kb or None))
-        choices = [(f"{r[0]} · {r[1][:8]}", r[1]) for r in rows]
-        label = f"已索引文档 Indexed documents · {total:,}" + (f" (最新 newest {len(rows)} shown; 输入名称筛选 "
-                                                          f"type a name to filter)" if total > len(rows) else "")
-        return gr.update(value=rows, label=label), gr.update(choices=choices, value=None)
-
-    def on_upload(files, query, kb=None, progress=gr.Progress()):  # noqa: B008  (Gradio's progress bar)
-        if not files:
-            return (gr.skip(),) * 4
-        items, refused = [], []
-        for f in files:
-            path = Path(f if isinstance(f, str) else f.name)
-            try:
-                service.check_upload(path.name, path.stat().st_size)  # before reading a huge file
-                items.append((path.name, path.read_bytes()))
-            except ServiceError as e:
-                refused.append(str(e))
-        progress(0, desc="索引中 indexing…")
-        try:
-            report = service.add_files(
-                items, progress=lambda done, total, name: progress((done, total), desc=f"索引 {Path(name).name}"),
-                kb=kb or None)
-        except (ServiceError, KBError) as e:  # refused as a whole (a name, the queue full, the server stopping)
-            table, pick = doc_table(query, kb)
-            return "\n".join([f"✘ {md_text(str(e))}", *[f"- ✘ {md_text(r)}" for r in refused]]), table, pick, None
-        failed = refused + [str(f) for f in report.failed]
-        ok = report.indexed
-        lines = [f"{'✔' if ok else '✘'} 新增 added {len(report.added)} · 更新 updated {len(report.updated)} · "
-                 f"未变 unchanged {len(report.unchanged)} · 重复 duplicates {len(report.duplicates)} · "
-                 f"失败 failed {len(failed)} · {report.chunks} chunks, {report.seconds:.1f} s"]
-        lines += [f"- ✘ {md_text(reason)}" for reason in failed]
-        table, pick = doc_table(query, kb)
-        return "\n".join(lines), table, pick, None
-
-    def on_delete(doc_id, query, kb=None):
-        if not doc_id:
-            return "请先选择一个文档 (pick a document first)", *doc_table(query, kb)
-        try:
-            rec = service.delete(doc_id, kb or None)
-            message = f"✔ 已删除 deleted {md_text(Path(rec.sources[0]).name if rec.sources else rec.id)}"
-        except (ServiceError, KBError) as e:
-            message = f"⚠ {md_text(str(e))}"
-        return message, *doc_table(query, kb)
-
     with gr.Blocks(title="中文文档问答 · rag-zh", analytics_enabled=False) as demo:
         with gr.Row(equal_height=False):
             gr.Markdown("## 中文文档问答 · Cited answers over your documents\n"
                         "每句答案都标注来源 `[n]`，点击查看原文。Every sentence is cited; click `[n]` or a source.")
-            # One knowledge base per conversation: switching starts a new one (answers never mix two).
+            # The conversation's knowledge base (the Documents tab shows it), and others searched with it;
+            # changing either starts a new conversation.
             kb = gr.Dropdown(choices=service.kbs.names(), value=DEFAULT, label="知识库 Knowledge base",
-                             elem_id="kb", scale=0, min_width=200)
+                             elem_id="kb", scale=0, min_width=160)
+            also = gr.Dropdown(choices=service.kbs.names()[1:], value=[], multiselect=True, elem_id="kb-also",
+                               label="同时检索 Also search", scale=0, min_width=160)
         turns = gr.State([])
         # Which saved conversation is open: kept in the browser, so a reload or restart reopens it.
         conv = gr.BrowserState("", storage_key="rag-zh-conversation", secret=service.workspace.secret())
-        with gr.Tabs():
+        with gr.Tabs(overflow_behavior="wrap"):  # on a phone every tab stays in sight (no "⋯" menu)
             with gr.Tab("对话 Chat", id="chat"):
                 with gr.Row(equal_height=False):
                     with gr.Column(scale=3, min_width=320):
@@ -202,17 +154,7 @@ def build(service: Service):
                         sources = gr.HTML(sources_panel([]), elem_id="sources", padding=True,
                                           js_on_load=(STATIC / "sources.js").read_text(encoding="utf-8"),
                                           server_functions=[open_doc])
-            with gr.Tab("文档 Documents", id="docs"):
-                upload = gr.File(file_count="multiple", elem_id="upload", type="filepath",
-                                 label="拖放或点击上传（可多选）· Drop files here (.txt .md .html), several at once")
-                status = gr.Markdown(elem_id="upload-status")
-                doc_filter = gr.Textbox(elem_id="doc-filter", show_label=False, lines=1, max_lines=1,
-                                        placeholder="按文件名或 id 筛选 · Filter by file name or id")
-                table = gr.Dataframe(headers=DOC_HEADERS, elem_id="doc-table", interactive=False, wrap=True,
-                                     value=[], label="已索引文档 Indexed documents")
-                with gr.Row():
-                    pick = gr.Dropdown(label="选择文档 Document", choices=[], elem_id="doc-pick", scale=3)
-                    delete = gr.Button("删除 Delete", variant="stop", elem_id="doc-delete", scale=1)
+            docs = build_documents_tab(service, kb)
             with gr.Tab("设置 Settings", id="settings"):
                 top_k = gr.Slider(1, 10, value=service.config.top_k, step=1, elem_id="top-k",
                                   label="检索段落数 top-k (passages retrieved)")
@@ -225,19 +167,19 @@ def build(service: Service):
             build_retrieve_tab(service, kb)
             build_kb_tab(service, kb)
 
-        inputs = [msg, chatbot, turns, top_k, length, show_passages, kb, generate]
+        inputs = [msg, chatbot, turns, top_k, length, show_passages, kb, generate, also]
         outputs = [chatbot, turns, sources, msg]
         ui = {"api_visibility": "undocumented"}  # the UI's own events; gradio_client users call /ask below
         saved = [conv, bar["pick"], bar["export"], bar["title"]]
         msg.submit(respond, inputs, outputs, show_progress="hidden", **ui).then(
-            bar["save"], [conv, turns, kb], saved, show_progress="hidden", **ui)
+            bar["save"], [conv, turns, kb, also], saved, show_progress="hidden", **ui)
         send.click(respond, inputs, outputs, show_progress="hidden", **ui).then(
-            bar["save"], [conv, turns, kb], saved, show_progress="hidden", **ui)
+            bar["save"], [conv, turns, kb, also], saved, show_progress="hidden", **ui)
         fresh = [conv, bar["export"], bar["title"]]
         clear.click(lambda k: (*new_chat(k), "", "", ""), kb, [chatbot, turns, sources, *fresh], **ui)
         # The chat's own 🗑 clears the messages; the context of follow-ups (turns) must go with them.
         chatbot.clear(lambda k: (*new_chat(k), "", "", ""), kb, [chatbot, turns, sources, *fresh], **ui)
-        opened = [conv, chatbot, turns, sources, kb, bar["pick"], bar["export"], bar["title"]]
+        opened = [conv, chatbot, turns, sources, kb, bar["pick"], bar["export"], bar["title"], also]
         bar["pick"].input(bar["open"], [bar["pick"], show_passages], opened, **ui)
         bar["search"].change(lambda q, c: bar["listing"](c, q), [bar["search"], conv], bar["pick"],
                              show_progress="hidden", **ui)
@@ -245,17 +187,19 @@ def build(service: Service):
         bar["delete"].click(bar["on_delete"], conv, [*opened, bar["status"]], **ui)
         chatbot.like(bar["on_like"], [conv, chatbot, bar["comment"]], [bar["status"], bar["comment"]], **ui)
         # .input, not .change: opening a saved conversation sets its knowledge base without clearing it.
-        kb.input(lambda k, q: (*new_chat(k), *doc_table(q, k), "", "", ""), [kb, doc_filter],
-                 [chatbot, turns, sources, table, pick, *fresh], **ui)
-        kb.change(doc_table, [doc_filter, kb], [table, pick], show_progress="hidden", **ui)
+        filters = [docs["name"], docs["content"]]
+        kb.input(lambda k, q, c: (*new_chat(k), docs["refresh"](q, c, k), "", "", "", [], "", "", gr.update(
+            visible=False), gr.update(visible=False)), [kb, *filters],
+                 [chatbot, turns, sources, docs["table"], *fresh, also, *docs["closed"]], **ui)
+        kb.change(docs["refresh"], [*filters, kb], docs["table"], show_progress="hidden", **ui)
+        # Further knowledge bases searched with the picked one (rag/multi_kb.py); a change starts a new chat.
+        also.focus(lambda k: gr.update(choices=[n for n in service.kbs.names() if n != k]), kb, also, **ui)
+        also.input(lambda k: (*new_chat(k), "", "", ""), kb, [chatbot, turns, sources, *fresh], **ui)
         show_passages.change(lambda t, s, k: sources_panel(t, s, _panel_note(k)), [turns, show_passages, kb],
                              sources, **ui)
-        upload.upload(on_upload, [upload, doc_filter, kb], [status, table, pick, upload], **ui)
-        delete.click(on_delete, [pick, doc_filter, kb], [status, table, pick], **ui)
-        doc_filter.change(doc_table, [doc_filter, kb], [table, pick], show_progress="hidden", **ui)
-        demo.load(lambda: (sources_panel([], note=_panel_note()), *doc_table(),
+        demo.load(lambda: (sources_panel([], note=_panel_note()), docs["refresh"](),
                            gr.update(choices=service.kbs.names(), value=DEFAULT)),
-                  None, [sources, table, pick, kb], **ui).then(
+                  None, [sources, docs["table"], kb], **ui).then(
             bar["open"], [conv, show_passages], opened, **ui)  # then the conversation left open, if any
 
         def ask(question: str, top_k: int = 0, history: list[str] | None = None, length: str = "",

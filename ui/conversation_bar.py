@@ -24,6 +24,12 @@ def chat_messages(turns: list[dict]) -> list[dict]:
     return out
 
 
+def chosen_kbs(kb, also=None) -> str | list[str] | None:
+    """The picked knowledge base and those searched with it: a name, a list (rag/multi_kb.py), or None."""
+    names = list(dict.fromkeys(n for n in [kb or DEFAULT, *(also or [])] if n))
+    return names if len(names) > 1 else (None if names == [DEFAULT] else names[0])
+
+
 def export_links(cid: str) -> str:
     if not cid:
         return ""
@@ -73,7 +79,7 @@ def build_conversation_bar(service: Service, gr):
     def listing(cid: str, query: str = ""):
         return gr.update(choices=choices(query), value=cid or None)
 
-    def save(cid, turns, kb):
+    def save(cid, turns, kb, also=None):
         """After each answer: store the turns not saved yet (the first one creates the conversation)."""
         turns = list(turns or [])
         try:
@@ -83,7 +89,7 @@ def build_conversation_bar(service: Service, gr):
         if saved is None:
             if not turns:
                 return gr.skip(), gr.skip(), gr.skip(), gr.skip()
-            cid, saved = ws.create("", kb or DEFAULT)["id"], 0
+            cid, saved = ws.create("", chosen_kbs(kb, also) or DEFAULT)["id"], 0
         for t in turns[saved:]:
             ws.add_turn(cid, t["question"], t["answer"], {k: v for k, v in t.items() if k != "answer"})
         return cid, listing(cid), export_links(cid), ws.get(cid, turns=False)["title"]
@@ -91,17 +97,19 @@ def build_conversation_bar(service: Service, gr):
     def open_conv(cid, show_passages):
         """The conversation as it was: chat, sources, its knowledge base."""
         if not cid:  # nothing open (a first visit): leave the chat alone, it may have started already
-            return (gr.skip(),) * 5 + (listing(""), gr.skip(), gr.skip())
+            return (gr.skip(),) * 5 + (listing(""), gr.skip(), gr.skip(), gr.skip())
         try:
             conv = ws.get(cid)
             service.kbs.assistant(conv["kb"])
         except (WorkspaceError, KBError):  # gone (deleted, or its knowledge base was): a fresh chat
-            return ("", [], [], sources_panel([]), gr.skip(), listing(""), "", "")
+            return ("", [], [], sources_panel([]), gr.skip(), listing(""), "", "", gr.skip())
         turns = [{**(t["panel"] or {"turn": t["n"], "question": t["question"], "query": t["question"],
                                    "abstained": t["answer"].get("abstained"), "citations": [], "passages": []}),
                   "turn": t["n"], "answer": t["answer"]} for t in conv["turns"]]
-        return (cid, chat_messages(turns), turns, sources_panel(turns, show_passages), conv["kb"],
-                listing(cid), export_links(cid), conv["title"])
+        first, *others = [conv["kb"]] if isinstance(conv["kb"], str) else conv["kb"]
+        return (cid, chat_messages(turns), turns, sources_panel(turns, show_passages), first,
+                listing(cid), export_links(cid), conv["title"], gr.update(choices=service.kbs.names()[1:],
+                                                                          value=others))
 
     def on_rename(cid, new_title):
         if not cid:
@@ -118,7 +126,7 @@ def build_conversation_bar(service: Service, gr):
                 ws.delete(cid)
             except WorkspaceError:
                 pass
-        return ("", [], [], sources_panel([]), gr.skip(), listing(""), "", "",
+        return ("", [], [], sources_panel([]), gr.skip(), listing(""), "", "", gr.skip(),
                 "✔ 已删除对话 conversation deleted" if cid else "")
 
     def on_like(cid, chat, note, data: gr.LikeData):

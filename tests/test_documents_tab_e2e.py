@@ -1,0 +1,163 @@
+"""The Documents tab, the phone layout and a conversation over two knowledge bases, in headless Chromium against
+`rag serve` with the tests' hashing model (issue 15)."""
+import os
+from pathlib import Path
+
+import httpx
+import pytest
+
+from conftest import start_server
+
+SHOTS = os.environ.get("RAG_SCREENSHOTS")  # a folder (e.g. docs) to keep the screenshots in, for the README
+GOOD = ["通知：东城区图书馆自下周一起闭馆装修，预计六月重新开放，借阅服务暂停。\n",
+        "公告：青石镇老桥限高调整为四米二，货车请绕行新桥，自三月一日起执行。\n",
+        "消息：西湖区新建社区食堂三处，老年人用餐享受八折优惠。\n",
+        "通报：城南污水处理厂二期工程完工，日处理能力提高到十万吨。\n",
+        "提示：本周六上午九点起，市民中心停车场封闭检修，请改停地下车库。\n"]
+AMBER, GREEN = "rgb(180, 83, 9)", "rgb(21, 128, 61)"
+
+
+def shot(page, tmp_path, name: str) -> None:
+    page.screenshot(path=str(tmp_path / name), full_page=True)
+    if SHOTS:
+        Path(SHOTS).mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(Path(SHOTS) / name), full_page=True)
+
+
+@pytest.fixture
+def server(tmp_path):
+    server = start_server(tmp_path / "index", tmp_path)
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def page(browser, server, tmp_path):
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.base = server.base
+    try:
+        yield page
+    except Exception:
+        page.screenshot(path=str(tmp_path / "failure.png"), full_page=True)
+        raise
+    finally:
+        page.close()
+
+
+def status(page, expect: str) -> str:
+    page.wait_for_function(f"document.querySelector('#upload-status').innerText.includes({expect!r})",
+                           timeout=90_000)
+    return page.inner_text("#upload-status")
+
+
+def head_colour(page) -> str:
+    return page.eval_on_selector("#upload-status .upload-head", "e => getComputedStyle(e).color")
+
+
+def test_documents_tab_status_open_delete_filter(page, tmp_path):
+    files = []
+    for i, text in enumerate(GOOD):
+        (tmp_path / f"good{i}.txt").write_text(text, encoding="utf-8")
+        files.append(tmp_path / f"good{i}.txt")
+    for i in range(3):  # read and refused by the indexer
+        (tmp_path / f"photo{i}.txt").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(64 + i))
+        files.append(tmp_path / f"photo{i}.txt")
+    for i in range(3):  # refused before upload by type
+        (tmp_path / f"setup{i}.exe").write_bytes(b"MZ" + bytes(10 + i))
+        files.append(tmp_path / f"setup{i}.exe")
+    page.goto(page.base + "/")
+    page.wait_for_selector("#question textarea", timeout=60_000)
+    page.get_by_role("tab", name="文档 Documents").click()
+    page.set_input_files("#upload input[type=file]", [str(f) for f in files])
+    text = status(page, "6 of 11 failed")
+    assert "11 个文件中 6 个失败" in text and "✔" not in text and "新增 added 5" in text
+    assert head_colour(page) == AMBER
+    shot(page, tmp_path, "documents-status.png")
+
+    extra = tmp_path / "extra.txt"
+    extra.write_text("补充：图书馆闭馆期间开放线上借阅。\n", encoding="utf-8")
+    page.set_input_files("#upload input[type=file]", [str(extra)])
+    text = status(page, "all 1 files done")
+    assert text.startswith("✔") and head_colour(page) == GREEN
+
+    # Filter by content: a word inside one document, not in any name.
+    page.locator("#doc-content-filter textarea, #doc-content-filter input").first.fill("污水")
+    page.keyboard.press("Enter")
+    page.wait_for_function("!document.querySelector('#doc-table').innerText.includes('good0.txt')", timeout=30_000)
+    assert "good3.txt" in page.inner_text("#doc-table")
+    page.locator("#doc-content-filter textarea, #doc-content-filter input").first.fill("")
+    page.keyboard.press("Enter")
+    page.wait_for_function("document.querySelector('#doc-table').innerText.includes('good0.txt')", timeout=30_000)
+
+    # Click a row: the document opens with its chunks marked.
+    page.locator("#doc-table").get_by_text("good1.txt", exact=True).click()
+    page.wait_for_selector("#doc-open .doc-full", timeout=30_000)
+    assert "四米二" in page.inner_text("#doc-open .doc-body")
+    assert page.locator("#doc-open .chunk").count() >= 1 and "good1.txt" in page.inner_text("#doc-open")
+
+    # Delete asks first; cancel keeps it, confirm removes it.
+    page.click("#doc-delete")
+    page.wait_for_selector("#doc-delete-confirm", state="visible", timeout=10_000)
+    assert "确定删除" in page.inner_text("#doc-confirm-row")
+    shot(page, tmp_path, "documents-delete.png")
+    page.click("#doc-delete-cancel")
+    page.wait_for_selector("#doc-delete-confirm", state="hidden", timeout=10_000)
+    assert "good1.txt" in page.inner_text("#doc-table")
+    page.click("#doc-delete")
+    page.click("#doc-delete-confirm")
+    status(page, "已删除 deleted good1.txt")
+    page.wait_for_function("!document.querySelector('#doc-table').innerText.includes('good1.txt')", timeout=30_000)
+    assert not page.locator("#doc-open .doc-full").count()
+    r = httpx.get(page.base + "/api/documents").json()
+    assert r["total"] == 5 and all("good1" not in d["sources"][0] for d in r["documents"])
+
+
+def _ask(page, question: str, n: int):
+    page.fill("#question textarea", question)
+    page.keyboard.press("Enter")
+    page.wait_for_function(f"document.querySelectorAll('#chatbot [data-testid=\"bot\"] a.cite').length >= {n}"
+                           f" && !document.querySelector('#chatbot').innerText.includes('检索中')", timeout=60_000)
+    bots = page.locator('#chatbot [data-testid="bot"]')
+    return bots.nth(bots.count() - 1)
+
+
+def test_phone_layout_and_two_knowledge_bases(browser, server, tmp_path):
+    for name, text in (("通知", GOOD[0]), ("交通", GOOD[1])):
+        assert httpx.post(server.base + "/api/kbs", json={"name": name}).status_code == 201
+        r = httpx.post(server.base + "/api/documents", params={"wait": "true", "kb": name}, timeout=60,
+                       files={"file": (f"{name}.txt", text.encode(), "text/plain")})
+        assert r.status_code == 200, r.text
+    page = browser.new_page(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    try:
+        page.goto(server.base + "/")
+        page.wait_for_selector("#question textarea", timeout=60_000)
+        # Every tab is a visible button inside the screen, none behind "⋯".
+        tabs = ("对话 Chat", "文档 Documents", "设置 Settings", "命中测试 Retrieval test", "知识库 Knowledge bases")
+        for name in tabs:
+            tab = page.get_by_role("tab", name=name)
+            assert tab.is_visible(), name
+            box = tab.bounding_box()
+            assert box and box["x"] >= 0 and box["x"] + box["width"] <= 390, (name, box)
+
+        # One conversation over two knowledge bases answers from either.
+        page.locator("#kb input").click()
+        page.get_by_role("option", name="通知", exact=True).click()
+        page.locator("#kb-also input").click()
+        page.get_by_role("option", name="交通", exact=True).click()
+        page.keyboard.press("Escape")
+        library = _ask(page, "图书馆什么时候重新开放？", 1)
+        assert "六月" in library.inner_text()
+        bridge = _ask(page, "老桥限高多少？", 2)
+        assert "四米二" in bridge.inner_text()
+        assert "交通.txt" in page.inner_text("#sources")
+
+        # On the phone the source opens under the answer it belongs to.
+        bridge.locator("a.cite").first.click()
+        page.wait_for_selector('#chatbot [data-testid="bot"] .inline-src', timeout=10_000)
+        card = bridge.locator(".inline-src").first
+        assert "交通.txt" in card.inner_text() and "四米二" in card.inner_text()
+        shot(page, tmp_path, "phone.png")
+    finally:
+        page.close()
+    convs = httpx.get(server.base + "/api/conversations").json()["conversations"]
+    assert convs and convs[0]["kb"] == ["通知", "交通"]
