@@ -114,3 +114,12 @@ def test_fusion_rescales_bm25_across_indexes():
     # Equal raw scores: nothing changes, order by score; the same chunk from two indexes appears once.
     _, passages = fuse_results([(_query(), [_passage("x", 0.5, 2.0)]), (_query(), [_passage("x", 0.7, 2.0)])], 5)
     assert [(p.chunk.id, p.score) for p in passages] == [("x", 0.7)]
+
+
+def test_openai_endpoint_and_retrieval_test_with_a_kb_list(client):
+    _notices(client)
+    r = client.post("/v1/chat/completions", json={"model": "rag-zh", "kb": ["通知", "交通"],
+                                                  "messages": [{"role": "user", "content": "老桥限高多少？"}]})
+    assert r.status_code == 200 and "四米二" in r.json()["choices"][0]["message"]["content"], r.text
+    r = client.post("/api/retrieve", json={"question": "老桥限高多少", "kb": ["通知", "交通"]})
+    assert r.status_code == 400 and "one knowledge base at a time" in r.json()["error"]["message"]

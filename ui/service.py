@@ -99,6 +99,9 @@ class Service:
         """The retrieval test (命中测试): ranked passages with each score part and the abstention verdict."""
         from rag.inspect import inspect_retrieval
         options = options or AskOptions()
+        if isinstance(options.kb, tuple):  # the score parts belong to one index's fusion (rag/multi_kb.py)
+            raise ServiceError("命中测试一次只测一个知识库 (the retrieval test takes one knowledge base at a time); "
+                               "send one name in 'kb'")
         try:
             return inspect_retrieval(self.kbs.assistant(options.kb), question, options.top_k,
                                      list(options.history)).to_json()
