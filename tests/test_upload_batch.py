@@ -8,8 +8,9 @@ import tracemalloc
 import pytest
 
 from conftest import client_for
+from rag.formats import SUPPORTED
 from ui.limits import UPLOAD_REQUEST_BYTES, BodyLimit, UploadLimits, payload_size
-from ui.uploads import UploadStore
+from ui.uploads import UPLOAD_LABEL, UploadStore
 
 MB = 1024 * 1024
 NOTICE = "青石镇古井修缮工程总投资八十万元，由镇文化站负责实施。".encode()
@@ -76,6 +77,14 @@ def test_limits_are_per_file_type(config):
     # A request carries one PDF of the largest size and some smaller files, not five of them.
     assert BodyLimit(None, 200 * MB).upload_request == UPLOAD_REQUEST_BYTES + 256 * 1024
     assert BodyLimit(None, 20_000).upload_request == 5 * 20_000 + 256 * 1024
+
+
+def test_the_upload_box_lists_every_supported_type(service):
+    from ui.app import build
+    demo = build(service)
+    box = next(b for b in demo.blocks.values() if getattr(b, "elem_id", None) == "upload")
+    assert box.label == UPLOAD_LABEL and all(ext in UPLOAD_LABEL.split() for ext in SUPPORTED)
+    assert not box.file_types  # any file is taken, and the ones we cannot read are reported by name
 
 
 def test_uploads_are_stored_a_piece_at_a_time(tmp_path):

@@ -15,6 +15,7 @@ from rag.kb import KBError
 from .doc_view import document_html
 from .render import documents_rows
 from .service import Service, ServiceError
+from .uploads import UPLOAD_LABEL
 
 DOC_HEADERS = ["文件 file", "id", "块 chunks", "字符 chars", "编码 encoding", "版本 version · 时间 (UTC)"]
 TABLE_ROWS = 500  # documents shown at once (the filters reach the rest)
@@ -132,7 +133,7 @@ def build_documents_tab(service: Service, kb) -> dict:
             path = Path(f if isinstance(f, str) else f.name)
             try:
                 service.check_upload(path.name, path.stat().st_size)  # before reading a huge file
-                items.append((path.name, path.read_bytes()))
+                items.append((path.name, path))  # stored from the file a piece at a time (ui/uploads.py)
             except ServiceError as e:
                 refused.append(str(e))
         total = len(items) + len(refused)
@@ -158,7 +159,7 @@ def build_documents_tab(service: Service, kb) -> dict:
 
     with gr.Tab("文档 Documents", id="docs"):
         upload = gr.File(file_count="multiple", elem_id="upload", type="filepath",
-                         label="拖放或点击上传（可多选）· Drop files here (.txt .md .pdf .docx …), several at once")
+                         label=UPLOAD_LABEL)  # every supported type; others are reported by name
         status = gr.HTML(elem_id="upload-status")
         with gr.Row():
             name = gr.Textbox(elem_id="doc-filter", show_label=False, lines=1, max_lines=1, scale=1, min_width=160,
