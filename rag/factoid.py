@@ -18,7 +18,7 @@ from .plans import Cand, Part, Plan, answer_slices
 from .shapes import HOW_MANY, TOPIC, WHEN, WHERE, WHO, Shape, unit_noun
 from .spans import best_span, is_question, plain
 from .units import CONTEXT, Unit
-from .unstated import DEFERRED, UNSET, asked_role, beside, says_unset, stated_near
+from .unstated import DEFERRED, UNSET, asked_role, beside, life_sentences, says_unset, stated_near
 
 NEAR_TOPIC = 0.6        # a sentence 'on the topic' covers at least this share of the best sentence's coverage
 WHAT = {HOW_MANY: ("具体数字", "the figure"), WHEN: ("具体时间", "the date or time"),
@@ -132,6 +132,8 @@ def factoid(shape: Shape, question: str, units: list[Unit], cands: list[Cand], g
     nearest = (near[1] or near[0])[:1]
     named = value_words(units) if shape.kind in (HOW_MANY, WHEN) else []
     extra = _focus_sentences(nearest if shape.kind in (WHO, WHERE) else named, cands, get_text)
+    life = life_sentences(shape, question, cands, get_text)  # their subject is dropped: no focus word needed
+    extra += life
     for c in cands + extra:
         same_doc = c.passage.chunk.doc_id == cands[0].passage.chunk.doc_id
         sf = search_form(c.text)
@@ -144,7 +146,8 @@ def factoid(shape: Shape, question: str, units: list[Unit], cands: list[Cand], g
         text = get_text(c.passage.chunk.doc_id)
         if value and not _numbers_held(units, sf, text):
             continue  # '2号线的起步价' is not told by a sentence under a '1号线' headline
-        found = _span_in(shape, question, _titled(near, text) if value else near, c, text, get_text)
+        asked = ([], []) if c in life else _titled(near, text) if value else near
+        found = _span_in(shape, question, asked, c, text, get_text)
         if found:
             if unset and unset.lex >= c.lex:  # the sentence saying it is not set matches the question as well
                 return _not_stated(shape, topic, near, cands, get_text)

@@ -17,7 +17,7 @@ _ASKING = re.compile(r"多少|几|什么时候|何时|哪一?年|哪一?天|什�
 # Nouns that name the asked value itself, not what it is of ('比例是多少', '营业时间调整为几点'): never focus.
 _MEASURES = frozenset("比例 比重 数量 数字 金额 总额 价格 费用 面积 长度 规模 人数 时间 日期 年份 名字 姓名 地点 位置 "
                       "之前 以前 之后 以后 左右 大概 大约 具体 现在 目前 当时 最后 一共 总共 全部 如今 今年 "
-                      "每年".split())
+                      "每年 担任 出任 兼任".split())  # '由谁担任': the text writes 任 ('由区长任组长')
 MEASURES = _MEASURES
 
 
@@ -61,6 +61,13 @@ def focus_share(near: tuple[list[Unit], list[Unit]], sentence_sf: str) -> float:
     return sum(u.weight for u in side if holds(u, sentence_sf)) / total if total else 0.0
 
 
+def _swapped(u: Unit, sentence_sf: str) -> bool:
+    """A two-character word written the other way round ('代替' / '被扎伊尔替代', '海上' / '上海试了5年'): a
+    paraphrase common enough in Chinese to count when judging what a sentence is about."""
+    word = u.forms[0]
+    return len(word) == 2 and word[::-1] in sentence_sf
+
+
 _PRONOUN = re.compile(r"^[^，,。]{0,4}?(他|她|它|其|该|此|这)")
 
 
@@ -76,6 +83,6 @@ def about(near: tuple[list[Unit], list[Unit]], sentence_sf: str) -> bool:
     if not side or (not after and _PRONOUN.match(sentence_sf)):
         return True
     weights = [u.weight * (2 if i == 0 else 1) for i, u in enumerate(side)]
-    held = sum(w for u, w in zip(side, weights, strict=True) if holds(u, sentence_sf))
+    held = sum(w for u, w in zip(side, weights, strict=True) if holds(u, sentence_sf) or _swapped(u, sentence_sf))
     return held >= 0.5 * sum(weights)
 

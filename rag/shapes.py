@@ -61,7 +61,8 @@ _COUNT = re.compile(rf"([{_NUM}]|\d+)[个项条点件大方面]")
 _CN_DIGITS = {c: i for i, c in enumerate("零一二三四五六七八九十", 0)} | {"两": 2}
 
 
-_KNOWN_UNITS = frozenset("元 万元 亿元 钱 名 人 个 位 家 项 件 条 次 岁 年 个月 月 天 日 小时 分钟 公里 米 亩 吨 座 "
+_KNOWN_UNITS = frozenset("元 万元 亿元 钱 名 人 人次 工作日 个工作日 "
+                         "个 位 家 项 件 条 次 岁 年 个月 月 天 日 小时 分钟 公里 米 亩 吨 座 "
                          "所 辆 台 套 户 "
                          "倍 成 颗 列 届 场 批 种 部 本 张".split())
 _NOUN_UNITS = (
@@ -129,7 +130,8 @@ def detect(question: str) -> Shape:
     if kind == HOW_MANY and english:  # the English words say the measure ('how long is the line' → 公里)
         unit = next((u for u, words in _EN_UNITS if words.search(q)), "")
     elif kind == HOW_MANY:
-        m = re.search(r"(?:多少|几)(百分比|个月|小时|公里|公吨|公斤|公顷|平方米|平方公里|万元|亿元|公分|分钟|"
+        m = re.search(r"(?:多少|几)(百分比|个工作日|工作日|人次|个月|小时|"
+                      r"公里|公吨|公斤|公顷|平方米|平方公里|万元|亿元|公分|分钟|"
                       r"[^\s，。？?的是])", q)
         unit = m.group(1) if m else ""  # spans.py uses it only when it is a measure word it knows
         if unit not in _KNOWN_UNITS:  # '需要多少资金': the noun says the unit

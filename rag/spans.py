@@ -42,7 +42,8 @@ _DIGITS = r"\d+(?:[.,，]\d+)*"
 _CN = "零〇一二两三四五六七八九十百千万亿"
 _UNIT_LIST = ("万亿元 亿元 万元 千元 美元 欧元 港元 元 块钱 块 角 个百分点 百分点 % ％ 倍 成 名 人次 个人 人 个 位 "
               "家 项 件 条 "
-              "次 岁 年 个月 月 周 天 日 小时 分钟 秒 公里 千米 平方公里 平方米 米 厘米 毫米 亩 公顷 吨 公斤 千克 克 "
+              "次 岁 年 个工作日 工作日 个月 月 周 天 日 小时 分钟 秒 "
+              "公里 千米 平方公里 平方米 米 厘米 毫米 亩 公顷 吨 公斤 千克 克 "
               "斤 "
               "座 所 辆 台 套 户 栋 层 张 本 部 场 届 期 批 种 类 支 只 头 篇 首 字 分 度 升 千瓦 兆瓦 瓦 床 间 处 "
               "段 份 "
@@ -140,6 +141,14 @@ _ORG = re.compile(r"(?<=[由归请是])[\u4e00-\u9fff]{1,8}?(?:局|委员会|委
                   r"街道|社区|医院|学校)")
 
 
+# '由区长任组长', '由分管副区长担任': an office answers 'who heads it' when the text names no person.
+_HOLDER = re.compile(r"(?<=由)[\u4e00-\u9fff]{0,6}?(?:%s)(?=任|担任|兼任|出任|牵头|负责)" % "|".join(_TITLES))
+
+
+def office_holders(sf: str) -> list[tuple[int, int]]:
+    return [m.span() for m in _HOLDER.finditer(sf)]
+
+
 def organizations(sf: str) -> list[tuple[int, int]]:
     return [m.span() for m in _ORG.finditer(sf)] + [(p, p + len(w)) for w, f, p in _tagged(sf) if f == "nt"]
 
@@ -188,7 +197,7 @@ def find_spans(kind: str, sentence: str, unit: str = "", articles: bool = False)
             found = [s for s in found if re.search(r"\d[点时:：]|[一二三四五六七八九十][点时]", sf[s[0]:s[1]])]
         return found
     if kind == WHO:
-        return people(sf) or (organizations(sf) if unit == "org" else [])
+        return people(sf) or office_holders(sf) or (organizations(sf) if unit == "org" else [])
     if kind == WHERE:
         return places(sf)
     return []
@@ -228,7 +237,13 @@ def best_span(kind: str, sentence: str, asked: str, unit: str = "", near: list[s
 
     def distance(sp: tuple[int, int]) -> int:
         return min(max(0, w - sp[1], sp[0] - w) for w in where)
-    best = min(spans, key=distance)
+
+    def closeness(sp: tuple[int, int]) -> tuple[int, int]:
+        # Near every focus word, not just one: '一般问题3个工作日…复杂问题15个工作日' for '复杂问题多少天'.
+        per_word = [min(max(0, i - sp[1], sp[0] - i - len(w)) for i in _positions(sf, w))
+                    for w in dict.fromkeys(near or []) if w in sf]
+        return sum(per_word), distance(sp)
+    best = min(spans, key=closeness)
     if kind == WHO and distance(best) > NEAR_PERSON and not _SPEAKS.match(sf[best[1]:best[1] + 4]):
         return None
     return best

@@ -10,7 +10,7 @@ from .focus import about, holds
 from .normalize import search_form
 from .plans import Cand, answer_slices
 from .shapes import HOW_MANY, WHEN, WHO, Shape
-from .spans import find_spans, is_question, near_word, people
+from .spans import find_spans, is_question, near_word, office_holders, people
 
 RUNNER_UP = 0.8         # a close runner-up scores at least this share of the best sentence
 
@@ -52,8 +52,8 @@ def asked_role(question: str) -> str:
 
 def beside(role: str) -> str:
     """The word a name must stand beside to answer: the role, except kinship, which the text writes many
-    ways ('父朱文正', '其父', '之子')."""
-    return "" if role in ("母亲", "父亲", "孩子") else role
+    ways ('父朱文正', '其父', '之子'); 任 for 担任, which the text also writes 任 or 兼任 ('由区长任组长')."""
+    return "" if role in ("母亲", "父亲", "孩子") else "任" if role == "担任" else role
 
 
 # The document itself says the thing is not settled or not given.
@@ -88,6 +88,22 @@ def says_unset(near, cands: list[Cand], get_text, kind: str = "") -> Cand | None
     return None
 
 
+# Birth and death are told in a biography's own short sentences, with the subject dropped ('1994年病逝于美国',
+# '卒于高宗绍兴四年（1134年）'): any such sentence of the best document may state the date asked for.
+_LIFE = (re.compile(r"卒|去世|逝世|过世|病逝|病故|死于|死亡|遇害|牺牲"), re.compile(r"出生|生于|诞生|出世|降生"))
+
+
+def life_sentences(shape: Shape, question: str, cands: list[Cand], get_text) -> list[Cand]:
+    """For 'when did X die / was X born': the best document's sentences telling a death (or a birth)."""
+    life = next((w for w in _LIFE if w.search(search_form(question))), None) if shape.kind == WHEN else None
+    if not life or not cands:
+        return []
+    best = cands[0]
+    text = get_text(best.passage.chunk.doc_id)
+    return [Cand(best.score * 0.9, best.lex, best.rank, best.passage, s, e, text[s:e]) for s, e in sentences(text)
+            if life.search(search_form(text[s:e]))]
+
+
 def stated_near(shape: Shape, question: str, near, cands: list[Cand], get_text) -> bool:
     """Could the asked figure or date be there after all? (Documents drop the subject, paraphrase the verb.)
     True when the best sentence, its reply, the sentences around it in its line, or a close runner-up that
@@ -102,11 +118,13 @@ def stated_near(shape: Shape, question: str, near, cands: list[Cand], get_text) 
     flat = [u for side in near for u in side]
     nearest = (near[1] or near[0])[:1]
     role = beside(asked_role(question))
-    # Any sentence of the best passage that holds a focus word ('车站共设4个出入口' far from the intro).
+    # Any sentence of the best passage about the focus words ('车站共设4个出入口' far from the intro; not a
+    # figure of another fact that shares one word of the topic).
     chunk = best.passage.chunk
     places += [(text, se) for se in sentences(text, chunk.start, chunk.end)
-               if (flat and any(holds(u, search_form(text[se[0]:se[1]])) for u in flat))
+               if (flat and about(near, search_form(text[se[0]:se[1]])))
                or (shape.kind == HOW_MANY and shape.unit in _SPECIFIC_UNITS)]
+    places += [(text, (c.start, c.end)) for c in life_sentences(shape, question, cands, get_text)]
     for c in cands[1:]:
         t = get_text(c.passage.chunk.doc_id)
         sf = search_form(c.text)
@@ -120,7 +138,8 @@ def stated_near(shape: Shape, question: str, near, cands: list[Cand], get_text) 
         if shape.kind == HOW_MANY and _VAGUE.search(sentence):
             return True  # '很多次', '没有一项', '大片': a quantity in words still answers how many
         sf = search_form(sentence)
-        spans = ([sp for sp in people(sf) if not role or near_word(sf, sp, role)] if shape.kind == WHO
+        holders = people(sf) + office_holders(sf)
+        spans = ([sp for sp in holders if not role or near_word(sf, sp, role)] if shape.kind == WHO
                  else find_spans(shape.kind, sentence, shape.unit, articles=True))  # '一巢只生一个蛋'
         for a, b in spans:
             span = search_form(sentence[a:b])
