@@ -102,7 +102,7 @@ def _session(page, server, pdf, tmp_path):
     page.set_input_files("#upload input[type=file]", [str(pdf), str(exe)])
     page.wait_for_function("document.querySelector('#upload-status').innerText.includes('新增 added 1')",
                            timeout=180_000)
-    assert "setup.exe: unsupported file type '.exe'" in page.inner_text("#upload-status")
+    assert "setup.exe: 不支持的文件类型 · unsupported file type '.exe'" in page.inner_text("#upload-status")
     page.get_by_role("tab", name="对话 Chat").click()
 
     _ask(page, "汉林街改造工程的总预算是多少？", 1)
@@ -170,4 +170,13 @@ def _session(page, server, pdf, tmp_path):
     page.wait_for_function("(q) => { const m = document.querySelector('#sources .doc-view mark.doc-span');"
                            " return m && m.textContent === q; }", arg=texts[0], timeout=30_000)
     page.screenshot(path=str(tmp_path / "viewer.png"), full_page=True)
-    print(f"screenshots: {tmp_path}/page7.png viewer.png")
+
+    # Phone width: the page fits the screen, the highlight still on it.
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.wait_for_function("document.documentElement.scrollWidth <= window.innerWidth + 1", timeout=10_000)
+    frame = page.locator("#sources .doc-view .page-frame").first.bounding_box()
+    box = page.locator("#sources .doc-view .page-hl").first.bounding_box()
+    assert 0 <= frame["x"] and frame["x"] + frame["width"] <= 391 and frame["height"] > frame["width"]
+    assert frame["x"] <= box["x"] and box["x"] + box["width"] <= frame["x"] + frame["width"]
+    page.screenshot(path=str(tmp_path / "phone.png"), full_page=True)
+    print(f"screenshots: {tmp_path}/page7.png viewer.png phone.png")

@@ -21,6 +21,8 @@ const pageBody = (view) => {
     const img = node('img');
     img.alt = `第 ${p.n} 页 page ${p.n}`;
     img.src = p.url;
+    img.title = '点击在新标签页查看整页 Click to open the full page';
+    img.addEventListener('click', () => window.open(p.url, '_blank', 'noopener'));
     img.addEventListener('error', () => {
       frame.style.aspectRatio = '';
       frame.replaceChildren(node('div', 'page-error', `第 ${p.n} 页无法显示，请看文本 (page ${p.n} cannot be shown; see the text)`));
