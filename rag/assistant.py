@@ -218,21 +218,23 @@ class Assistant:
                 return path_or_id
             doc_id = w.remove_source(self._source_name(Path(path_or_id)))
             if doc_id is None:
-                raise StoreError(f"'{path_or_id}' is neither a document id nor an indexed file; see rag docs")
+                raise StoreError(f"没有这个文档 · "
+                                 f"'{path_or_id}' is neither a document id nor an indexed file; see rag docs")
             return doc_id
 
     # ---------- asking ----------
     def check_question(self, question: str) -> str:
         # Control characters (pasted terminal output, NULs) carry nothing; drop them before anything else.
         if not isinstance(question, str):
-            raise QuestionError("the question must be text")
+            raise QuestionError("问题须为文字 · the question must be text")
         q = "".join(ch for ch in question if ch.isprintable() or ch in " \t\n").strip()
         if not q:
-            raise QuestionError("the question is empty; type a question")
+            raise QuestionError("问题是空的，请输入问题 · the question is empty; type a question")
         if not any(ch.isalnum() for ch in q):
-            raise QuestionError("the question has no words, only punctuation or symbols; ask with words")
+            raise QuestionError("问题里没有文字，只有标点或符号 · "
+                                "the question has no words, only punctuation or symbols; ask with words")
         if len(q) > self.config.max_question_chars:
-            raise QuestionError(f"the question is {len(q)} characters long; the limit is "
+            raise QuestionError(f"问题太长，请缩短 · the question is {len(q)} characters long; the limit is "
                                 f"{self.config.max_question_chars}, shorten it")
         return q
 
@@ -255,7 +257,7 @@ class Assistant:
         query = retriever.query(query_text)
         passages = retriever.search(query, options.top_k)
         if should_stop and should_stop():
-            raise QuestionError("the question was cancelled")
+            raise QuestionError("问题已取消 · the question was cancelled")
         config = self.config
         if options.answer_limits:  # a copy for this call: other threads keep their own length
             sentences, chars = options.answer_limits

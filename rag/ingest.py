@@ -89,7 +89,7 @@ def find_files(paths: list[str | os.PathLike]) -> tuple[list[Path], list[str]]:
 def decode(data: bytes, name: str = "file") -> Decoded:
     """Bytes → text in UTF-8/16/32 (BOM or not), GB18030 (GBK, GB2312) or Big5; IngestError if none fits."""
     if not data.strip():
-        raise IngestError(f"{name}: empty file")
+        raise IngestError(f"{name}: 空文件 · empty file")
     for bom, enc in ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
                      (codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
                      (codecs.BOM_UTF16_BE, "utf-16")):
@@ -97,12 +97,13 @@ def decode(data: bytes, name: str = "file") -> Decoded:
             return _verified(_strict(data, enc, name), enc if enc != "utf-8-sig" else "utf-8-bom", name)
     for magic, what in _MAGIC:
         if data.startswith(magic):
-            raise IngestError(f"{name}: binary file ({what}), not text; convert it to .txt first")
+            raise IngestError(f"{name}: 二进制文件，不是文本，请先转成 .txt · "
+                              f"binary file ({what}), not text; convert it to .txt first")
     utf16 = _utf16_without_bom(data)
     if utf16:
         return _verified(_strict(data, utf16, name), utf16, name)
     if b"\x00" in data:
-        raise IngestError(f"{name}: binary file (contains NUL bytes), not text")
+        raise IngestError(f"{name}: 二进制文件（含 NUL 字节），不是文本 · binary file (contains NUL bytes), not text")
     return _decode_8bit(data, name)
 
 
@@ -153,7 +154,8 @@ def _decode_lines(data: bytes, name: str) -> Decoded:
             except UnicodeDecodeError:
                 continue
         if not options:
-            raise IngestError(f"{name}: cannot decode as UTF-8, UTF-16, GB18030/GBK or Big5 "
+            raise IngestError(f"{name}: 无法识别编码，请另存为 UTF-8 · "
+                              f"cannot decode as UTF-8, UTF-16, GB18030/GBK or Big5 "
                               f"(corrupt or another encoding); re-save it as UTF-8")
         text, enc = max(options, key=lambda o: _plausibility(o[0]))
         parts.append(text)
@@ -167,7 +169,8 @@ def _strict(data: bytes, enc: str, name: str) -> str:
     try:
         return data.decode(enc)
     except UnicodeDecodeError:
-        raise IngestError(f"{name}: not valid {enc} although it looks like it (truncated?); "
+        raise IngestError(f"{name}: 编码损坏（文件被截断？），请另存为 UTF-8 · "
+                          f"not valid {enc} although it looks like it (truncated?); "
                           f"re-save it as UTF-8") from None
 
 
@@ -217,12 +220,13 @@ def _plausibility(text: str) -> float:
 def _verified(text: str, encoding: str, name: str, warning: str | None = None) -> Decoded:
     text = text.lstrip("\ufeff")
     if not text.strip():
-        raise IngestError(f"{name}: only whitespace, nothing to index")
+        raise IngestError(f"{name}: 只有空白，没有可索引的内容 · only whitespace, nothing to index")
     sample = text[:20000]
     bad = sum(1 for ch in sample if (ord(ch) < 32 and ch not in "\t\n\r\f\v") or 0xE000 <= ord(ch) <= 0xF8FF
               or ch == "\ufffd")
     if bad / len(sample) > 0.02:
-        raise IngestError(f"{name}: decoded as {encoding} but {bad} characters are control or replacement "
+        raise IngestError(f"{name}: 含大量控制或替换字符（二进制或编码错误），请另存为 UTF-8 · "
+                          f"decoded as {encoding} but {bad} characters are control or replacement "
                           f"characters: binary or wrongly encoded; re-save it as UTF-8")
     return Decoded(text, encoding, warning)
 
@@ -241,7 +245,8 @@ def load(path: str | os.PathLike, max_bytes: int = 64 * 1024 * 1024, source: str
     try:
         size = path.stat().st_size
         if size > limit:
-            raise IngestError(f"{name}: too large ({size / 1e6:.1f} MB > {limit / 1e6:.0f} MB limit for "
+            raise IngestError(f"{name}: 文件太大，请拆分 · "
+                              f"too large ({size / 1e6:.1f} MB > {limit / 1e6:.0f} MB limit for "
                               f"{ext or 'this type'}); split it")
         if formats.is_structured(ext):  # read by its own reader, page by page: never all bytes at once
             try:
@@ -250,7 +255,7 @@ def load(path: str | os.PathLike, max_bytes: int = 64 * 1024 * 1024, source: str
                 raise IngestError(f"{name}: {e}") from None
         data = path.read_bytes()
     except OSError as e:
-        raise IngestError(f"{name}: cannot read ({e.strerror or e})") from None
+        raise IngestError(f"{name}: 无法读取 · cannot read ({e.strerror or e})") from None
     if ext == ".csv":
         try:
             decoded = decode(data, name)
@@ -268,7 +273,8 @@ def from_extracted(ex: formats.Extracted, name: str, size: int) -> Document:
     store writes it beside the text), running headers and footers are left out of the indexed spans."""
     spans = formats.without(ex.text, content_spans(ex.text), ex.boilerplate)
     if not spans:
-        raise IngestError(f"{name}: nothing but headers, footers or boilerplate to index")
+        raise IngestError(f"{name}: 只有页眉页脚或模板文字，没有可索引的内容 · "
+                          f"nothing but headers, footers or boilerplate to index")
     doc_id = hashlib.sha256(ex.text.encode("utf-8")).hexdigest()[:16]
     meta: dict = {"encoding": ex.kind, "bytes": size}
     if ex.pages:
@@ -284,10 +290,11 @@ def from_bytes(data: bytes, name: str, html: bool = False) -> Document:
     if html or re.match(r"\s*(<!doctype html|<html)", text[:200], re.I):
         text = html_to_text(text)
         if not text.strip():
-            raise IngestError(f"{name}: HTML without any visible text")
+            raise IngestError(f"{name}: 网页没有可见文字 · HTML without any visible text")
     spans = content_spans(text)
     if not spans:
-        raise IngestError(f"{name}: nothing but boilerplate (links, navigation) to index")
+        raise IngestError(f"{name}: 只有链接和导航，没有可索引的内容 · "
+                          f"nothing but boilerplate (links, navigation) to index")
     doc_id = hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
     meta = {"encoding": decoded.encoding, "bytes": len(data)}
     if decoded.warning:

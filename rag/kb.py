@@ -80,7 +80,8 @@ class KnowledgeBases:
             name = names[0] if names else None
         name = self._need(name)
         if self.config.store != "local" and name != DEFAULT:
-            raise KBError("knowledge bases other than the default need the local store (--store local)")
+            raise KBError("默认以外的知识库需要本地存储 · "
+                          "knowledge bases other than the default need the local store (--store local)")
         with self._lock:
             if name not in self._assistants:
                 config = self.config.with_(index_dir=self.path(name))
@@ -101,7 +102,8 @@ class KnowledgeBases:
     def create(self, name: str) -> dict:
         name = check_name(name)
         if self.config.store != "local":
-            raise KBError("knowledge bases other than the default need the local store (--store local)")
+            raise KBError("默认以外的知识库需要本地存储 · "
+                          "knowledge bases other than the default need the local store (--store local)")
         if self.exists(name):
             raise KBError(f"知识库已存在 (knowledge base '{name}' exists already)", 409)
         self.root.mkdir(parents=True, exist_ok=True)
@@ -176,7 +178,8 @@ def cmd_kb(args, config: Config) -> int:
         print(f"renamed knowledge base {args.name} → {args.new_name}")
     elif args.action == "delete":
         if args.yes != args.name:
-            raise KBError(f"deleting removes every document of '{args.name}'; confirm with --yes {args.name}")
+            raise KBError(f"删除知识库需要确认 · "
+                          f"deleting removes every document of '{args.name}'; confirm with --yes {args.name}")
         kbs.delete(args.name)
         print(f"deleted knowledge base {args.name}")
     return 0

@@ -40,11 +40,11 @@ class AskOptions:
         # bool is an int in Python: `"top_k": true` must not mean 1.
         if top_k is not None and (isinstance(top_k, bool) or not isinstance(top_k, int)
                                   or not 1 <= top_k <= MAX_TOP_K):
-            raise QuestionError(f"top_k must be a whole number from 1 to {MAX_TOP_K}")
+            raise QuestionError(f"top_k 须为整数 · top_k must be a whole number from 1 to {MAX_TOP_K}")
         if self.length is not None and self.length not in LENGTHS:
-            raise QuestionError(f"length must be one of {', '.join(LENGTHS)}")
+            raise QuestionError(f"length 取值不对 · length must be one of {', '.join(LENGTHS)}")
         if self.mode not in MODES:
-            raise QuestionError(f"mode must be one of {', '.join(MODES)}")
+            raise QuestionError(f"mode 取值不对 · mode must be one of {', '.join(MODES)}")
         object.__setattr__(self, "kb", checked_kb(self.kb))
         object.__setattr__(self, "history", bounded_history(self.history))
 
@@ -70,8 +70,10 @@ def bounded_history(history) -> tuple[str, ...]:
     if history is None:
         return ()
     if isinstance(history, (str, bytes)) or not isinstance(history, (list, tuple)):
-        raise QuestionError("history must be a list of earlier questions (strings), oldest first")
+        raise QuestionError("history 须为先前问题的列表 · "
+                            "history must be a list of earlier questions (strings), oldest first")
     if not all(isinstance(turn, str) for turn in history):
-        raise QuestionError("history must be a list of earlier questions (strings), oldest first")
+        raise QuestionError("history 须为先前问题的列表 · "
+                            "history must be a list of earlier questions (strings), oldest first")
     turns = [t.strip()[:MAX_HISTORY_CHARS] for t in history if t.strip()]
     return tuple(turns[-MAX_HISTORY_TURNS:])

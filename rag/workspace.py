@@ -164,13 +164,14 @@ class Workspace:
     def rate(self, cid: str, n: int, rating: int, comment: str = "") -> dict:
         """👍 (1) or 👎 (-1) on turn n, with an optional comment; rating the same answer again replaces it."""
         if rating not in (1, -1):
-            raise WorkspaceError("rating must be 'up' or 'down' (1 or -1)")
+            raise WorkspaceError("rating 须为 up 或 down · rating must be 'up' or 'down' (1 or -1)")
         if not isinstance(comment, str) or len(comment) > MAX_COMMENT:
-            raise WorkspaceError(f"comment must be text of at most {MAX_COMMENT} characters")
+            raise WorkspaceError(f"评论须为文字，且不超过 {MAX_COMMENT} 字 · "
+                                 f"comment must be text of at most {MAX_COMMENT} characters")
         conv = self.get(cid)
         turn = next((t for t in conv["turns"] if t["n"] == n), None)
         if turn is None:
-            raise WorkspaceError(f"conversation '{cid[:40]}' has no answer number {n}", 404)
+            raise WorkspaceError(f"这个对话没有第 {n} 个回答 · conversation '{cid[:40]}' has no answer number {n}", 404)
         history = [t["question"] for t in conv["turns"] if t["n"] < n]
         with closing(self._db()) as db, db:
             db.execute("INSERT INTO feedback (conversation, n, rating, comment, kb, question, history, answer, "
@@ -189,7 +190,7 @@ class Workspace:
 
 def _title(text: str) -> str:
     if not isinstance(text, str):
-        raise WorkspaceError("'title' must be a string")
+        raise WorkspaceError("title 须为字符串 · 'title' must be a string")
     return " ".join(text.split())[:MAX_TITLE]
 
 

@@ -136,7 +136,8 @@ def test_upload_refusals_keep_the_index(client, service):
     assert r.status_code == 413 and "over the upload limit" in r.json()["error"]["message"]
     photo = ("photo.txt", b"\x89PNG\r\n\x1a\n" + bytes(200), "text/plain")
     r = client.post("/api/documents?wait=true", files={"file": photo})
-    assert r.status_code == 422 and "photo.txt: binary file (a PNG image)" in r.json()["error"]["message"]
+    assert r.status_code == 422
+    assert "photo.txt: 二进制文件，不是文本，请先转成 .txt · binary file (a PNG image)" in r.json()["error"]["message"]
     r = client.post("/api/documents", json={"files": []})
     assert r.status_code == 415 and "multipart" in r.json()["error"]["message"]
     assert client.get("/api/documents").json()["documents"] == before

@@ -72,7 +72,7 @@ def test_unreadable_file(tmp_path, monkeypatch):
     def deny(self):
         raise PermissionError(13, "Permission denied")
     monkeypatch.setattr(Path, "read_bytes", deny)
-    with pytest.raises(IngestError, match="secret.txt: cannot read"):
+    with pytest.raises(IngestError, match="secret.txt: 无法读取 · cannot read"):
         load(f)
 
 

@@ -33,4 +33,5 @@ def test_cli_reports_bad_files_and_goes_on(config, tmp_path, capsys, monkeypatch
     assert main(["index", str(tmp_path / "good.txt"), str(tmp_path / "bad.txt"), "--index",
                  str(config.index_dir), "-q"]) == 0
     captured = capsys.readouterr()
-    assert "bad.txt: binary file (a PNG image)" in captured.err and "1 new" in captured.out
+    assert "bad.txt: 二进制文件，不是文本，请先转成 .txt · binary file (a PNG image)" in captured.err
+    assert "1 new" in captured.out

@@ -350,7 +350,8 @@ def test_cli_index_reports_skipped_types_and_cites_pages(config, tmp_path, repor
     assert main(["index", str(folder), "--index", idx, "-q"]) == 0
     captured = capsys.readouterr()
     assert "1 new" in captured.out and "skipped 1 file of types .exe; supported: " in captured.err
-    assert "old.doc: old Word format (.doc); open it in Word or WPS and save as .docx" in captured.err
+    assert ("old.doc: 旧版 Word 格式，请另存为 .docx · old Word format (.doc); open it in Word or WPS and save as "
+            ".docx") in captured.err
     assert main(["docs", "--index", idx]) == 0
     assert " pdf " in capsys.readouterr().out
     assert main(["ask", "--json", "--index", idx, "汉林街改造工程的总预算是多少？"]) == 0

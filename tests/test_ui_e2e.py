@@ -123,7 +123,8 @@ def _session(page, server, tmp_path):
     page.set_input_files("#upload input[type=file]", [str(gbk), str(evil), str(photo)])
     page.wait_for_function("document.querySelector('#upload-status').innerText.includes('新增 added 2')",
                            timeout=120_000)
-    assert "photo.txt: binary file (a PNG image)" in page.inner_text("#upload-status")
+    assert "photo.txt: 二进制文件，不是文本，请先转成 .txt · binary file (a PNG image)" \
+        in page.inner_text("#upload-status")
     page.wait_for_selector("#doc-table :text('青石镇古井.txt')", timeout=30_000)
     assert "gb18030" in page.inner_text("#doc-table")
     page.locator("#doc-filter textarea, #doc-filter input").first.fill("古井")  # the filter reaches big indexes

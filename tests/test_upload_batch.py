@@ -30,29 +30,32 @@ def test_a_batch_indexes_the_good_files_and_reports_each_refused_one(client):
     body = r.json()
     assert body["added"] == 1 and [d["sources"][0].rsplit("/", 1)[1] for d in body["documents"]] == ["古井.txt"]
     assert len(body["failed"]) == 2
-    assert body["failed"][0].startswith("setup.exe: unsupported file type '.exe' (supported: ")
-    assert body["failed"][1] == "旧报告.doc: old Word format (.doc); open it in Word or WPS and save as .docx"
+    assert body["failed"][0].startswith("setup.exe: 不支持的文件类型 · unsupported file type '.exe' (supported: ")
+    assert body["failed"][1] == ("旧报告.doc: 旧版 Word 格式，请另存为 .docx · old Word format (.doc); open it in Word "
+                                 "or WPS and save as .docx")
     d = client.post("/api/ask", json={"question": "古井修缮工程总投资多少"}).json()
     assert "八十万元" in d["answer"]
 
     # Without ?wait the refusals come at once, with the job; the job's report lists them too.
     r = client.post("/api/documents", files=[("file", ("a.exe", b"MZ")), ("file", ("新.txt", NOTICE + "。".encode()))])
     assert r.status_code == 202 and r.json()["files"] == ["新.txt"]
-    assert r.json()["refused"][0].startswith("a.exe: unsupported file type")
+    assert r.json()["refused"][0].startswith("a.exe: 不支持的文件类型 · unsupported file type")
     from conftest import wait_until
     wait_until(lambda: client.get(r.json()["url"]).json()["status"] == "done", 60)
     report = client.get(r.json()["url"]).json()["report"]
-    assert report["added"] == 1 and report["failed"][0].startswith("a.exe: unsupported")
+    assert report["added"] == 1 and report["failed"][0].startswith("a.exe: 不支持的文件类型 · unsupported")
 
 
 def test_a_batch_with_nothing_usable_is_refused_with_every_reason(client, service):
     before = client.get("/api/documents").json()["documents"]
     r = client.post("/api/documents", files=[("file", ("a.exe", b"MZ")), ("file", ("b.doc", b"x"))])
     message = r.json()["error"]["message"]
-    assert r.status_code == 415 and "a.exe: unsupported file type '.exe'" in message and "b.doc: old Word" in message
+    assert r.status_code == 415 and "a.exe: 不支持的文件类型 · unsupported file type '.exe'" in message
+    assert "b.doc: 旧版 Word 格式，请另存为 .docx · old Word" in message
     r = client.post("/api/documents", files=[("file", ("big.txt", "大".encode() * 10_000)), ("file", ("c.exe", b"MZ"))])
     assert r.status_code == 413
-    assert "big.txt: 29.3 KB is over the upload limit of 19.5 KB for .txt files" in r.json()["error"]["message"]
+    assert "big.txt: 超过上传大小限制，请拆分 · 29.3 KB is over the upload limit of 19.5 KB for .txt files" \
+        in r.json()["error"]["message"]
     assert client.get("/api/documents").json()["documents"] == before and not UploadStore(service.uploads).names()
 
 
@@ -72,7 +75,8 @@ def test_limits_are_per_file_type(config):
     service.check_upload("长文.txt", 30 * MB)  # over the old 20 MB cap of every upload
     with pytest.raises(ServiceError) as e:
         service.check_upload("照片.jpg", 60 * MB)
-    assert e.value.status == 413 and str(e.value) == "照片.jpg: 60 MB is over the upload limit of 50 MB for .jpg " \
+    assert e.value.status == 413 and str(e.value) == "照片.jpg: 超过上传大小限制，请拆分 · 60 MB is over the upload " \
+                                                     "limit of 50 MB for .jpg " \
                                                      "files; split it"
     # A request carries one PDF of the largest size and some smaller files, not five of them.
     assert BodyLimit(None, 200 * MB).upload_request == UPLOAD_REQUEST_BYTES + 256 * 1024

@@ -141,7 +141,8 @@ def build_api(service: Service, app: FastAPI | None = None) -> FastAPI:
 
     @app.exception_handler(Exception)
     async def _crash(request, e: Exception):  # logged by the server; the client still gets the shape
-        return error(500, f"internal error ({type(e).__name__}); the server log has the details", "server_error")
+        return error(500, f"服务器内部错误，详见服务器日志 · "
+                          f"internal error ({type(e).__name__}); the server log has the details", "server_error")
 
     add_login_routes(app, service, app.state.sessions)
     add_openai_routes(app, service)
@@ -160,7 +161,7 @@ def build_api(service: Service, app: FastAPI | None = None) -> FastAPI:
         body = await body_json(request)
         question = body.get("question")
         if not isinstance(question, str):
-            raise ServiceError("'question' must be a string")
+            raise ServiceError("'question' 须为字符串 · 'question' must be a string")
         options = ask_options(body)
         if body.get("stream"):
             return answer_events(service, question, options)
@@ -173,7 +174,7 @@ def build_api(service: Service, app: FastAPI | None = None) -> FastAPI:
         body = await body_json(request)
         question = body.get("question")
         if not isinstance(question, str):
-            raise ServiceError("'question' must be a string")
+            raise ServiceError("'question' 须为字符串 · 'question' must be a string")
         return await unless_gone(request, service.retrieve, question, ask_options(body))
 
     @app.get("/api/documents")
@@ -204,10 +205,10 @@ def build_api(service: Service, app: FastAPI | None = None) -> FastAPI:
             return JSONResponse(job_json(job, service), status_code=202)
         while not job.event.is_set():
             if await request.is_disconnected():
-                return error(499, "the client disconnected; the job goes on")
+                return error(499, "客户端已断开，索引继续 · the client disconnected; the job goes on")
             await anyio.sleep(0.05)
         if job.report is None:
-            return error(503, job.error or "indexing did not finish")
+            return error(503, job.error or "索引未完成 · indexing did not finish")
         body = {"job": job.id, "kb": job.kb, **report_json(job.report, service, job.kb)}
         if job.report.failed and not job.report.indexed:
             return JSONResponse({"error": {"message": "; ".join(body["failed"]), "type": "invalid_request_error",
@@ -218,7 +219,8 @@ def build_api(service: Service, app: FastAPI | None = None) -> FastAPI:
     async def get_job(job_id: str):
         job = service.jobs.get(job_id)
         if job is None:
-            raise ServiceError(f"no job '{job_id[:40]}' (finished jobs are kept for a while, then forgotten)", 404)
+            raise ServiceError(f"没有这个任务 · "
+                               f"no job '{job_id[:40]}' (finished jobs are kept for a while, then forgotten)", 404)
         return job_json(job, service)
 
     @app.delete("/api/documents/{doc_id}")

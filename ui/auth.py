@@ -98,13 +98,15 @@ class OriginGate:
         allowed = allowed_origins()
         host = headers.get("host", "")
         if self.hosts is not None and _hostname(host) not in self.hosts | {urlsplit(o).hostname for o in allowed}:
-            return await error(403, f"unknown Host '{host[:100]}': this server answers on 127.0.0.1 or localhost; "
+            return await error(403, f"未知的主机名 · "
+                                    f"unknown Host '{host[:100]}': this server answers on 127.0.0.1 or localhost; "
                                     f"list other origins in RAG_ALLOWED_ORIGINS", "permission_error"
                                )(scope, receive, send)
         origin = headers.get("origin")
         changes = scope["type"] == "websocket" or scope.get("method") in STATE_CHANGING
         if changes and origin is not None and not self.origin_ok(origin.rstrip("/").lower(), host, allowed):
-            return await error(403, f"cross-site request from {origin[:100]} refused; to embed the UI on that "
+            return await error(403, f"拒绝跨站请求 · "
+                                    f"cross-site request from {origin[:100]} refused; to embed the UI on that "
                                     f"site, add it to RAG_ALLOWED_ORIGINS", "permission_error")(scope, receive, send)
         return await self.app(scope, receive, send)
 
@@ -140,7 +142,8 @@ class TokenGate:
         if wants_page:
             response = RedirectResponse(f"/login?next={quote(scope['path'])}", status_code=303)
         else:
-            response = error(401, "missing or wrong API token: send 'Authorization: Bearer <RAG_API_TOKEN>'",
+            response = error(401, "缺少或错误的 API 令牌 · "
+                                  "missing or wrong API token: send 'Authorization: Bearer <RAG_API_TOKEN>'",
                              "authentication_error")
             response.headers["WWW-Authenticate"] = "Bearer"
         await response(scope, receive, send)

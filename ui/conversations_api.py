@@ -48,7 +48,7 @@ def _rating(value) -> int:
         return 1
     if value in ("down", -1, "👎"):
         return -1
-    raise ServiceError("'rating' must be 'up' or 'down'")
+    raise ServiceError("rating 须为 up 或 down · 'rating' must be 'up' or 'down'")
 
 
 def add_conversation_routes(app: FastAPI, service: Service) -> None:
@@ -87,14 +87,14 @@ def add_conversation_routes(app: FastAPI, service: Service) -> None:
         body = await body_json(request)
         question = body.get("question")
         if not isinstance(question, str):
-            raise ServiceError("'question' must be a string")
+            raise ServiceError("'question' 须为字符串 · 'question' must be a string")
         return await unless_gone(request, converse, service, cid, question, body)
 
     @app.get("/api/conversations/{cid}/export")
     async def export_conversation(cid: str, format: str = "md"):
         conv = await run_in_threadpool(ws.get, cid)
         if format not in ("md", "json"):
-            raise ServiceError("format must be md or json")
+            raise ServiceError("format 须为 md 或 json · format must be md or json")
         name = quote(f"{(conv['title'] or 'conversation')[:60]}.{format}")
         headers = {"Content-Disposition": f"attachment; filename*=UTF-8''{name}"}
         if format == "json":
@@ -106,7 +106,8 @@ def add_conversation_routes(app: FastAPI, service: Service) -> None:
         body = await body_json(request)
         turn = body.get("turn")
         if isinstance(turn, bool) or not isinstance(turn, int):
-            raise ServiceError("'turn' must be the answer's number in the conversation (1 = first)")
+            raise ServiceError("turn 须为回答的序号（1 = 第一个） · "
+                               "'turn' must be the answer's number in the conversation (1 = first)")
         fb = await run_in_threadpool(ws.rate, str(body.get("conversation") or ""), turn, _rating(body.get("rating")),
                                      body.get("comment") or "")
         return JSONResponse(fb, status_code=201)

@@ -38,7 +38,7 @@ def add_docs_routes(app: FastAPI) -> None:
     @app.get("/api/docs/assets/{name}", include_in_schema=False)
     async def asset(name: str):
         if name not in ASSETS:
-            return error(404, f"no asset '{name[:100]}'", "not_found_error")
+            return error(404, f"没有这个文件 · no asset '{name[:100]}'", "not_found_error")
         return FileResponse(SWAGGER / name, media_type=ASSETS[name], headers={"Cache-Control": "max-age=86400"})
 
 
@@ -48,11 +48,12 @@ def add_fallbacks(app: FastAPI) -> None:
     async def fallback(request: Request, rest: str = ""):
         allowed = _allowed(app, request, fallback)
         if allowed:
-            response = error(405, f"{request.method} is not allowed on {request.url.path}; use "
+            response = error(405, f"不允许的请求方法 · {request.method} is not allowed on {request.url.path}; use "
                                   f"{' or '.join(allowed)}", "method_not_allowed")
             response.headers["Allow"] = ", ".join(allowed)
             return response
-        return error(404, f"no route {request.url.path[:200]}; see /api/docs for the API", "not_found_error")
+        return error(404, f"没有这个路径 · "
+                          f"no route {request.url.path[:200]}; see /api/docs for the API", "not_found_error")
 
     for prefix in ("/api", "/v1"):
         app.add_api_route(prefix + "/{rest:path}", fallback, methods=METHODS, include_in_schema=False)

@@ -26,9 +26,9 @@ async def body_json(request: Request) -> dict:
     try:
         body = await request.json()
     except (json.JSONDecodeError, UnicodeDecodeError):
-        raise ServiceError("the body must be a JSON object") from None
+        raise ServiceError("请求体须为 JSON 对象 · the body must be a JSON object") from None
     if not isinstance(body, dict):
-        raise ServiceError("the body must be a JSON object")
+        raise ServiceError("请求体须为 JSON 对象 · the body must be a JSON object")
     return body
 
 
@@ -38,7 +38,7 @@ def ask_options(body: dict, history=None) -> AskOptions:
     if history is None:
         history = body.get("history")
     if history is not None and not isinstance(history, list):
-        raise ServiceError("'history' must be a list of earlier questions or chat messages")
+        raise ServiceError("history 须为列表 · 'history' must be a list of earlier questions or chat messages")
     return AskOptions(top_k=body.get("top_k"), length=body.get("length"), history=user_questions(history),
                       kb=body.get("kb"), mode=body.get("mode") or "extractive")
 
@@ -68,7 +68,7 @@ async def unless_gone(request: Request, fn: Callable, *args):
             done.set()
             tg.cancel_scope.cancel()
     if gone.is_set():  # nobody is waiting for the answer (499: nginx's "client closed request")
-        raise ServiceError("the client disconnected", 499)
+        raise ServiceError("客户端已断开 · the client disconnected", 499)
     if failure:
         raise failure[0]
     return result[0]

@@ -101,13 +101,16 @@ class Jobs:
                refused: list | None = None) -> Job:
         with self._cond:
             if self._stop.is_set():
-                raise QueueFull("the server is stopping; upload again when it is back", 503)
+                raise QueueFull("服务器正在停止，恢复后请重新上传 · "
+                                "the server is stopping; upload again when it is back", 503)
             if len(self._waiting) >= self.max_waiting:
-                raise QueueFull(f"{len(self._waiting)} uploads are already waiting to be indexed; "
+                raise QueueFull(f"已有 {len(self._waiting)} 个上传在等待索引，请过几分钟再试 · "
+                                f"{len(self._waiting)} uploads are already waiting to be indexed; "
                                 f"try again in a few minutes")
             mine = sum(1 for j in self._waiting if owner and j.owner == owner)
             if mine >= MAX_WAITING_PER_OWNER:
-                raise QueueFull(f"{mine} of your uploads are already waiting to be indexed; "
+                raise QueueFull(f"你已有 {mine} 个上传在等待索引，请等它们完成 · "
+                                f"{mine} of your uploads are already waiting to be indexed; "
                                 f"try again when they are done")
             job = Job(uuid.uuid4().hex[:16], list(paths), list(names), owner, kb, total=len(paths),
                       refused=list(refused or []))
@@ -143,7 +146,8 @@ class Jobs:
         self._stop.set()
         with self._cond:
             while self._waiting:
-                self._finish(self._waiting.popleft(), "cancelled", "the server stopped before this upload "
+                self._finish(self._waiting.popleft(), "cancelled", "服务器在索引前停止，下次启动时继续 · "
+                                                      "the server stopped before this upload "
                                                                     "was indexed; it is resumed at the next start")
             self._cond.notify_all()
         if self._thread is not None:
@@ -170,9 +174,10 @@ class Jobs:
             try:  # the job takes self.gate around each of its commits (Service passes it to Assistant.index)
                 job.report = self._run(job, self._stop.is_set)
             except IndexCancelled:
-                self._finish(job, "cancelled", "the server stopped while indexing; what was committed stays, "
+                self._finish(job, "cancelled", "服务器在索引中停止，已提交的保留，其余下次启动时继续 · "
+                                               "the server stopped while indexing; what was committed stays, "
                                                "the rest is resumed at the next start")
             except Exception as e:  # noqa: BLE001  (one bad job must not end the worker; the caller sees why)
-                self._finish(job, "failed", f"indexing failed: {e}")
+                self._finish(job, "failed", f"索引失败 · indexing failed: {e}")
             else:
                 self._finish(job, "done")

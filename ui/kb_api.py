@@ -19,7 +19,7 @@ from .service import Service, ServiceError
 def _name(body: dict) -> str:
     name = body.get("name")
     if not isinstance(name, str):
-        raise ServiceError("'name' must be a string: the knowledge base's name")
+        raise ServiceError("name 须为知识库名称（字符串）· 'name' must be a string: the knowledge base's name")
     return name
 
 

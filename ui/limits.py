@@ -62,7 +62,8 @@ def payload_size(data) -> int:
 
 class BodyTooLarge(Exception):
     def __init__(self, limit: int):
-        super().__init__(f"the request body is over this route's limit of {limit / 1024:,.0f} KB; send less "
+        super().__init__(f"请求太大，请拆分上传或缩短问题和历史 · "
+                         f"the request body is over this route's limit of {limit / 1024:,.0f} KB; send less "
                          f"(split the upload, or shorten the question and history)")
         self.limit = limit
 

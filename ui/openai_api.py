@@ -39,10 +39,10 @@ def add_openai_routes(app: FastAPI, service: Service) -> None:
         body = await body_json(request)
         messages = body.get("messages")
         if not isinstance(messages, list) or not messages:
-            raise ServiceError("'messages' must be a non-empty list of {role, content}")
+            raise ServiceError("messages 须为非空列表 · 'messages' must be a non-empty list of {role, content}")
         last = messages[-1]
         if not isinstance(last, dict) or last.get("role") != "user":
-            raise ServiceError("the last message must be the user's question")
+            raise ServiceError("最后一条消息须为用户的问题 · the last message must be the user's question")
         questions = user_questions(messages)
         question = questions[-1] if user_questions([last]) else ""
         history = questions[:-1] if question else questions

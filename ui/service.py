@@ -138,9 +138,9 @@ class Service:
         """One page of the documents whose id or file name contains `query` (case-insensitive), and how many
         match: a folder of 100k files must not reach a browser or a client as one list."""
         if not (isinstance(offset, int) and not isinstance(offset, bool) and 0 <= offset <= MAX_OFFSET):
-            raise ServiceError(f"offset must be a whole number from 0 to {MAX_OFFSET:,}")
+            raise ServiceError(f"offset 须为整数 · offset must be a whole number from 0 to {MAX_OFFSET:,}")
         if not (isinstance(limit, int) and not isinstance(limit, bool) and 1 <= limit <= MAX_PAGE):
-            raise ServiceError(f"limit must be a whole number from 1 to {MAX_PAGE}")
+            raise ServiceError(f"limit 须为整数 · limit must be a whole number from 1 to {MAX_PAGE}")
         docs = self.documents(kb)
         if newest_first:
             docs.reverse()
@@ -173,7 +173,7 @@ class Service:
     def document(self, doc_id: str, kb: str | None = None) -> DocRecord:
         rec = self.kbs.assistant(kb).store().document(doc_id) if self.has_index(kb) else None
         if rec is None:
-            raise ServiceError(f"no document with id '{doc_id}'; GET /api/documents lists them", 404)
+            raise ServiceError(f"没有这个文档 · no document with id '{doc_id}'; GET /api/documents lists them", 404)
         return rec
 
     def document_window(self, doc_id: str, start: int, end: int, context: int = 3000,
@@ -193,7 +193,8 @@ class Service:
         except UploadNameError as e:
             raise ServiceError(str(e), e.status) from None
         if size > (limit := self.limits.for_type(ext)):
-            raise ServiceError(f"{visible_name(name)}: {size_text(size)} is over the upload limit "
+            raise ServiceError(f"{visible_name(name)}: 超过上传大小限制，请拆分 · "
+                               f"{size_text(size)} is over the upload limit "
                                f"of {size_text(limit)} for {ext} files; split it", 413)
 
     # ---------- uploads: stored by content, indexed by the queue ----------
@@ -253,7 +254,7 @@ class Service:
             if progress and job.status == "running":
                 progress(job.done, job.total, job.current)
         if job.report is None:
-            raise ServiceError(job.error or "indexing did not finish", 503)
+            raise ServiceError(job.error or "索引未完成 · indexing did not finish", 503)
         return job.report
 
     def resume_uploads(self) -> Job | None:

@@ -56,18 +56,19 @@ def visible_name(name: str) -> str:
 def check_name(name: str) -> str:
     """The file type by extension, after invisible characters are removed; raises UploadNameError."""
     if len(str(name)) > 1000:
-        raise UploadNameError(f"the file name is {len(str(name)):,} characters long; rename the file to "
+        raise UploadNameError(f"文件名太长，请改短 · "
+                              f"the file name is {len(str(name)):,} characters long; rename the file to "
                               f"at most 255 characters")
     shown = visible_name(name)
     stem, ext = os.path.splitext(shown)
     if not ext and shown.startswith(".") and shown.count(".") == 1:  # ".txt": zero-width characters removed
         stem, ext = "", shown
     if not stem.strip(" ._"):
-        raise UploadNameError("the file name has no visible characters; rename the file")
+        raise UploadNameError("文件名没有可见字符，请改名 · the file name has no visible characters; rename the file")
     if ext.lower() in REFUSED:  # .doc, .wps, .pptx…: say what to do, not just "unsupported"
         raise UploadNameError(f"{shown}: {REFUSED[ext.lower()]}", 415)
     if ext.lower() not in UPLOAD_TYPES:
-        raise UploadNameError(f"{shown}: unsupported file type '{ext.lower() or 'none'}' "
+        raise UploadNameError(f"{shown}: 不支持的文件类型 · unsupported file type '{ext.lower() or 'none'}' "
                               f"(supported: {' '.join(UPLOAD_TYPES)})", 415)
     return ext.lower()
 

@@ -24,12 +24,12 @@ SUPPORTED = TEXT_TYPES | PDF_TYPES | IMAGE_TYPES | WORD_TYPES | SHEET_TYPES
 
 # Formats people have and we cannot read: say what to do instead of "unsupported".
 REFUSED = {
-    ".doc": "old Word format (.doc); open it in Word or WPS and save as .docx",
-    ".wps": "WPS format (.wps); open it in WPS and save as .docx",
-    ".ppt": "PowerPoint slides are not supported; save them as PDF",
-    ".pptx": "PowerPoint slides are not supported; save them as PDF",
-    ".xls": "old Excel format (.xls); open it and save as .xlsx",
-    ".et": "WPS spreadsheet (.et); open it in WPS and save as .xlsx",
+    ".doc": "旧版 Word 格式，请另存为 .docx · old Word format (.doc); open it in Word or WPS and save as .docx",
+    ".wps": "WPS 格式，请另存为 .docx · WPS format (.wps); open it in WPS and save as .docx",
+    ".ppt": "不支持 PowerPoint 幻灯片，请另存为 PDF · PowerPoint slides are not supported; save them as PDF",
+    ".pptx": "不支持 PowerPoint 幻灯片，请另存为 PDF · PowerPoint slides are not supported; save them as PDF",
+    ".xls": "旧版 Excel 格式，请另存为 .xlsx · old Excel format (.xls); open it and save as .xlsx",
+    ".et": "WPS 表格，请另存为 .xlsx · WPS spreadsheet (.et); open it in WPS and save as .xlsx",
 }
 
 MB = 1024 * 1024
@@ -64,9 +64,10 @@ def _check_not_encrypted(path: Path, ext: str) -> None:
         with open(path, "rb") as f:
             head = f.read(8)
     except OSError as e:
-        raise FormatError(f"cannot read ({e.strerror or e})") from None
+        raise FormatError(f"无法读取 · cannot read ({e.strerror or e})") from None
     if head.startswith(b"\xd0\xcf\x11\xe0"):
-        raise FormatError(f"password protected (or an old Word/Excel file renamed to {ext}); remove the password, "
+        raise FormatError(f"有密码保护或是改了扩展名的旧文件，请去掉密码或重新另存 · "
+                          f"password protected (or an old Word/Excel file renamed to {ext}); remove the password, "
                           f"or open it and save it again as {ext}")
 
 
@@ -89,4 +90,4 @@ def extract(path: Path, max_pages: int = DEFAULT_MAX_PAGES,
     if ext == ".xlsx":
         from .sheet import read_xlsx
         return read_xlsx(path)
-    raise FormatError(f"unsupported file type '{ext or 'none'}' (supported: {supported_list()})")
+    raise FormatError(f"不支持的文件类型 · unsupported file type '{ext or 'none'}' (supported: {supported_list()})")
