@@ -78,7 +78,7 @@ def test_errors_are_one_line(served, monkeypatch):
 def test_the_token_is_sent(config, seeds, serve):
     Assistant(config).index([seeds])
     server = serve(config.index_dir, env={"RAG_API_TOKEN": "s3cret"})
-    with pytest.raises(RemoteError, match="answered 401: missing or wrong API token"):
+    with pytest.raises(RemoteError, match="answered 401: 缺少或错误的 API 令牌 · missing or wrong API token"):
         ask(server.base, QUESTION, token="")
     assert ask(server.base, QUESTION, token="s3cret")["citations"]
 
