@@ -52,10 +52,12 @@ def main() -> None:
     ap.add_argument("--name-floor", type=float, default=None, help="corpus_terms.NAME_FLOOR")
     ap.add_argument("--lang", default=None, help="only rows of this language (the genre set has en and zh)")
     ap.add_argument("--name-weight", type=float, default=None, help="fuse.NAME_WEIGHT")
+    ap.add_argument("--name-bm25", type=float, default=None, help="fuse.NAME_BM25")
     ap.add_argument("--cover-weight", type=float, default=None, help="fuse.ENGLISH_COVER")
     ap.add_argument("--no-learned-units", action="store_true", help="learned terms not among the answer's units")
     ap.add_argument("--unanswerable", default=None, help="another set's questions, asked against these documents")
     ap.add_argument("--answer-name-scale", type=float, default=None)
+    ap.add_argument("--search-name-scale", type=float, default=None, help="names in the coverage that ranks")
     ap.add_argument("--learned-terms", action="store_true", help="learned terms among the BM25 terms")
     ap.add_argument("--no-name-terms", action="store_true", help="names not among the BM25 terms")
     ap.add_argument("--limit", type=int, default=None)
@@ -76,9 +78,13 @@ def main() -> None:
         fuse.NAME_WEIGHT = args.name_weight
     Retriever.name_terms = not args.no_name_terms
     Retriever.learned_terms = args.learned_terms
+    if args.search_name_scale is not None:
+        Retriever.search_name_scale = args.search_name_scale
     if args.answer_name_scale is not None:
         Retriever.answer_name_scale = args.answer_name_scale
     Retriever.learned_units = not args.no_learned_units
+    if args.name_bm25 is not None:
+        fuse.NAME_BM25 = args.name_bm25
     if args.cover_weight is not None:
         fuse.ENGLISH_COVER = args.cover_weight
     rows: list[dict] = []

@@ -31,6 +31,10 @@ TOP = 1  # nearest terms kept per word
 # 'warsaw' next to 切割. Such a neighbour is less close than a word's translation, hence a floor of its own
 # (0.50-0.65 tried on xquad-en2zh half A; 0.55 kept).
 NAME_FLOOR = 0.55
+# Chinese light verbs: they carry the verb of a phrase, not its topic ('进行调研', '给予支持'), so the nearest
+# term of a light English verb ('take' → 进行 at 0.83, 'given' → 作为) says nothing about a passage. A word whose
+# nearest term is one of them has no learned translation (its next neighbours are no better: 'take' → 就让).
+LIGHT_VERBS = frozenset("进行 加以 予以 给予 得以 作出 做出 作为 具有 使得".split())
 _WORD = re.compile(r"[A-Za-z][A-Za-z'-]*")
 _CAPITALISED = re.compile(r"\b[A-Z][a-z]+(?:[A-Z][a-z]+)?\b")
 _CJK = re.compile(r"^[\u4e00-\u9fff]{2,4}$")
@@ -201,4 +205,4 @@ def learned_translations(words: list[str], vocab: Vocabulary, embedder, floor: f
     if not words:
         return []
     near = vocab.nearest(np.vstack([_words[(model, w)] for w in words]), floor)
-    return [(w, [t for t, _ in n]) for w, n in zip(words, near, strict=True) if n]
+    return [(w, [t for t, _ in n]) for w, n in zip(words, near, strict=True) if n and n[0][0] not in LIGHT_VERBS]

@@ -36,6 +36,9 @@ LEARNED_WEIGHT = 0.3
 PROPER_WEIGHT = 0.1
 ENGLISH_COVER = 0.2  # coverage of an English question's units (dictionary translations, anchors)
 ENGLISH_BM25 = (0.02, 0.06)  # BM25 of an English question: base + this much times the share of terms matched
+# … plus this when it names people or places in pinyin: their Chinese are among its BM25 terms, and how often a
+# passage says 杜宏远 tells which passage is about him as it would for a Chinese question.
+NAME_BM25 = 0.1
 
 
 @dataclass(frozen=True)
@@ -56,7 +59,7 @@ def weights_for(cjk_ratio: float, bm25_matched_share: float = 1.0, names: bool =
     names: the question names people or places in pinyin that the corpus contains.
     proper: capitalised words of the question have a near corpus term (corpus_terms.proper_words)."""
     c = min(max(cjk_ratio, 0.0), 1.0)
-    english_bm25 = ENGLISH_BM25[0] + ENGLISH_BM25[1] * bm25_matched_share
+    english_bm25 = ENGLISH_BM25[0] + ENGLISH_BM25[1] * bm25_matched_share + (NAME_BM25 if names else 0.0)
     return Weights(dense=1.0, bm25=c * 0.6 + (1 - c) * english_bm25, cover=(1 - c) * ENGLISH_COVER,
                    names=(1 - c) * NAME_WEIGHT if names else 0.0,
                    learned=(1 - c) * LEARNED_WEIGHT if learned else 0.0,

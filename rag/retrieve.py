@@ -46,6 +46,7 @@ class Retriever:
     name_terms = True  # the names' Chinese among the BM25 terms
     use_learned = True  # translations learned from the corpus (corpus_terms.py)
     answer_name_scale = 0.0  # a name among the answer's units, relative to its weight as an anchor
+    search_name_scale = 0.5  # … among the units whose coverage ranks passages (0.25-1 tried on the genre set)
     learned_terms = False  # … and among the BM25 terms
     learned_units = True  # … also as further forms of the answer's units (answer.py scores sentences with them)
     use_proper = True  # capitalised words through the corpus's terms (corpus_terms.proper_words)
@@ -79,6 +80,12 @@ class Retriever:
         # Passages are ranked with the dictionary's units (the learned terms there are a separate, lighter
         # signal: as unit forms they cost recall@1), the answer's sentences with the learned terms added.
         search_units = units
+        if names and self.search_name_scale:
+            # A passage that holds none of the question's names is not about them, however well it covers the
+            # rest ('take office' → 任职 in another story): the names count in its coverage too.
+            have = {u.label for u in units}
+            search_units = units + [replace(u, weight=u.weight * self.search_name_scale) for u in name_units(names)
+                                    if u.label not in have]
         if self.learned_units:
             units = with_learned(units, learned)
         if names and self.answer_name_scale:

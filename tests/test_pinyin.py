@@ -107,3 +107,19 @@ def test_a_large_corpus_builds_the_table_aside(config, tmp_path, monkeypatch):
     while "杜宏远" not in table_for(a.store()).counts and time.time() < deadline:
         time.sleep(0.05)
     assert "杜宏远" in table_for(a.store()).counts and (config.index_dir / "pinyin.json").exists()
+
+
+def test_a_passage_without_the_names_does_not_outrank_one_with_them(config, tmp_path):
+    docs = {"zibo.txt": "2019年8月16日，江敦涛到任淄博市委书记。此后淄博出台多项新政，江敦涛多次调研企业。",
+            "novel.txt": "楊浩說：明天上午李部長陪我去光橋區任職，就任以後先摸清底細。"}
+    for name, text in docs.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    a = Assistant(config)
+    a.index([tmp_path / n for n in docs])
+    r = Retriever(a.store(), a.embedder, a.config)
+    q = r.query("When did Jiang Duntao take office in Zibo?")
+    # The names rank passages (at half an anchor's weight) but stay out of the answer's units.
+    ranking = {u.label: u.weight for u in q.search_units}
+    assert ranking["jiang duntao"] == ranking["zibo"] == ANCHOR_WEIGHT * Retriever.search_name_scale
+    assert "jiang duntao" not in {u.label for u in q.units}
+    assert r.search(q, top_k=1)[0].source.endswith("zibo.txt")
