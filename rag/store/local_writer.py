@@ -1,8 +1,10 @@
 """Commits to a local index: new segment, merges, document log, manifest, then clean-up.
 
 Order matters for crashes: everything new is written (and fsynced) before manifest.json is replaced, and nothing
-is deleted until the new manifest is in place; the writer holds the write locks and started from the newest
-manifest (LocalStore.catch_up), so clean-up only removes what no committed manifest can reference any more.
+is deleted until the new manifest is in place; document texts and page maps are written as they are added and
+fsynced together at the commit that references them (one flush per commit, not one per document); the writer
+holds the write locks and started from the newest manifest (LocalStore.catch_up), so clean-up only removes what
+no committed manifest can reference any more.
 The log keeps a commit cheap at any size: adding one document to 100k appends one line; it is rewritten whole
 when it has grown to twice the live records.
 """
@@ -18,7 +20,7 @@ from ..records import Chunk, Document
 from . import merge as merging
 from .base import StoreError, now, split_chunk_id
 from .book import BookWriter, RecordBook
-from .files import FORMAT, manifest_stamp, os_message, remove_files, unreferenced, write_atomic
+from .files import FORMAT, fsync_files, manifest_stamp, os_message, remove_files, unreferenced, write_atomic
 from .local import LocalStore
 from .segment import Segment, fsync_dir
 from .snapshot import Snapshot, build_snapshot
@@ -33,29 +35,31 @@ class LocalWriter(BookWriter):
         self.snap = snap
         self.fresh: dict[str, Segment] = {}  # segments written by this writer
         self.upgrade = "documents" in snap.manifest
+        self.unsynced: list = []  # docs/ files written since the last commit, fsynced by it
 
     def add(self, doc: Document, chunks: list[Chunk], vectors: np.ndarray, terms: list[list[str]]) -> None:
         """Add a document (or replace the one with the same id). Its text is written now; it becomes
         visible at commit."""
         path = self.root / "docs" / f"{doc.id}.txt"
-        if not path.exists():
-            try:
-                write_atomic(path, doc.text.encode("utf-8"))
-            except OSError as e:
-                raise StoreError(os_message(e, path)) from None
-        self._write_pages(doc)
-        self.stage(doc, chunks, vectors, terms)
-
-    def _write_pages(self, doc: Document) -> None:
-        """PDF and scans: the page map (page → character range, line boxes) beside the text, docs/<id>.pages.json,
-        so a citation gets its page. Written before the text's commit; removed with the text."""
+        # A committed document's files are whole and synced (the id is the content's hash); any other file of
+        # that name may be a crashed writer's unsynced leftover, so it is written again.
+        committed = doc.id in self.snap.docs
+        if not (committed and path.exists()):
+            self._write_doc_file(path, doc.text.encode("utf-8"))
         pages = doc.meta.get("pages")
         path = self.root / "docs" / f"{doc.id}.pages.json"
-        if pages and not path.exists():
-            try:
-                write_atomic(path, json.dumps(pages, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
-            except OSError as e:
-                raise StoreError(os_message(e, path)) from None
+        if pages and not (committed and path.exists()):
+            # PDF and scans: the page map (page → character range, line boxes) beside the text, so a citation
+            # gets its page; removed with the text.
+            self._write_doc_file(path, json.dumps(pages, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
+        self.stage(doc, chunks, vectors, terms)
+
+    def _write_doc_file(self, path, data: bytes) -> None:
+        try:
+            write_atomic(path, data, sync=False)
+        except OSError as e:
+            raise StoreError(os_message(e, path)) from None
+        self.unsynced.append(path)
 
     # ---------- commit ----------
     def _new_segment_id(self) -> str:
@@ -81,6 +85,9 @@ class LocalWriter(BookWriter):
 
     def _commit(self) -> None:
         root, m, book = self.root, self.manifest, self.book
+        if self.unsynced:  # before anything can reference them
+            fsync_files(self.unsynced, root / "docs")
+            self.unsynced = []
         new = [n for doc_id, n in self.new.items() if doc_id in book.docs]
         if new:
             sid = self._new_segment_id()
