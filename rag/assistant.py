@@ -29,6 +29,7 @@ from .tokenize import terms as keyword_terms
 
 COMMIT_EVERY_CHARS = 2_000_000  # commit in batches: a crash or Ctrl-C loses at most one batch of work
 EMBED_SLICE = 256  # chunks embedded between two looks at `should_stop` (a few seconds at most on 2 cores)
+STAGE_SLICE = 32  # … and between two progress reports when someone watches (two model batches: no slower)
 
 __all__ = ["Assistant", "Failure", "IndexCancelled", "IndexReport", "QuestionError"]
 
@@ -156,14 +157,16 @@ class Assistant:
         user_dict = str(self.config.user_dict) if self.config.user_dict else None
         given_up = threading.Event()  # the BM25 side saw the stop: the embedding thread ends at its next slice
 
+        step = STAGE_SLICE if stage else EMBED_SLICE
+
         def embed():  # in slices, so a stop request is seen within one slice
             out = []
-            for lo in range(0, len(texts), EMBED_SLICE):
+            for lo in range(0, len(texts), step):
                 if given_up.is_set() or stop():
                     return None
-                out.append(self.embedder.encode(texts[lo:lo + EMBED_SLICE], len(texts) > 200))
+                out.append(self.embedder.encode(texts[lo:lo + step], len(texts) > 200))
                 if stage:
-                    stage("embed", min(lo + EMBED_SLICE, len(texts)), len(texts))
+                    stage("embed", min(lo + step, len(texts)), len(texts))
             return np.vstack(out)
         # The model runs in native code that releases the GIL: tokenize for BM25 (pure Python) meanwhile.
         with ThreadPoolExecutor(1, thread_name_prefix="embed-batch") as pool:
