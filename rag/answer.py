@@ -14,9 +14,7 @@ README "Answer quality". Below Config.abstain_threshold we say "not found" and s
 from __future__ import annotations
 
 import math
-import threading
 import time
-from collections import OrderedDict
 from dataclasses import replace
 
 import numpy as np
@@ -31,6 +29,7 @@ from .plans import Cand, Part, Plan, answer_slices
 from .records import Answer, Citation, Passage
 from .replies import is_question
 from .retrieve import Query
+from .sentence_vectors import cache as _cache
 from .shaped import shaped
 from .spans import plain
 from .units import CONTEXT, coverage, question_units
@@ -51,32 +50,6 @@ _ZH = (4.4, 7.7, 10.4, -9.4)
 # English questions: the classes overlap far more (translations are noisy), so the intercept is moved by
 # +0.3 to put the threshold at the 5th percentile of answerable English questions, not the balanced point.
 _EN = (-0.3, 2.5, 9.6, -3.9)
-
-
-class _VectorCache:
-    """Sentence vectors by folded text (LRU): the same passages come back for related questions."""
-
-    def __init__(self, size: int = 20000):
-        self.size, self.data = size, OrderedDict()
-        self.lock = threading.Lock()  # the UI and the HTTP API ask from several threads
-
-    def get(self, embedder: Embedder, texts: list[str]) -> np.ndarray:
-        key = embedder.name
-        with self.lock:
-            found = {t: self.data[(key, t)] for t in texts if (key, t) in self.data}
-        missing = [t for t in dict.fromkeys(texts) if t not in found]
-        if missing:
-            found.update(zip(missing, embedder.encode(missing), strict=True))
-        with self.lock:
-            for t in dict.fromkeys(texts):
-                self.data[(key, t)] = found[t]
-                self.data.move_to_end((key, t))
-            while len(self.data) > self.size:
-                self.data.popitem(last=False)
-        return np.stack([found[t] for t in texts]) if texts else np.zeros((0, 1), dtype=np.float32)
-
-
-_cache = _VectorCache()
 
 
 def features(query: Query, passages: list[Passage]) -> tuple[float, float, float]:
@@ -134,7 +107,8 @@ def compose(query: Query, passages: list[Passage], embedder: Embedder, config: C
     lex_weight = 0.35 + 0.25 * query.cjk  # coverage speaks louder in Chinese, where it is exact
     shape = shapes.detect(query.text)
     near = focus(query.text, query.units) if query.cjk >= 0.5 else ([], [])
-    reply_wanted, own = shapes.asks_reply(query.text), conversation.own_units(query.text)
+    reply_wanted, own, put = shapes.asks_reply(query.text), conversation.own_units(query.text), shapes.put_units(
+        query.text, query.units)
     cands = []
     for (lex, rank, p, s, e, text), d in zip(short, dense, strict=True):
         fragment = 0.15 if len(text) < MIN_SENTENCE_CHARS else 0.0  # headings and fragments rarely answer
@@ -142,8 +116,8 @@ def compose(query: Query, passages: list[Passage], embedder: Embedder, config: C
         # The words beside the question word say what is asked ('内容分为哪几类'), a document's rare names ('澄州')
         # only where: a sentence holding the asked words gains over one holding the names (a list doubly so).
         score += FOCUS_BONUS * (2 if shape.kind == shapes.LIST else 1) * focus_share(near, search_form(text))
-        if (reply_wanted or shape.kind == shapes.YES_NO) and is_question(text):
-            score += FOCUS_BONUS  # 'X问Y…，Y怎么回答', '会不会停气': the question asked in the text leads to the reply
+        if (reply_wanted or shape.kind == shapes.YES_NO) and is_question(text):  # the question asked in the text
+            score += FOCUS_BONUS * (1 + coverage(put, search_form(text)))  # leads to the reply: the one asking it
         score += conversation.OWN_BONUS * coverage(own, search_form(text))  # a follow-up's own words ('那配套呢')
         cands.append(Cand(score, lex, rank, p, s, e, text))
     cands.sort(key=lambda c: -c.score)

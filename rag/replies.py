@@ -190,7 +190,9 @@ def _numbered(text: str, start: int, end: int) -> list[Span]:
     return [sents[i] for i in pick] if pick else []
 
 
-_TO = re.compile(r"[对向跟朝冲给问][^，。“”,]{0,4}$")
+# Before the one spoken to or an object ('他把包长顺、温立群…叫到一起，说道' is not 包长顺 speaking); not
+# 让/请, whose object often speaks next ('请张局长说说').
+_TO = re.compile(r"[对向跟朝冲给问把叫喊][^，。“”,]{0,4}$")
 
 
 def _addressed(narration: str, key: str) -> bool:

@@ -14,8 +14,8 @@ from .factoid import factoid
 from .normalize import search_form
 from .outcome import outcome_unstated
 from .plans import Cand, Part, Plan, answer_slices
-from .shapes import ATTITUDE, LIST, Shape
-from .spans import TITLES, people
+from .shapes import ATTITUDE, LIST, Shape, asks_reply, responder_clause
+from .spans import TITLES, is_question, people
 from .units import Unit, coverage
 
 LIST_CHARS = 400        # a list gets every item, up to this many characters
@@ -178,15 +178,36 @@ def _under_heading(units: list[Unit], text: str, headings: list[tuple[int, int]]
     return [se for se in sentences(text, b, nxt)][:count or 8] if nxt > b else []
 
 
-def own_words(question: str, units: list[Unit], cands: list[Cand], get_text, names=()) -> Plan | None:
-    """Quoted lines said by the person the question asks about, best covering the rest of the question."""
-    holder = _holder(question, names=names)
+def _responder(question: str) -> str:
+    """The person whose reply is asked for ('…，包长顺是怎么回答的' → 包长顺), '' when none is named (a bureau's
+    answer in minutes is reported speech: the reply path of answer.py reads it)."""
+    clause = responder_clause(question)
+    if not clause or asks_reply(question):  # 'X问…，Y怎么回答': the reply to that question (answer.py)
+        return ""
+    sf = search_form(question)  # names are told apart in the whole question (jieba needs the context)
+    at = sf.rfind(clause)
+    found = [sf[a:b] for a, b in people(sf) if a >= at]
+    if found:
+        return found[-1]
+    if 2 <= len(clause) <= 4 and re.fullmatch(r"[\u4e00-\u9fff]+", clause):
+        return clause  # jieba missed the name ('包长顺'); own_words finds nothing if it is not one
+    return next((clause[-len(t) - 1:] if len(clause) > len(t) else t for t in TITLES if clause.endswith(t)), "")
+
+
+def own_words(question: str, units: list[Unit], cands: list[Cand], get_text, names=(), responder: str = ""
+              ) -> Plan | None:
+    """Quoted lines said by the person the question asks about, best covering the rest of the question. For
+    a reply (`responder`), a line of theirs that only asks back is not it."""
+    holder = responder or _holder(question, names=names)
     if not holder:
         return _utterance(cands[0], get_text) if cands else None
     # What the view is about: not the holder, their title or a verb of saying ('What did Mayor X say about').
     rest = [u for u in units if u.label not in holder and holder not in u.label
             and not any(f in TITLES or f in _SAYING for f in u.forms)] or units
     rest += [Unit(n, (n,), OTHER_NAME) for n in names if n != holder]  # 'towards Sun Yuntong' → 孙运通
+    # A reply is to the question the asker put ('问茶叶卖不卖得出去，包长顺…'): the line before it must ask that.
+    asked_part = search_form(question)[:search_form(question).rfind(responder_clause(question))] if responder else ""
+    put = [u for u in rest if u.found(asked_part) >= 1.0]
     best, best_score = None, float("-inf")  # any utterance of theirs beats a stranger's
     seen = set()
     passages = list({id(c.passage): c for c in cands}.values())
@@ -204,12 +225,16 @@ def own_words(question: str, units: list[Unit], cands: list[Cand], get_text, nam
             # 开口子'): the view asked for, even when another speech repeats more of the question's words.
             asked = replies.question_before(text, a)
             score = coverage(rest, search_form(asked + text[a:b])) + 0.5 * max(inside, default=0.0) - 0.02 * c.rank
+            if responder and all(is_question(text[s:e]) for s, e in sentences(text, a, b)):
+                score -= REPLY_BONUS
+            if put and asked:
+                score += coverage(put, search_form(asked))
             if asked and coverage(rest, search_form(asked)) >= REPLY_COVER:
                 score += REPLY_BONUS
             if score > best_score:
                 best, best_score = (c.passage, text, a, b), score
-    if best is None:
-        return _utterance(cands[0], get_text) if cands else None
+    if best is None:  # a reply in reported speech (minutes) is read by answer.py's reply path
+        return None if responder else _utterance(cands[0], get_text) if cands else None
     p, text, a, b = best
     return Plan([Part(p, _budgeted(text, a, b))])
 
@@ -244,8 +269,9 @@ def shaped(shape: Shape, query, cands: list[Cand], get_text, topic: str) -> Plan
                   if m.terms and not m.suffix)
     if shape.kind == LIST:
         return as_list(shape, question, units, cands, get_text, names)
-    if shape.kind == ATTITUDE:
-        return own_words(question, units, cands, get_text, names)
+    responder = _responder(question)
+    if shape.kind == ATTITUDE or responder:
+        return own_words(question, units, cands, get_text, names, responder)
     if shape.factoid:
         return factoid(shape, question, units, cands, get_text, topic)
     return outcome_unstated(question, topic, cands, get_text)  # 'finally, how was it solved?' → only a plan

@@ -97,6 +97,29 @@ def asks_reply(question: str) -> bool:
     return bool(_ASKS_REPLY.search(search_form(question)))
 
 
+_PUT = re.compile(r"问(?:道|起|了|过)?(.{2,40}?)[，,]")
+
+
+def put_units(question: str, units: list) -> list:
+    """The question's units inside the question it says was asked in the text ('陆远舟问茶叶卖不卖得出去，…'
+    → 茶叶, 卖, 出去): the line in the text that asks them is the one whose reply answers."""
+    m = _PUT.search(search_form(question)) if asks_reply(question) else None
+    return [u for u in units if u.found(m.group(1)) >= 1.0] if m else []
+
+
+# '贺振东替罗家明说情，顾承安是怎么回应的？': who replies, named in the clause before 怎么回应; their own words
+# answer, read like an attitude (shaped.own_words).
+_RESPONDS = re.compile(r"(?:^|[，,])\s*([^，,。？?]{2,12}?)(?:是|又是|当时是|当场)?(?:怎么|如何|怎样)"
+                       r"(?:回答|回应|答复|回复|表态|应对)的?[？?]?$")
+
+
+def responder_clause(question: str) -> str:
+    """The clause naming who replies ('…，顾承安是怎么回应的' → 顾承安), '' when the question does not ask
+    how someone replied."""
+    m = _RESPONDS.search(blank_carried(search_form(question)).strip())
+    return m.group(1).strip() if m else ""
+
+
 # The earlier topic of a follow-up that names only a generic value ('比例是多少？', conversation.py): searched
 # at full weight (unlike 〔…〕, units.CONTEXT), but like it never the focus of what is asked.
 TOPIC = re.compile(r"⟦([^⟦⟧]*)⟧")
@@ -122,6 +145,8 @@ def detect(question: str) -> Shape:
     q = re.sub(r"〔[^〔〕]*〕|⟦[^⟦⟧]*⟧", "", search_form(question)).strip()  # words carried from earlier turns
     english = not re.search(r"[\u4e00-\u9fff]", q)
     kind = next((k for k, pattern in (_EN if english else _ZH) if pattern.search(q)), OTHER)
+    if kind in FACTOID and asks_reply(q):
+        kind = OTHER  # '询问试点何时启动，医保局怎么答复': the reply is asked for, not the date
     count = unit = 0
     if kind == LIST and not english:
         m = _COUNT.search(q)

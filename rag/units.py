@@ -91,7 +91,9 @@ def _units(question: str, user_dict: str | None, names: list[NameMatch] | None =
         if w in STOPWORDS or w in QUESTION_WORDS or not w.strip():
             continue
         if is_cjk(w[0]):
-            units.setdefault(w, Unit(w, (w,), _weight(w)))
+            # '卖不卖', '去没去': the text states it as the verb alone ('茶叶卖得出去吗')
+            verb = w[0] if len(w) == 3 and w[1] in "不没" and w[2] == w[0] else ""
+            units.setdefault(w, Unit(w, (w, verb) if verb else (w,), _weight(w)))
     for m in _ANCHOR.finditer(question):
         tok = m.group()
         # Digits always; Latin tokens only when they cannot be plain English words (GDP, 5G, a name in a
