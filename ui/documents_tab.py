@@ -50,6 +50,12 @@ def _status(kind: str, lines: list[str]) -> str:
     return f'<div class="upload-{kind}"><div class="upload-head">{head}</div>{listed}</div>'
 
 
+def name_matches(doc, query: str) -> bool:
+    """The rule of Service.documents_page: the query inside the id or a file name, case-insensitive."""
+    needle = query.strip().casefold()
+    return not needle or needle in doc.id or any(needle in os.path.basename(s).casefold() for s in doc.sources)
+
+
 def content_matches(service: Service, docs: list, needle: str, kb: str | None) -> tuple[list, bool]:
     """The documents whose text contains `needle` (case-insensitive), at most TABLE_ROWS, and whether the scan
     stopped early (CONTENT_SCAN_SECONDS) before reaching every document."""
@@ -79,8 +85,11 @@ def build_documents_tab(service: Service, kb) -> dict:
     def refresh(name: str = "", content: str = "", k=None):
         k = one(k)
         try:
-            limit = TABLE_ROWS if not (content or "").strip() else 10**9
-            docs, total = service.documents_page(name or "", limit=min(limit, 10_000), newest_first=True, kb=k)
+            if (content or "").strip():  # every document matching the name, then their texts (time-bounded)
+                _, total = service.documents_page(name or "", limit=1, kb=k)
+                docs = [d for d in reversed(service.documents(k)) if name_matches(d, name or "")]
+            else:
+                docs, total = service.documents_page(name or "", limit=TABLE_ROWS, newest_first=True, kb=k)
             docs, partial = content_matches(service, docs, content or "", k)
         except (KBError, ServiceError):  # deleted meanwhile (another tab)
             docs, total, partial = [], 0, False
