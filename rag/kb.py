@@ -5,11 +5,14 @@ answer for each other.
     <index>/../kb/NAME/  every other one, a complete index folder of its own (uploads/ inside it)
 
 One Assistant per knowledge base, all sharing one Embedder: the model is loaded once however many there are.
+On Milvus the folder stays (it lists the knowledge base and keeps its uploads) and names, in milvus.json, the
+collection that holds its index: a rename moves the folder and keeps the collection, a delete drops it.
 Renaming moves the folder and renames the sources that lived inside it (uploaded files), through the store's own
 writer, so a later upload under the same name still finds its document.
 """
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -22,6 +25,7 @@ from .config import Config
 from .store import StoreError
 
 DEFAULT = "default"
+MILVUS_MAP = "milvus.json"  # kb/NAME/milvus.json: {"collection": …}, the Milvus collection of that knowledge base
 # The name is a folder name: word characters (Chinese included), '.', '_', '-'; not '.' or '..'.
 _NAME = re.compile(r"[\w-][\w.-]{0,99}")
 
@@ -79,14 +83,30 @@ class KnowledgeBases:
                 return MultiAssistant(names, [self.assistant(n) for n in names])
             name = names[0] if names else None
         name = self._need(name)
-        if self.config.store != "local" and name != DEFAULT:
-            raise KBError("默认以外的知识库需要本地存储 · "
-                          "knowledge bases other than the default need the local store (--store local)")
         with self._lock:
             if name not in self._assistants:
-                config = self.config.with_(index_dir=self.path(name))
-                self._assistants[name] = Assistant(config, embedder=self.default.embedder)
+                self._assistants[name] = Assistant(self.config_for(name), embedder=self.default.embedder)
             return self._assistants[name]
+
+    def config_for(self, name: str) -> Config:
+        """The Config whose index is knowledge base `name`: its folder, and on Milvus its own collection."""
+        if name == DEFAULT:
+            return self.config
+        folder = self.path(name)
+        if self.config.store != "milvus":
+            return self.config.with_(index_dir=folder)
+        try:
+            collection = json.loads((folder / MILVUS_MAP).read_text(encoding="utf-8"))["collection"]
+        except (OSError, ValueError, KeyError, TypeError):
+            raise KBError(f"知识库 {name} 没有对应的 Milvus 集合 · knowledge base '{name}' names no Milvus collection "
+                          f"({folder / MILVUS_MAP} is missing or damaged); delete it and create it again") from None
+        return self.config.with_(index_dir=folder, milvus_uri=self._milvus()[0], milvus_collection=collection)
+
+    def _milvus(self) -> tuple[str, str]:
+        """The Milvus address without its ?collection=, and the default index's collection name."""
+        from .store.milvus import parse_target
+        uri, collection = parse_target(str(self.config.milvus_uri))
+        return uri, collection or self.config.milvus_collection
 
     def info(self, name: str) -> dict:
         try:
@@ -101,9 +121,8 @@ class KnowledgeBases:
 
     def create(self, name: str) -> dict:
         name = check_name(name)
-        if self.config.store != "local":
-            raise KBError("默认以外的知识库需要本地存储 · "
-                          "knowledge bases other than the default need the local store (--store local)")
+        if self.config.store not in ("local", "milvus"):
+            raise KBError(f"未知的存储 · unknown store '{self.config.store}'; use local or milvus")
         if self.exists(name):
             raise KBError(f"知识库已存在 (knowledge base '{name}' exists already)", 409)
         self.root.mkdir(parents=True, exist_ok=True)
@@ -111,6 +130,9 @@ class KnowledgeBases:
             (self.root / name).mkdir()
         except FileExistsError:
             raise KBError(f"知识库已存在 (knowledge base '{name}' exists already)", 409) from None
+        if self.config.store == "milvus":  # a collection of its own, named once: renames keep it
+            collection = f"{self._milvus()[1]}_kb_{uuid.uuid4().hex[:12]}"
+            (self.root / name / MILVUS_MAP).write_text(json.dumps({"collection": collection}), encoding="utf-8")
         return self.info(name)
 
     def rename(self, old: str, new: str) -> dict:
@@ -144,11 +166,21 @@ class KnowledgeBases:
         name = self._need(name)
         if name == DEFAULT:
             raise KBError("默认知识库不能删除 (the default knowledge base cannot be deleted; remove its documents)")
+        collection = self.config_for(name).milvus_collection if self.config.store == "milvus" else None
         with self._lock:
             self._assistants.pop(name, None)
             trash = self.root / f".deleted-{name}-{uuid.uuid4().hex[:8]}"
             os.rename(self.root / name, trash)  # gone from the list at once; the files go after
         shutil.rmtree(trash, ignore_errors=True)
+        if collection:
+            self._drop(collection)
+
+    def _drop(self, collection: str) -> None:
+        from .store.milvus_setup import connect
+        client = connect(self._milvus()[0], self.config.milvus_token)
+        for part in (f"{collection}_chunks", f"{collection}_docs"):
+            if client.has_collection(part):
+                client.drop_collection(part)
 
 
 # ---------- `rag kb …` ----------
@@ -158,8 +190,7 @@ def kb_config(config: Config, name: str | None) -> Config:
     if not name:
         return config
     kbs = KnowledgeBases(config)
-    kbs._need(name)
-    return config.with_(index_dir=kbs.path(name))
+    return kbs.config_for(kbs._need(name))
 
 
 def cmd_kb(args, config: Config) -> int:
