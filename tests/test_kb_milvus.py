@@ -57,3 +57,26 @@ def test_knowledge_bases_on_milvus(mconfig, seeds, tmp_path):
     kbs.delete("notices")
     assert not client.has_collection(f"{collection}_docs") and not client.has_collection(f"{collection}_chunks")
     assert kbs.names() == ["default", "交通"] and client.has_collection("t_docs")
+
+
+def test_knowledge_base_routes_on_milvus(mconfig, seeds, monkeypatch):
+    from conftest import client_for
+    from ui.service import Service
+    monkeypatch.delenv("RAG_API_TOKEN", raising=False)
+    service = Service(mconfig, max_upload_bytes=20_000)
+    service.assistant.index([seeds])
+    try:
+        client = client_for(service)
+        assert client.post("/api/kbs", json={"name": "通知"}).status_code == 201
+        r = client.post("/api/documents?wait=true&kb=通知", files={"file": ("闭馆.txt", NOTICE.encode(), "text/plain")})
+        assert r.status_code == 200 and r.json()["added"] == 1, r.text
+        r = client.post("/api/ask", json={"question": "图书馆什么时候重新开放", "kb": ["default", "通知"]})
+        assert r.status_code == 200 and "六月" in r.json()["answer"], r.text
+        assert client.patch("/api/kbs/通知", json={"name": "notices"}).json()["documents"] == 1
+        again = client.post("/api/documents?wait=true&kb=notices",
+                            files={"file": ("闭馆.txt", NOTICE.encode(), "text/plain")}).json()
+        assert again["unchanged"] == 1  # the renamed upload still names its document
+        assert client.delete("/api/kbs/notices", params={"confirm": "notices"}).status_code == 200
+        assert [k["name"] for k in client.get("/api/kbs").json()["kbs"]] == ["default"]
+    finally:
+        service.jobs.stop(timeout=30)
