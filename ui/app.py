@@ -45,7 +45,7 @@ def build(service: Service):
         as plain text pieces (the browser inserts them as text)."""
         if isinstance(request, list) and request:  # tolerate the arguments arriving as a list
             request = request[0]
-        error = "no document"
+        error = "没有这个文档 · no document"
         for kb in service.kbs.names():  # ids are content hashes: the knowledge base holding it answers
             try:
                 window = service.document_window(str(request["doc"]), int(request["start"]), int(request["end"]),
