@@ -108,6 +108,9 @@ class Assistant:
                 stage("write", 1, 1)
             if i >= len(files):
                 break
+        if report.added or report.updated:  # the terms English questions read (pinyin names, learned translations)
+            from .corpus_terms import prepare
+            prepare(self.store(), self.embedder)
         report.seconds = time.perf_counter() - t0
         return report
 

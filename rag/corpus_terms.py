@@ -10,6 +10,7 @@ xquad-en2zh and checked on the other (README "Answer quality").
 
 Cached like the pinyin table: per store state in memory, and for the local store in `<index>/corpus_terms.npz`
 (terms and unit vectors of the model named in the file); a new state embeds only the terms not seen before.
+Indexing brings both up to date once its documents are committed (prepare()).
 """
 from __future__ import annotations
 
@@ -88,11 +89,19 @@ def proper_words(question: str, skip: set[str] = frozenset()) -> list[str]:
     return out
 
 
-def vocabulary_for(store, embedder) -> Vocabulary:
+def prepare(store, embedder) -> None:
+    """After indexing: bring the pinyin table and the vocabulary up to the store's state now, reading and
+    embedding only what is new, so that the first English question finds both on disk (`<index>/pinyin.json`,
+    `<index>/corpus_terms.npz`) instead of building them while it waits."""
+    vocabulary_for(store, embedder, wait=True)
+
+
+def vocabulary_for(store, embedder, wait: bool = False) -> Vocabulary:
     """The vocabulary for the store's pinyin table (pinyin.table_for), embedding only terms not seen before:
-    up to SYNC_TERMS while the question waits, more in a thread (questions use the last vocabulary meanwhile)."""
+    up to SYNC_TERMS while the question waits, more in a thread (questions use the last vocabulary meanwhile);
+    wait=True (indexing) embeds them all now."""
     from . import pinyin
-    table = pinyin.table_for(store)
+    table = pinyin.table_for(store, wait)
     model = getattr(embedder, "name", "")
     key = f"{table.key}:{model}"
     root = getattr(store, "root", None)
@@ -100,6 +109,8 @@ def vocabulary_for(store, embedder) -> Vocabulary:
     path = Path(root) / "corpus_terms.npz" if root is not None else None
     with _lock:
         vocab = _memory.get(slot)
+        if vocab is not None and not vocab.key.endswith(f":{model}"):
+            vocab = None  # another model's vectors (a test's embedder): none of them can be reused
         if vocab is None and path is not None and path.exists():
             vocab = _load(path, model)
             if vocab is not None:
@@ -107,7 +118,7 @@ def vocabulary_for(store, embedder) -> Vocabulary:
         if vocab is not None and vocab.key == key:
             return vocab
         known = set(vocab.terms) if vocab else set()
-        if sum(t not in known for t in _terms(table)) > SYNC_TERMS:
+        if not wait and sum(t not in known for t in _terms(table)) > SYNC_TERMS:
             if slot not in _building:
                 _building.add(slot)
                 threading.Thread(target=_build_aside, args=(table, embedder, vocab, key, path, model, slot),

@@ -12,12 +12,14 @@ the character after it (秦牧/之 → 秦牧之). A glued name must occur twice
 character followed by anything is common.
 
 The store is not ours to change, so the table is built from what the store gives (documents and their texts)
-the first time a question needs it, and kept per store state: in memory, and for the local store on disk as
-`<index>/pinyin.json`. When documents are added only the new ones are read; terms of removed documents stay
-(a term no document contains matches nothing, so it costs nothing but space).
+when indexing has committed (Assistant.index → corpus_terms.prepare), or else the first time a question needs
+it, and kept per store state: in memory, and for the local store on disk as `<index>/pinyin.json`. When
+documents are added only the new ones are read; terms of removed documents stay (a term no document contains
+matches nothing, so it costs nothing but space). Matching a question against the table: pinyin_names.py.
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -27,6 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .normalize import search_form
+from .pinyin_names import SUFFIXES, NameMatch, match_names  # noqa: F401  (matching lives there; importers use these)
 
 FORMAT = 1
 # The commonest surnames (one character): a single-character token from this set starts a name jieba split.
@@ -115,9 +118,20 @@ class PinyinTable:
         return cls(d["key"], set(d["docs"]), d["counts"], set(d["glued"]), d["pinyin"], d["given"])
 
 
+@functools.lru_cache(maxsize=65_536)
+def _char_readings(ch: str) -> tuple[str, ...]:
+    from pypinyin import Style, pinyin
+    return tuple(dict.fromkeys(r.replace("ü", "v") for r in pinyin(ch, style=Style.NORMAL, heteronym=True)[0]))
+
+
 def readings(term: str) -> list[str]:
     """Joined toneless pinyin of a term: the reading pypinyin gives in context, plus, for a polyphonic
-    character, its other readings (at most 4 in all): '长' may be read chang or zhang in a name."""
+    character, its other readings (at most 4 in all): '长' may be read chang or zhang in a name.
+    A term of single-reading characters is read character by character (cached): asking pypinyin about the
+    whole term (its phrase segmentation) was most of building the table, and only matters for polyphones."""
+    chars = [_char_readings(ch) for ch in term]
+    if all(len(c) == 1 for c in chars):
+        return ["".join(c[0] for c in chars)]
     from pypinyin import Style, lazy_pinyin, pinyin
     first = "".join(lazy_pinyin(term, style=Style.NORMAL)).replace("ü", "v")
     out = [first]
@@ -138,11 +152,12 @@ def state_key(store) -> str:
     return hashlib.sha256(json.dumps(parts, default=str).encode()).hexdigest()[:16]
 
 
-def table_for(store) -> PinyinTable:
+def table_for(store, wait: bool = False) -> PinyinTable:
     """The table for the store's current state: from memory, from `<index>/pinyin.json`, or (re)built,
-    reading only the documents the last table has not seen. Up to SYNC_CHARS of new text the question waits
-    (the 848 cmrc2018 documents, 432k characters, take about 13 s on 2 busy cores); beyond that a thread builds
-    it and questions use the last table (or none) meanwhile, so a 100k-document index never makes one wait."""
+    reading only the documents the last table has not seen. Indexing calls it with wait=True once its documents
+    are committed (corpus_terms.prepare), so a question normally finds it ready. Otherwise up to SYNC_CHARS of
+    new text the question waits (the 848 cmrc2018 documents, 432k characters: about 4 s on 2 busy cores); beyond
+    that a thread builds it and questions use the last table (or none) meanwhile."""
     key = state_key(store)
     root = getattr(store, "root", None)
     slot = str(root) if root is not None else f"store-{id(store)}"
@@ -162,7 +177,7 @@ def table_for(store) -> PinyinTable:
             return table
         seen = table.docs if table else set()
         pending = sum(d.chars for d in store.documents() if d.id not in seen)
-        if pending > SYNC_CHARS:
+        if pending > SYNC_CHARS and not wait:
             if slot not in _building:
                 _building.add(slot)
                 threading.Thread(target=_build_aside, args=(store, table, key, path, slot), daemon=True,
@@ -212,87 +227,3 @@ def _save(path: Path, table: PinyinTable) -> None:
         os.replace(tmp, path)
     except OSError:
         tmp.unlink(missing_ok=True)
-
-
-# ---------- matching an English question ----------
-# An English word after a matched name that names what it is: 'Yongchang district' → 永昌区.
-SUFFIXES = {"district": "区", "county": "县", "city": "市", "province": "省", "street": "街", "company": "公司",
-            "group": "集团", "village": "村", "town": "镇", "township": "乡", "road": "路", "river": "河"}
-_TOKEN = re.compile(r"[A-Za-z]+(?:-[A-Za-z]+)*")
-MAX_TERMS = 3  # more readings than this and the name says little ('zhangwei' is many people)
-GIVEN_CREDIT = 0.6  # a given name alone ('Yiming'), found inside a full name of the corpus
-PART_CREDIT = 0.8  # one word of a longer capitalised run ('Jiang' unmatched, 'Yiming' a corpus word)
-
-
-@dataclass(frozen=True)
-class NameMatch:
-    text: str  # as written: 'Jiang Yiming'
-    terms: tuple[str, ...]  # corpus terms (search form), commonest first
-    credit: float  # 1 for a whole name
-    start: int  # character span of `text` in the question
-    end: int
-    suffix: str = ""  # '区' when 'district' follows the name
-    suffix_word: str = ""  # 'district'
-
-    def words(self) -> list[str]:
-        return [w.lower() for w in _TOKEN.findall(self.text)] + ([self.suffix_word] if self.suffix_word else [])
-
-
-def _capitalised_runs(question: str) -> list[list[re.Match]]:
-    runs: list[list[re.Match]] = []
-    prev_end = None
-    for m in _TOKEN.finditer(question):
-        tok = m.group()
-        if not tok[0].isupper() or (tok.isupper() and len(tok) > 1):  # lower-case words and acronyms (GDP)
-            prev_end = None
-            continue
-        if prev_end is not None and question[prev_end:m.start()].strip(" -") == "":
-            runs[-1].append(m)
-        else:
-            runs.append([m])
-        prev_end = m.end()
-    return runs
-
-
-def _key(tokens: list[re.Match]) -> str:
-    return "".join(t.group().lower().replace("-", "") for t in tokens)
-
-
-def match_names(question: str, table: PinyinTable) -> list[NameMatch]:
-    """The names of `question` written in pinyin that the corpus contains, longest first within each run of
-    capitalised words; spacing, hyphens and case do not matter ('Jiang Yiming', 'JiangYiming', 'Xi-an')."""
-    from .stopwords import ENGLISH_STOP
-    words = list(_TOKEN.finditer(question))
-    out: list[NameMatch] = []
-    for run in _capitalised_runs(question):
-        i = 0
-        while i < len(run):
-            found = None
-            for n in range(min(4, len(run) - i), 0, -1):
-                window = run[i:i + n]
-                lone = window[0].group().lower()
-                if n == 1 and (lone in ENGLISH_STOP or lone in SUFFIXES):
-                    continue
-                terms = [t for t in table.terms(_key(window)) if table.usable(t)]
-                if not terms and n == 2:  # written surname last: 'Yiming Jiang'
-                    terms = [t for t in table.terms(_key(window[::-1])) if table.usable(t)]
-                credit = 1.0 if n > 1 or len(run) == 1 else PART_CREDIT
-                given = [t for t in table.given.get(_key(window), []) if table.usable(t)] if n == 1 else []
-                if given:  # 'Hongyuan' is 宏远 of 杜宏远: the full name, less sure than when written in full
-                    terms, credit = given, GIVEN_CREDIT
-                if terms:
-                    found = (window, terms[:MAX_TERMS], credit)
-                    break
-            if found is None:
-                i += 1
-                continue
-            window, terms, credit = found
-            i += len(window)
-            start, end = window[0].start(), window[-1].end()
-            suffix = suffix_word = ""
-            after = [w for w in words if w.start() >= end][:1]
-            if after and after[0].group().lower() in SUFFIXES and question[end:after[0].start()].strip() == "":
-                suffix_word = after[0].group().lower()
-                suffix = SUFFIXES[suffix_word]
-            out.append(NameMatch(question[start:end], tuple(terms), credit, start, end, suffix, suffix_word))
-    return out

@@ -96,8 +96,10 @@ def test_english_question_naming_a_person_finds_their_document(config, tmp_path)
 def test_a_large_corpus_builds_the_table_aside(config, tmp_path, monkeypatch):
     import time
 
-    from rag import pinyin
+    from rag import corpus_terms, pinyin
     (tmp_path / "du.txt").write_text(DOCS["du.txt"], encoding="utf-8")
+    # An index made before indexing built the tables: the first question finds none.
+    monkeypatch.setattr(corpus_terms, "prepare", lambda store, embedder: None)
     a = Assistant(config)
     a.index([tmp_path / "du.txt"])
     monkeypatch.setattr(pinyin, "SYNC_CHARS", 0)  # every corpus is 'large': the question does not wait
@@ -123,3 +125,25 @@ def test_a_passage_without_the_names_does_not_outrank_one_with_them(config, tmp_
     assert ranking["jiang duntao"] == ranking["zibo"] == ANCHOR_WEIGHT * Retriever.search_name_scale
     assert "jiang duntao" not in {u.label for u in q.units}
     assert r.search(q, top_k=1)[0].source.endswith("zibo.txt")
+
+
+def test_indexing_leaves_the_tables_on_disk_for_the_next_process(config, tmp_path, monkeypatch):
+    from rag import corpus_terms, pinyin
+    (tmp_path / "du.txt").write_text(DOCS["du.txt"], encoding="utf-8")
+    Assistant(config).index([tmp_path / "du.txt"])
+    saved = json.loads((config.index_dir / "pinyin.json").read_text(encoding="utf-8"))
+    assert "杜宏远" in saved["counts"] and (config.index_dir / "corpus_terms.npz").exists()
+    # A fresh process (empty memory) reads both from disk: nothing is re-read or re-embedded.
+    monkeypatch.setattr(pinyin, "_memory", {})
+    monkeypatch.setattr(corpus_terms, "_memory", {})
+    monkeypatch.setattr(pinyin.PinyinTable, "add_text", lambda self, text: (_ for _ in ()).throw(AssertionError))
+    monkeypatch.setattr(corpus_terms, "_encode", lambda *a: (_ for _ in ()).throw(AssertionError))
+    b = Assistant(config)
+    assert "杜宏远" in table_for(b.store()).counts
+    assert corpus_terms.vocabulary_for(b.store(), b.embedder).terms
+
+
+def test_readings_of_single_reading_characters_match_pypinyin():
+    from pypinyin import Style, lazy_pinyin
+    for term in ("淄博", "杜宏远", "江敦涛", "光桥"):
+        assert readings(term)[0] == "".join(lazy_pinyin(term, style=Style.NORMAL))
