@@ -18,7 +18,7 @@ from .plans import Cand, Part, Plan, answer_slices
 from .shapes import HOW_MANY, TOPIC, WHEN, WHERE, WHO, Shape, unit_noun
 from .spans import best_span, is_question, plain
 from .units import CONTEXT, Unit
-from .unstated import DEFERRED, UNSET, asked_role, beside, life_sentences, says_unset, stated_near
+from .unstated import ANCHORED, DEFERRED, UNSET, asked_role, beside, life_sentences, says_unset, stated_near
 
 NEAR_TOPIC = 0.6        # a sentence 'on the topic' covers at least this share of the best sentence's coverage
 WHAT = {HOW_MANY: ("具体数字", "the figure"), WHEN: ("具体时间", "the date or time"),
@@ -152,9 +152,11 @@ def factoid(shape: Shape, question: str, units: list[Unit], cands: list[Cand], g
             if unset and unset.lex >= c.lex:  # the sentence saying it is not set matches the question as well
                 return _not_stated(shape, topic, near, cands, get_text)
             slices, (s, e) = found
-            if shape.kind in NOT_STATED_KINDS and any(a <= s < b and DEFERRED.search(search_form(text[a:b]))
-                                                      for a, b in slices):
-                continue  # '先把今年汛期扛过去，扩建的事汛后再研究': a date in a put-off answers nothing
+            held = next(search_form(text[a:b]) for a, b in slices if a <= s < b)
+            if shape.kind in NOT_STATED_KINDS and (DEFERRED.search(held) or (
+                    shape.kind == WHEN and UNSET.search(held) and not ANCHORED.search(search_form(text[s:e])))):
+                continue  # '先把今年汛期扛过去，扩建的事汛后再研究', '还要等市里批下来，我今天不能…': a date in a
+                # put-off answers nothing
             return Plan([Part(c.passage, slices)], lead=f"**{plain(text[s:e]).strip()}**")
     if unset:
         return _not_stated(shape, topic, near, cands, get_text)

@@ -22,13 +22,13 @@ DIRECTIVE = re.compile(r"要|必须|务必|一定|坚决|确保|不能|不得|�
                        r"尽快")
 IMPERATIVE = re.compile(r"要|必须|务必|一定要|坚决|确保|不得|严禁|切实|全力|加快|着力")
 _ACK = re.compile(r"^[“「\"]?(好的|好,|好，|是的|明白|收到|放心|您放心|谢谢|行,|行，)")
-# Numbered items: 一、 （一） (1) 1. 1、 第一， 一是 and bullets; group 'family' tells the styles apart. The first
-# item may follow a lead-in, or narration and a lead-in ('他说道：“我提三点：第一，…').
+# Numbered items: 一、 （一） (1) 1. 1、 第一， 一是 (一要, 一抓) and bullets; group 'family' tells the styles
+# apart. The first item may follow a lead-in, or narration and a lead-in ('他说道：“我提三点：第一，…').
 _MARK = re.compile(r"^(?:[^。；;：:]{0,40}[：:]){0,2}[“「\"]?\s*(?:(?P<dun>[一二三四五六七八九十]{1,3})、|"
                    r"[（(](?P<par>[一二三四五六七八九十\d]{1,3})[）)]|"
                    r"(?P<dig>\d{1,2})(?:[.．、]|\s)(?!\d)|第(?P<di>[一二三四五六七八九十]{1,3})(?:[，,、:：是条项点]|"
                    r"个?方面)|"
-                   r"(?P<shi>[一二三四五六七八九十]{1,3})(?:就是|则是|是)|(?P<bul>[-*•●○■◆▪])\s*)")
+                   r"(?P<shi>[一二三四五六七八九十]{1,3})(?:就是|则是|是|要|需要|需|抓|靠)|(?P<bul>[-*•●○■◆▪])\s*)")
 _QUOTED = re.compile(r"[“「『][^”」』]*[”」』]?")
 _CN = {c: i for i, c in enumerate("零一二三四五六七八九十")}
 

@@ -16,8 +16,8 @@ RUNNER_UP = 0.8         # a close runner-up scores at least this share of the be
 
 # A date that names a point in time: digits or numerals with 年/月/日/点…, a festival or an era. '今天',
 # '当天' or '下个月' answer in dialogue, but their presence does not prove the asked date is given.
-_ANCHORED = re.compile(r"[\d〇零一二三四五六七八九十]+\s?[年月日号点时]|世纪|季度|年代|时期|期间|年间|春节|元旦|国庆|"
-                       r"中秋|端午|清明")
+ANCHORED = _ANCHORED = re.compile(r"[\d〇零一二三四五六七八九十]+\s?[年月日号点时]|世纪|季度|年代|时期|期间|年间|"
+                                  r"春节|元旦|国庆|中秋|端午|清明")
 
 
 _TOTAL = re.compile(r"一共|总共|总计|合计|总投资|总额|总数|总共")
@@ -60,7 +60,8 @@ def beside(role: str) -> str:
 # … or puts it off: officials defer ('加固的事汛后再专题研究', '据实测算后另行报批').
 UNSET = _UNSET = re.compile(r"尚未确定|尚未明确|尚未公布|尚未决定|另行(?:通知|公布|明确|确定|报批|研究|安排)|待定|未定|"
                             r"尚不清楚|没有透露|未透露|暂未|暂无|还没有定|还没定|尚无定论|还不能给|不能给你打包票|还要等|"
-                            r"再(?:专题)?研究|再议|后再说|测算后")
+                            r"再(?:专题)?研究|再议|后再说|测算后|"
+                            r"(?:待|等)[^，。；]{0,12}后(?:才能|再|方可)(?:确定|明确|决定)|才能(?:确定|明确)")
 
 
 # What a 'not set' sentence must be about to answer the kind asked (a deferral, '再研究', fits both):
@@ -76,7 +77,7 @@ def says_unset(near, cands: list[Cand], get_text, kind: str = "") -> Cand | None
     '…汛后再专题研究'); None when no candidate does."""
     flat = [u for side in near for u in side]
     of = _UNSET_OF.get(kind)
-    for c in cands[:3]:
+    for c in cands[:4]:
         sf = search_form(c.text)
         if _UNSET.search(sf) and (not flat or about(near, sf)) and (not of or of.search(sf)):
             return c
