@@ -2,6 +2,7 @@
 
     git worktree add /tmp/startup-base <commit before issue 16>
     python bench/startup.py --base /tmp/startup-base [--repeats 5] [--json out.json]
+    python bench/startup.py --base /tmp/startup-base --only index      # some parts: ask,server,serve,index,st
 
 Every figure comes from a fresh process (`python -m rag …` with PYTHONPATH set to the checkout measured: the
 editable install would otherwise point at this tree); old and new runs alternate, so both see the same load:
@@ -147,7 +148,9 @@ def main() -> None:
     ap.add_argument("--docs", type=Path, default=DOCS)
     ap.add_argument("--work", type=Path, help="scratch folder (default: a temporary one, removed)")
     ap.add_argument("--json", type=Path, help="also write the figures here")
+    ap.add_argument("--only", default="ask,server,serve,index,st", help="parts to run (comma-separated)")
     args = ap.parse_args()
+    parts = set(args.only.split(","))
     work = args.work or Path(tempfile.mkdtemp(prefix="rag-startup-"))
     new_tree = args.new.resolve()
     trees = {"new": new_tree}
@@ -165,9 +168,9 @@ def main() -> None:
         first = run(tree, ["index", str(SEEDS), "--index", str(work / name / "seeds"), "-q"], env[name], work)
         res[name]["first_index"] = first["wall"]
         first = run(tree, ["ask", QUESTION, "--index", str(work / name / "seeds")], env[name], work)
-        res[name]["first_ask"] = first["wall"]  # new code: builds the start-up cache here
+        res[name]["first_ask"] = first["wall"]  # new code: builds the start-up cache here (each part needs it)
     outputs = {}
-    for i in range(args.repeats):
+    for i in range(args.repeats if "ask" in parts else 0):
         for name, tree in (trees.items() if i % 2 == 0 else reversed(trees.items())):
             r = run(tree, ["ask", QUESTION, "--index", str(work / name / "seeds"), "--json"], env[name], work)
             res[name]["ask"].append(r["wall"])
@@ -177,21 +180,9 @@ def main() -> None:
     if "old" in outputs:
         res["same_answer"] = outputs["old"] == outputs["new"]
 
-    proc, url, _ = start_serve(new_tree, work / "new" / "seeds", env["new"], work)
-    try:
-        ui_ready(url)  # a warm server: the UI's background build no longer competes for the CPU
-        local = run(new_tree, ["ask", QUESTION, "--index", str(work / "new" / "seeds")], env["new"], work)["out"]
-        res["new"]["remote"] = []
-        for _ in range(args.repeats):
-            r = run(new_tree, ["ask", "--server", url, QUESTION], env["new"], work)
-            res["new"]["remote"].append(r["wall"])
-        res["remote_same_output"] = r["out"] == local
-    except SystemExit as e:  # a checkout without --server
-        res["remote_same_output"] = f"not measured ({str(e).splitlines()[-1][:100]})"
-    finally:
-        stop(proc)
-
-    for i in range(args.serve_repeats):
+    if "server" in parts:
+        remote(new_tree, env["new"], work, res, args.repeats)
+    for i in range(args.serve_repeats if "serve" in parts else 0):
         for name, tree in (trees.items() if i % 2 == 0 else reversed(trees.items())):
             t0 = time.perf_counter()
             proc, url, seconds = start_serve(tree, work / name / "seeds", env[name], work)
@@ -202,7 +193,7 @@ def main() -> None:
         print(f"serve {i + 1}: " + ", ".join(f"{n} {res[n]['serve'][-1]:.2f}s" for n in trees), flush=True)
 
     chars = chars_of(args.docs)
-    for i in range(args.index_repeats):
+    for i in range(args.index_repeats if "index" in parts else 0):
         for name, tree in (trees.items() if i % 2 == 0 else reversed(trees.items())):
             target = work / name / f"cmrc-{i}"
             r = run(tree, ["index", str(args.docs), "--index", str(target), "-q"], env[name], work)
@@ -211,7 +202,9 @@ def main() -> None:
             shutil.rmtree(target, ignore_errors=True)
         print(f"index {i + 1}: " + ", ".join(f"{n} {res[n]['index'][-1]:,.0f} chars/s" for n in trees), flush=True)
 
-    st_model(trees, env, work, res)
+    if "st" in parts:
+        st_model(trees, env, work, res)
+    res.setdefault("st_model", "not run")
     res["load"] = {"min": min(LOADS), "median": p50(LOADS), "max": max(LOADS)}
     res["chars"] = chars
     print_table(res, trees)
@@ -219,6 +212,24 @@ def main() -> None:
         args.json.write_text(json.dumps(res, indent=1, default=str), encoding="utf-8")
     if not args.work:
         shutil.rmtree(work, ignore_errors=True)
+
+
+def remote(new_tree: Path, env: dict, work: Path, res: dict, repeats: int) -> None:
+    """`rag ask --server URL` against a warm `rag serve` of the new code."""
+    proc, url, _ = start_serve(new_tree, work / "new" / "seeds", env, work)
+    try:
+        ui_ready(url)  # a warm server: the UI's background build no longer competes for the CPU
+        local = run(new_tree, ["ask", QUESTION, "--index", str(work / "new" / "seeds")], env, work)["out"]
+        res["new"]["remote"] = []
+        for _ in range(repeats):
+            r = run(new_tree, ["ask", "--server", url, QUESTION], env, work)
+            res["new"]["remote"].append(r["wall"])
+        res["remote_same_output"] = r["out"] == local
+    except SystemExit as e:  # a checkout without --server
+        res["remote_same_output"] = f"not measured ({str(e).splitlines()[-1][:100]})"
+    finally:
+        stop(proc)
+
 
 
 def st_model(trees: dict, env: dict, work: Path, res: dict) -> None:
