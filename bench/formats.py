@@ -1,7 +1,8 @@
 """Documents with pages: text-PDF extraction rate, a 300-page report indexed end to end, OCR rate and accuracy.
 
     python bench/formats.py                       # all three (about 3 minutes on 2 cores)
-    python bench/formats.py --only extract,ocr    # some of them (also: ocr-noisy, a degraded scan)
+    python bench/formats.py --only extract,ocr    # some of them (also: ocr-noisy, a degraded scan;
+                                                  # ocr-long: peak RSS of a --long-pages scan vs 2 pages)
     python bench/formats.py --ocr-pages 5 --report-pages 300 --json
 
 Everything is generated (tests/format_fixtures.py): reportlab PDFs in STSong-Light, scans rendered with
@@ -104,9 +105,30 @@ def ocr_rate(tmp: Path, pages: int, lines_per_page: int = 30, chars_per_line: in
     matched = sum(b.size for b in sm.get_matching_blocks())
     errors = (len(want) - matched) + max(0, len(got) - matched)
     # CPU seconds (all threads) per page: what a page costs whatever else shares the machine; on an idle 2-core
-    # machine the wall time per page is about cpu / 2 (onnxruntime runs the models on both cores).
+    # machine the wall time per page is about cpu / 2 (two pages are read at once, one per core).
     return {"pages": pages, "chars": len(want), "seconds": round(dt, 1), "pages_per_s": round(pages / dt, 2),
             "cpu_s_per_page": round(cpu / pages, 1), "accuracy": round(1 - errors / len(want), 4)}
+
+
+def ocr_memory(tmp: Path, pages: int) -> dict:
+    """Peak RSS of reading a long scan (real OCR, a fresh process) beside a 2-page one: streaming means the long
+    one holds no more page images than the short one, only its longer text."""
+    out = {}
+    for n in (2, pages):
+        prose = _prose(n * 30 * 38)
+        path = ff.scan_pdf(tmp / f"long{n}.pdf", [[prose[(p * 30 + i) * 38:(p * 30 + i + 1) * 38] for i in range(30)]
+                                                  for p in range(n)])
+        code = ("import resource, sys, time; from pathlib import Path; from rag.ingest import load; "
+                "t = time.perf_counter(); d = load(Path(sys.argv[1])); "
+                "print(len(d.text), time.perf_counter() - t, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)")
+        proc = subprocess.run([sys.executable, "-c", code, str(path)], cwd=ROOT, capture_output=True, text=True)
+        if proc.returncode:
+            raise SystemExit(f"reading the {n}-page scan failed: {proc.stderr[-2000:]}")
+        chars, seconds, rss = proc.stdout.split()
+        out[f"{n}_pages"] = {"peak_rss_mb": round(int(rss) / 1024), "seconds": round(float(seconds), 1),
+                             "pages_per_s": round(n / float(seconds), 2), "chars": int(chars)}
+        path.unlink()
+    return out
 
 
 def main() -> None:
@@ -115,6 +137,7 @@ def main() -> None:
     ap.add_argument("--extract-pages", type=int, default=300)
     ap.add_argument("--report-pages", type=int, default=300)
     ap.add_argument("--ocr-pages", type=int, default=5)
+    ap.add_argument("--long-pages", type=int, default=100)
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args()
     out = {"cores": os.cpu_count(), "load_avg_1m": round(os.getloadavg()[0], 2)}
@@ -129,6 +152,8 @@ def main() -> None:
                 out["ocr"] = ocr_rate(tmp, args.ocr_pages)
             elif name == "ocr-noisy":  # skewed 0.6°, speckled, JPEG 60: a copier's scan
                 out["ocr-noisy"] = ocr_rate(tmp, args.ocr_pages, noisy=True)
+            elif name == "ocr-long":
+                out["ocr-long"] = ocr_memory(tmp, args.long_pages)
             print(f"{name}: {out.get(name)}", file=sys.stderr, flush=True)
     out["load_avg_1m_after"] = round(os.getloadavg()[0], 2)
     print(json.dumps(out, ensure_ascii=False, indent=None if not args.json else 1))
