@@ -1,18 +1,20 @@
 """OCR for scanned PDF pages and images: RapidOCR (PP-OCR Chinese models inside the rapidocr_onnxruntime wheel,
 run by onnxruntime; nothing is downloaded at run time).
 
-A page costs about 1.2 CPU-seconds (it was 4–5 with the package's own pipeline), measured on generated A4 scans
-by `python bench/formats.py --only ocr,ocr-noisy` with the accuracy kept (99.8 % clean, 99.6 % degraded):
+A full A4 page of 12 pt text costs about 1.4 CPU-seconds (3.5–4 with the package's own pipeline, same machine
+and load), measured on generated scans by `python bench/formats.py --only ocr,ocr-noisy`, accuracy kept (99.9 %
+clean, 99.8 % degraded):
 - blank margins are cut off before detection (a page's text block is often half of it) and a blank page is
   not sent to the models at all;
 - detection runs on the text block scaled to DET_SIDE: the package's "max" limit type ignores the side we
   give it and detects at 2000 px (2.2 CPU-s of a 4 CPU-s page); text lines are found as well at 960 px;
-- the line images for recognition are cut from the full-resolution page and squeezed along the line
-  (REC_SQUEEZE), since recognition costs in proportion to the line's width after scaling it to 48 px high.
+- the line images for recognition are cut from the full-resolution page, scaled to REC_HEIGHT and squeezed
+  along the line (REC_SQUEEZE): recognition costs in proportion to the line image's area.
 
 Pages are read by WORKERS threads, each with its own single-threaded engine (loaded on first use, about a second):
 on 2 cores two pages at once with one thread each cost 4.4 CPU-seconds a page, one page with two threads 7.0 (the
-threads spin waiting for each other), so pages in parallel are the better use of the cores. Callers keep at most
+threads spin waiting for each other), so pages in parallel are the better use of the cores. An engine holds about
+300 MB (400 MB at its peak), so WORKERS stops at 4 whatever the core count. Callers keep at most
 WORKERS pages in flight (`OcrQueue`), and an image is dropped as soon as its page is read: a 500-page scan holds
 a few page images, never the document.
 """
@@ -31,8 +33,9 @@ from .model import Extracted, FormatError, Line, PageLines
 MIN_SCORE = 0.5  # recognition confidence below this is noise (specks, stamps, table rules)
 WORKERS = max(1, min(4, os.cpu_count() or 1))  # pages read at once, one single-threaded engine each
 THREADS = 1  # onnxruntime threads per engine (see above)
-# Detection input: the text block's longest side scaled down to this (never up). 12 pt lines of an A4 page at
-# 960 px are 14 px high with 8 px between them; accuracy was the same from 640 to 2000 px, the cost 0.1 vs 2.2 s.
+# Detection input: the text block's longest side scaled down to this (never up): 12 pt lines of a full A4 page
+# are then about 15 px high with 8 px between them. Accuracy was the same from 640 to 2000 px, the cost 0.1 s to
+# 2.2 s a page.
 DET_SIDE = 960
 # Line images are scaled to REC_HEIGHT px high (the model was trained at 48, its input height is free) and
 # narrowed to REC_SQUEEZE of their width: recognition costs in proportion to height x width. A character is then
