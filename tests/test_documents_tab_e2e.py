@@ -6,7 +6,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from conftest import start_server
+from conftest import SEEDS, start_server
 
 SHOTS = os.environ.get("RAG_SCREENSHOTS")  # a folder (e.g. docs) to keep the screenshots in, for the README
 GOOD = ["通知：东城区图书馆自下周一起闭馆装修，预计六月重新开放，借阅服务暂停。\n",
@@ -74,8 +74,8 @@ def test_documents_tab_status_open_delete_filter(page, tmp_path):
     assert head_colour(page) == AMBER
     shot(page, tmp_path, "documents-status.png")
 
-    extra = tmp_path / "extra.txt"
-    extra.write_text("补充：图书馆闭馆期间开放线上借阅。\n", encoding="utf-8")
+    extra = tmp_path / "市长讲话.txt"  # a longer one: its many chunks are what the document view marks
+    extra.write_bytes((SEEDS / "001_2b5757c2b96f3ff0.txt").read_bytes())
     page.set_input_files("#upload input[type=file]", [str(extra)])
     text = status(page, "all 1 files done")
     assert text.startswith("✔") and head_colour(page) == GREEN
@@ -108,6 +108,11 @@ def test_documents_tab_status_open_delete_filter(page, tmp_path):
     status(page, "已删除 deleted good1.txt")
     page.wait_for_function("!document.querySelector('#doc-table').innerText.includes('good1.txt')", timeout=30_000)
     assert not page.locator("#doc-open .doc-full").count()
+    page.locator("#doc-table").get_by_text("市长讲话.txt", exact=True).click()
+    page.wait_for_function("document.querySelectorAll('#doc-open .chunk-no').length > 5", timeout=30_000)
+    assert page.locator("#doc-open .chunk.overlap").count() >= 1  # neighbouring chunks share a sentence
+    page.locator("#doc-open .doc-full").scroll_into_view_if_needed()
+    shot(page, tmp_path, "documents.png")
     r = httpx.get(page.base + "/api/documents").json()
     assert r["total"] == 5 and all("good1" not in d["sources"][0] for d in r["documents"])
 
@@ -142,14 +147,19 @@ def test_phone_layout_and_two_knowledge_bases(browser, server, tmp_path):
         # One conversation over two knowledge bases answers from either.
         page.locator("#kb input").click()
         page.get_by_role("option", name="通知", exact=True).click()
-        page.locator("#kb-also input").click()
+        page.locator("#kb-also input").click()  # its choices are refreshed on focus: wait for them
+        page.wait_for_function("(() => { const t = [...document.querySelectorAll('[role=option]')].map("
+                               "o => o.textContent); return t.length === 2 && t.some(x => x.includes('交通')); })()",
+                               timeout=10_000)
+        page.wait_for_timeout(300)
         page.get_by_role("option", name="交通", exact=True).click()
+        page.wait_for_function("document.querySelector('#kb-also').innerText.includes('交通')", timeout=10_000)
         page.keyboard.press("Escape")
-        library = _ask(page, "图书馆什么时候重新开放？", 1)
-        assert "六月" in library.inner_text()
-        bridge = _ask(page, "老桥限高多少？", 2)
+        bridge = _ask(page, "老桥限高多少？", 1)
         assert "四米二" in bridge.inner_text()
         assert "交通.txt" in page.inner_text("#sources")
+        library = _ask(page, "图书馆什么时候重新开放？", 2)
+        assert "六月" in library.inner_text()
 
         # On the phone the source opens under the answer it belongs to.
         bridge.locator("a.cite").first.click()
@@ -157,6 +167,9 @@ def test_phone_layout_and_two_knowledge_bases(browser, server, tmp_path):
         card = bridge.locator(".inline-src").first
         assert "交通.txt" in card.inner_text() and "四米二" in card.inner_text()
         shot(page, tmp_path, "phone.png")
+    except Exception:
+        page.screenshot(path=str(tmp_path / "failure.png"), full_page=True)
+        raise
     finally:
         page.close()
     convs = httpx.get(server.base + "/api/conversations").json()["conversations"]
