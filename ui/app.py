@@ -19,7 +19,7 @@ from .auth import protect
 from .conversation_bar import build_conversation_bar, chosen_kbs, persist_settings
 from .docs import ErrorShape
 from .documents_tab import build_documents_tab
-from .kb_tab import build_kb_tab
+from .kb_tab import also_choices, build_kb_tab
 from .openai_api import pieces
 from .render import answer_blocks, md_text, sources_panel, turn_data
 from .retrieve_tab import build_retrieve_tab
@@ -165,7 +165,7 @@ def build(service: Service):
                 gr.Markdown("HTTP API: `POST /api/ask`, `POST /v1/chat/completions` (OpenAI), "
                             "`GET/POST /api/documents` · [API docs](/api/docs)")
             build_retrieve_tab(service, kb)
-            build_kb_tab(service, kb)
+            build_kb_tab(service, kb, also)
 
         inputs = [msg, chatbot, turns, top_k, length, show_passages, kb, generate, also]
         outputs = [chatbot, turns, sources, msg]
@@ -193,13 +193,14 @@ def build(service: Service):
                  [chatbot, turns, sources, docs["table"], *fresh, also, *docs["closed"]], **ui)
         kb.change(docs["refresh"], [*filters, kb], docs["table"], show_progress="hidden", **ui)
         # Further knowledge bases searched with the picked one (rag/multi_kb.py); a change starts a new chat.
-        also.focus(lambda k: gr.update(choices=[n for n in service.kbs.names() if n != k]), kb, also, **ui)
+        kb.change(lambda k, a: also_choices(service, k, a), [kb, also], also, show_progress="hidden", **ui)
         also.input(lambda k: (*new_chat(k), "", "", ""), kb, [chatbot, turns, sources, *fresh], **ui)
         show_passages.change(lambda t, s, k: sources_panel(t, s, _panel_note(k)), [turns, show_passages, kb],
                              sources, **ui)
         demo.load(lambda: (sources_panel([], note=_panel_note()), docs["refresh"](),
-                           gr.update(choices=service.kbs.names(), value=DEFAULT)),
-                  None, [sources, docs["table"], kb], **ui).then(
+                           gr.update(choices=service.kbs.names(), value=DEFAULT),
+                           also_choices(service, DEFAULT, [])),
+                  None, [sources, docs["table"], kb, also], **ui).then(
             bar["open"], [conv, show_passages], opened, **ui)  # then the conversation left open, if any
 
         def ask(question: str, top_k: int = 0, history: list[str] | None = None, length: str = "",

@@ -13,8 +13,16 @@ from .service import Service, ServiceError
 KB_HEADERS = ["知识库 knowledge base", "文档 documents", "块 chunks"]
 
 
-def build_kb_tab(service: Service, picker) -> None:
-    """The tab's components and events; `picker` is the page's knowledge-base dropdown (its choices follow)."""
+def also_choices(service: Service, kb, also):
+    """The 同时检索 Also-search dropdown: every other knowledge base, its picks kept while they still exist."""
+    import gradio as gr
+    others = [n for n in service.kbs.names() if n != (kb or DEFAULT)]
+    return gr.update(choices=others, value=[a for a in also or [] if a in others])
+
+
+def build_kb_tab(service: Service, picker, also=None) -> None:
+    """The tab's components and events; `picker` is the page's knowledge-base dropdown and `also` the dropdown
+    of further ones searched with it (their choices follow)."""
     import gradio as gr
 
     def rows():
@@ -76,7 +84,10 @@ def build_kb_tab(service: Service, picker) -> None:
             delete_btn = gr.Button("删除知识库 Delete", variant="stop", elem_id="kb-delete", scale=1)
     outputs = [status, table, picker, which, new_name, confirm]
     ui = {"api_visibility": "undocumented"}
-    create_btn.click(create, [name, picker], outputs, **ui).then(lambda: "", None, name, **ui)
-    name.submit(create, [name, picker], outputs, **ui).then(lambda: "", None, name, **ui)
-    rename_btn.click(rename, [which, new_name, picker], outputs, **ui)
-    delete_btn.click(delete, [which, confirm, picker], outputs, **ui)
+    events = [create_btn.click(create, [name, picker], outputs, **ui).then(lambda: "", None, name, **ui),
+              name.submit(create, [name, picker], outputs, **ui).then(lambda: "", None, name, **ui),
+              rename_btn.click(rename, [which, new_name, picker], outputs, **ui),
+              delete_btn.click(delete, [which, confirm, picker], outputs, **ui)]
+    if also is not None:  # the chat's further knowledge bases follow creates, renames and deletes
+        for event in events:
+            event.then(lambda k, a: also_choices(service, k, a), [picker, also], also, **ui)
