@@ -147,7 +147,7 @@ def test_phone_layout_and_two_knowledge_bases(browser, server, tmp_path):
         # One conversation over two knowledge bases answers from either.
         page.locator("#kb input").click()
         page.get_by_role("option", name="通知", exact=True).click()
-        page.locator("#kb-also input").click()  # its choices are refreshed on focus: wait for them
+        page.locator("#kb-also input").click()  # wait for its choices (the other two)
         page.wait_for_function("(() => { const t = [...document.querySelectorAll('[role=option]')].map("
                                "o => o.textContent); return t.length === 2 && t.some(x => x.includes('交通')); })()",
                                timeout=10_000)

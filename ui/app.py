@@ -206,12 +206,13 @@ def build(service: Service):
         def ask(question: str, top_k: int = 0, history: list[str] | None = None, length: str = "",
                 kb: str = "", generate: bool = False) -> dict:
             """Answer a question from the documents; returns the same object as `rag ask --json`.
-            `length` is short, medium or long ("" = the default); `kb` a knowledge base ("" = the default);
+            `length` is short, medium or long ("" = the default); `kb` a knowledge base ("" = the default,
+            "a,b" = several searched together);
             generate=True asks the configured model (every sentence checked); older three-argument calls
             still work."""
             try:
                 options = AskOptions(top_k=top_k or None, length=length or None, history=list(history or []),
-                                     kb=kb or None, mode="generate" if generate else "extractive")
+                                     kb=kb.split(",") if kb else None, mode="generate" if generate else "extractive")
                 return service.ask(question, options).to_json()
             except (QuestionError, ServiceError, KBError) as e:
                 raise gr.Error(str(e)) from None
