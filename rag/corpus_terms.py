@@ -205,15 +205,18 @@ def remember(words: list[str], vectors: np.ndarray, embedder) -> None:
         _words[(model, w)] = np.asarray(v, dtype=np.float32)
 
 
-def learned_translations(words: list[str], vocab: Vocabulary, embedder, floor: float | None = None
+def learned_translations(words: list[str], vocab: Vocabulary, embedder, floor: float | list[float] | None = None
                          ) -> list[tuple[str, list[str]]]:
-    """(word, corpus terms) for the words whose nearest corpus term clears the floor (FLOOR unless given); the
-    words not seen before are encoded in one call."""
+    """(word, corpus terms) for the words whose nearest corpus term clears the floor (FLOOR unless given; one
+    per word when a list); the words not seen before are encoded in one call, and all words meet the vocabulary
+    in one product (it reads every term vector: about 20 ms at 32k terms, whatever the number of words)."""
     model = getattr(embedder, "name", "")
     new = unseen(words, embedder)
     if new:
         remember(new, _encode(embedder, new), embedder)
     if not words:
         return []
-    near = vocab.nearest(np.vstack([_words[(model, w)] for w in words]), floor)
-    return [(w, [t for t, _ in n]) for w, n in zip(words, near, strict=True) if n and n[0][0] not in LIGHT_VERBS]
+    floors = floor if isinstance(floor, list) else [FLOOR if floor is None else floor] * len(words)
+    near = vocab.nearest(np.vstack([_words[(model, w)] for w in words]), min(floors))
+    return [(w, [t for t, c in n if c >= f]) for w, n, f in zip(words, near, floors, strict=True)
+            if n and n[0][1] >= f and n[0][0] not in LIGHT_VERBS]

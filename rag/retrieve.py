@@ -73,8 +73,7 @@ class Retriever:
         # The answer's units (answer.py) stay the dictionary's: a name tells which document, not which of its
         # sentences answers (measured on the genre set's English questions, README "Answer quality").
         units = question_units(question, user_dict)
-        learned = self.learned(words)
-        found = self.learned(proper, corpus_terms.NAME_FLOOR)
+        learned, found = self.learned(words, proper)
         if self.learned_terms:
             ts += [t for _, terms in learned for t in terms]
         # Passages are ranked with the dictionary's units (the learned terms there are a separate, lighter
@@ -108,13 +107,16 @@ class Retriever:
             return []
         return corpus_terms.proper_words(question, {w for m in names for w in m.words()})
 
-    def learned(self, words: list[str], floor: float | None = None) -> list[tuple[str, list[str]]]:
-        """Every word with its learned corpus terms (maybe none)."""
-        if not words:
-            return []
+    def learned(self, words: list[str], proper: list[str] = ()) -> tuple[list, list]:
+        """Every content word with its learned corpus terms (maybe none), and the capitalised words with theirs
+        at their own floor (corpus_terms.NAME_FLOOR): both in one lookup."""
+        if not words and not proper:
+            return [], []
         vocab = corpus_terms.vocabulary_for(self.store, self.embedder)
-        found = dict(corpus_terms.learned_translations(words, vocab, self.embedder, floor))
-        return [(w, found.get(w, [])) for w in words]
+        floors = [corpus_terms.FLOOR] * len(words) + [corpus_terms.NAME_FLOOR] * len(proper)
+        found = corpus_terms.learned_translations(list(words) + list(proper), vocab, self.embedder, floors)
+        by_word = dict(found)
+        return [(w, by_word.get(w, [])) for w in words], [(w, by_word.get(w, [])) for w in proper]
 
     def names(self, question: str) -> list[NameMatch]:
         """The pinyin names of an English question that this store's documents contain."""
