@@ -18,7 +18,17 @@ from .plans import Cand, Part, Plan, answer_slices
 from .shapes import HOW_MANY, TOPIC, WHEN, WHERE, WHO, Shape, unit_noun
 from .spans import best_span, is_question, plain
 from .units import CONTEXT, Unit
-from .unstated import ANCHORED, DEFERRED, UNSET, asked_role, beside, life_sentences, says_unset, stated_near
+from .unstated import (
+    ANCHORED,
+    DEFERRED,
+    UNSET,
+    asked_role,
+    beside,
+    generic_only,
+    life_sentences,
+    says_unset,
+    stated_near,
+)
 
 NEAR_TOPIC = 0.6        # a sentence 'on the topic' covers at least this share of the best sentence's coverage
 WHAT = {HOW_MANY: ("具体数字", "the figure"), WHEN: ("具体时间", "the date or time"),
@@ -160,7 +170,8 @@ def factoid(shape: Shape, question: str, units: list[Unit], cands: list[Cand], g
             return Plan([Part(c.passage, slices)], lead=f"**{plain(text[s:e]).strip()}**")
     if unset:
         return _not_stated(shape, topic, near, cands, get_text)
-    kinds = NOT_STATED_KINDS + ((WHO,) if asked_role(question) else ())
+    company = shape.unit == "company" and generic_only(question, cands)
+    kinds = NOT_STATED_KINDS + ((WHO,) if asked_role(question) or company else ())
     if shape.kind in kinds and not english and (
             says_unset(near, cands, get_text, shape.kind) or not stated_near(shape, question, near, cands, get_text)):
         return _not_stated(shape, topic, near, cands, get_text)
@@ -170,7 +181,7 @@ def factoid(shape: Shape, question: str, units: list[Unit], cands: list[Cand], g
 def _not_stated(shape: Shape, topic: str, near, cands: list[Cand], get_text) -> Plan:
     """'文档提到了…，但没有说明…' with the closest passage cited (the one saying it is not set, if any);
     counts as abstaining."""
-    zh, en = WHAT[shape.kind]
+    zh, en = ("是哪家单位", "which organization") if shape.unit == "company" else WHAT[shape.kind]
     note = f"文档提到了{topic}，但没有说明{zh}。(The documents mention {topic}, but do not state {en}.)"
     best = says_unset(near, cands, get_text, shape.kind) or cands[0]
     return Plan([Part(best.passage, answer_slices(best, get_text))], lead=note, abstained=True)

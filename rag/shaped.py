@@ -14,6 +14,7 @@ from .factoid import factoid
 from .normalize import search_form
 from .outcome import outcome_unstated
 from .plans import Cand, Part, Plan, answer_slices
+from .sections import section_items
 from .shapes import ATTITUDE, LIST, Shape, asks_reply, responder_clause
 from .spans import TITLES, is_question, people
 from .units import Unit, coverage
@@ -35,6 +36,13 @@ def as_list(shape: Shape, question: str, units: list[Unit], cands: list[Cand], g
     headings ('一、关于…') loses to the items under one of them. When the question names whose list it is
     ('严书记对…表了什么态'), a list in that person's own speech may come from a weaker sentence: the best
     one is often someone else's line that names the topic (a secretary introducing the petitioners)."""
+    first_of_doc: dict[str, Cand] = {}
+    for c in cands[:SHORTLIST_LISTS]:
+        first_of_doc.setdefault(c.passage.chunk.doc_id, c)
+    for doc, c in list(first_of_doc.items())[:2]:  # a section the question names ('主要任务有哪几个方面')
+        named = section_items(question, get_text(doc), LIST_CHARS)
+        if named:
+            return Plan([Part(c.passage, [it], item=True) for it in named])
     best, best_score, seen = None, 0.0, set()
     holder = _holder(question, True, names)  # '特斯拉公司做了什么' names no one speaking
     pool = cands[:SHORTLIST_LISTS] + (_numbered_speech(holder, cands, get_text) if holder else [])

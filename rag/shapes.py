@@ -21,15 +21,20 @@ _NUM = "一二两三四五六七八九十"
 _ITEMS = ("要求|措施|举措|任务|部署|指示|意见|建议|工作|事情|事|方面|重点|原则|目标|举动|政策|办法|步骤|问题|条件|做法|"
           "转变|变化|内容|成果|成效|亮点|特点|安排|承诺|规定|环节|机制|行动|项目|领域|产业|条|答复|表态")
 
+# A named organization is asked for ('哪家第三方机构', '施工单位是哪家公司'): a generic one ('第三方机构') is no answer.
+_COMPANY = (r"哪(一)?家|(什么|哪个)(公司|企业|机构|集团|银行)|"
+            r"(施工|承建|建设|设计|监理|运营|中标|承办)(单位|方|企业|公司)(是|为)(谁|哪|什么)")
+
 _ZH = [
-    (ATTITUDE, re.compile(r"态度|看法|怎么看|如何看|怎样看|看待|评价|观点|立场|怎么想|如何想|什么意见|"
+    (ATTITUDE, re.compile(r"态度|看法|怎么看|如何看|怎样看|看待|(怎么|如何|怎样)评价|评价(如何|怎么样)|什么评价|"
+                          r"观点|立场|怎么想|如何想|什么意见|"
                           r"怎么说的?[？?]?$")),
     (LIST, re.compile(rf"哪些|哪几|有几[点条项个件]({_ITEMS})|几点({_ITEMS})|"
                       rf"哪[“\"'‘「]?[{_NUM}]+[个项条点件大]|"
                       rf"(提出|要求|布置|部署|交代|强调|采取|推出|出台|做)了?(什么|哪|那些)|"
                       rf"什么({_ITEMS})|({_ITEMS})(是|有)(什么|哪)|做了什么|干了什么|表了?什么态|表态|"
                       rf"(承诺|答应|保证)了?(什么|哪)")),
-    (WHO, re.compile(r"谁|哪位|何人|什么人|哪个人|哪一位|由哪个(部门|单位)|叫什么名字|姓名|叫什么")),
+    (WHO, re.compile(r"谁|哪位|何人|什么人|哪个人|哪一位|由哪个(部门|单位)|叫什么名字|姓名|叫什么|" + _COMPANY)),
     (WHEN, re.compile(r"几几年|什么时候|何时|哪年|哪一年|哪天|哪一天|几月|几号|几日|几点|什么时间|哪个月|何年|哪个季度|"
                       r"什么日子|多会儿|截止到?什么")),
     (HOW_MANY, re.compile(r"多少|几[个名位家项次年天月人亿万元岁倍成件条所座辆台套户批层场届期种类]|多大(?!学)|"
@@ -42,6 +47,8 @@ _ZH = [
 ]
 
 _EN = [
+    # 'What are the daily drop-off hours…': a time asked in list wording
+    (WHEN, re.compile(r"\bwhat (is|are|was|were) the [\w\s-]{0,40}\b(hours|times?|dates?|deadlines?)\b")),
     (ATTITUDE, re.compile(r"\b(attitude|opinion|view|views|stance|think|feel|position)\b|what did .* say about")),
     (LIST, re.compile(r"\bwhat (did|does|do|has|have|will) .*\b(order|ask|require|demand|propose|request|"
                       r"announce|plan|instruct|decide|do|want|urge|call|promise|pledge)\w*\b|\bwhat (are|were) the\b|"
@@ -167,4 +174,6 @@ def detect(question: str) -> Shape:
         unit = "点"
     if kind == WHO and re.search(r"由谁|谁(负责|牵头|出|承担|组织|主办|管|来)|哪个(部门|单位)", q):
         unit = "org"  # an organization answers 'who pays / who leads' as often as a person
+    if kind == WHO and re.search(_COMPANY, q):
+        unit = "company"
     return Shape(kind, count, unit or "")

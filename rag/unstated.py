@@ -10,7 +10,7 @@ from .focus import about, holds
 from .normalize import search_form
 from .plans import Cand, answer_slices
 from .shapes import HOW_MANY, WHEN, WHO, Shape
-from .spans import find_spans, is_question, near_word, office_holders, people
+from .spans import find_spans, is_question, named_organizations, near_word, office_holders, people
 
 RUNNER_UP = 0.8         # a close runner-up scores at least this share of the best sentence
 
@@ -41,6 +41,22 @@ _ERA = re.compile(r"时代|年代|世纪|时期|[唐宋元明清汉晋隋]朝|�
 _ASKS_PERSON = re.compile(r"(群众|居民|村民|老人|男子|女子|母亲|父亲|孩子|学生|职工|干部|记者|负责人|秘书|司机|老板|"
                           r"来访者|"
                           r"举报人|联系人)(叫什么|的名字|的姓名|是谁)|由谁担任|谁担任")
+
+
+# The kind of organization a question asks to name ('委托哪家第三方机构' → 第三方机构, '施工单位是哪家公司' → 施工单位).
+_ORG_ASKED = re.compile(r"([\u4e00-\u9fff]{2,4}?(?:机构|单位|公司|企业|银行|媒体))")
+
+
+def generic_only(question: str, cands: list[Cand]) -> bool:
+    """A company is asked for and the best sentences name it only generically ('每年委托第三方机构开展一次评价'):
+    then, and only then, it is not stated (organization names are too varied to tell their absence otherwise)."""
+    found = [m.group(1) for m in _ORG_ASKED.finditer(search_form(question).replace("哪家", "，"))]
+    asked = [w for w in (re.split(r"[的于是么]", f)[-1] for f in found) if len(w) >= 4]
+    for c in cands[:4]:
+        sf = search_form(c.text)
+        if any(a in sf for a in asked) and not named_organizations(sf):
+            return True
+    return False
 
 
 def asked_role(question: str) -> str:
@@ -139,7 +155,7 @@ def stated_near(shape: Shape, question: str, near, cands: list[Cand], get_text) 
         if shape.kind == HOW_MANY and _VAGUE.search(sentence):
             return True  # '很多次', '没有一项', '大片': a quantity in words still answers how many
         sf = search_form(sentence)
-        holders = people(sf) + office_holders(sf)
+        holders = named_organizations(sf) if shape.unit == "company" else people(sf) + office_holders(sf)
         spans = ([sp for sp in holders if not role or near_word(sf, sp, role)] if shape.kind == WHO
                  else find_spans(shape.kind, sentence, shape.unit, articles=True))  # '一巢只生一个蛋'
         for a, b in spans:
