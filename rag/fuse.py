@@ -13,8 +13,11 @@ Chinese in the question:
   Chinese term, a number or Latin anchor ('12345', 'GDP'), or an English word through its dictionary
   translations (lexicon.py). It is what lets an English question use the Chinese text at all.
 Weights: a Chinese question leans on BM25 (w_bm25 0.6); an English one on the dense cosine, with coverage as
-a tie-breaker (0.2) and BM25 (which matches only anchors there) at 0.05. These are scale choices measured
-on the bench sets (README, "Answer quality"); a mixed question interpolates by its CJK ratio.
+a tie-breaker (0.2) and BM25 (which matches only anchors there) at 0.02-0.08, 0.1 more when it names people
+or places in pinyin (their Chinese are then among its terms). An English question also adds the shares of its
+pinyin names a passage's document holds, of its words' corpus-learned translations and of its capitalised
+words' corpus terms the passage holds (retrieve.py). These are scale choices measured on the bench sets
+(README, "Answer quality"); a mixed question interpolates by its CJK ratio.
 `rrf()` stays for callers that only have ranks.
 """
 from __future__ import annotations
