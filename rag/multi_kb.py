@@ -5,7 +5,9 @@ Why by score and not round-robin: the fused score (rag/fuse.py) is dense cosine 
 units, which mean the same in every index, plus BM25 normalised by the best BM25 hit *of that index*. That last
 part would give an off-topic knowledge base's best weak hit full BM25 weight, so it is re-normalised here by the
 best raw BM25 over all the indexes searched (`_rescaled`); round-robin would instead seat that off-topic hit
-second whatever its score.
+second whatever its score. Measured on a bench set split into two knowledge bases (bench/multi_kb_eval.py), doc
+recall@1 one index / rescaled / raw scores / round-robin: cmrc2018 0.971 / 0.968 / 0.889 / 0.491, xquad-zh
+0.954 / 0.951 / 0.894 / 0.487.
 
 `MultiAssistant` has the Assistant methods a question needs (ask, store, document_text, document_count,
 check_question, embedder, config), so rag/generate.py and ui/service.py use it unchanged; `KnowledgeBases.assistant`
