@@ -213,7 +213,7 @@ def own_words(question: str, units: list[Unit], cands: list[Cand], get_text, nam
     rest = [u for u in units if u.label not in holder and holder not in u.label
             and not any(f in TITLES or f in _SAYING for f in u.forms)] or units
     rest += [Unit(n, (n,), OTHER_NAME) for n in names if n != holder]  # 'towards Sun Yuntong' → 孙运通
-    rest += _named_in_document(question, holder, cands, get_text)
+    rest += _named_in_document(question, holder, {u.label for u in rest}, cands, get_text)
     # A reply is to the question the asker put ('问茶叶卖不卖得出去，包长顺…'): the line before it must ask that.
     asked_part = search_form(question)[:search_form(question).rfind(responder_clause(question))] if responder else ""
     put = [u for u in rest if u.found(asked_part) >= 1.0]
@@ -248,13 +248,13 @@ def own_words(question: str, units: list[Unit], cands: list[Cand], get_text, nam
     return Plan([Part(p, _budgeted(text, a, b))])
 
 
-def _named_in_document(question: str, holder: str, cands: list[Cand], get_text) -> list[Unit]:
+def _named_in_document(question: str, holder: str, labels: set[str], cands: list[Cand], get_text) -> list[Unit]:
     """Whom the view is about ('贺振东对罗家明是什么态度' → 罗家明): the three characters after 对 when the best
     document has them (the question's own words may split a name jieba does not know: 罗家/明是), also by the
     given name speech calls them by ('家明这个同志，我是了解的')."""
     m = re.search(r"对([\u4e00-\u9fff]{3})(?=是|的|有|怎|持|什|如|[，,？?])", search_form(question))
-    if not m or not cands or m.group(1) in holder:
-        return []
+    if not m or not cands or m.group(1) in holder or labels & {m.group(1), m.group(1)[1:]}:
+        return []  # a name the question's words already hold weighs once
     name = m.group(1)
     doc = search_form(get_text(cands[0].passage.chunk.doc_id))
     return [Unit(name, (name, name[1:]), OTHER_NAME)] if doc.count(name) >= 2 else []
