@@ -117,6 +117,8 @@ def vocabulary_for(store, embedder, wait: bool = False) -> Vocabulary:
                 _memory[slot] = vocab
         if vocab is not None and vocab.key == key:
             return vocab
+        if vocab is not None and slot in _building and not wait:
+            return vocab  # new terms are being embedded (indexing, or a thread): the last vocabulary meanwhile
         known = set(vocab.terms) if vocab else set()
         if not wait and sum(t not in known for t in _terms(table)) > SYNC_TERMS:
             if slot not in _building:
@@ -124,20 +126,19 @@ def vocabulary_for(store, embedder, wait: bool = False) -> Vocabulary:
                 threading.Thread(target=_build_aside, args=(table, embedder, vocab, key, path, model, slot),
                                  daemon=True, name="corpus-terms").start()
             return vocab or Vocabulary("", [], np.zeros((0, 1), dtype=np.float32))
-        vocab = _update(table, embedder, vocab, key)
-        if path is not None:
-            _save(path, vocab, model)
-        _memory[slot] = vocab
-        return vocab
+        _building.add(slot)
+    # Embedded outside the lock, so that questions asked meanwhile are not held up (they take the last one).
+    return _build_aside(table, embedder, vocab, key, path, model, slot)
 
 
-def _build_aside(table, embedder, vocab, key: str, path: Path | None, model: str, slot: str) -> None:
+def _build_aside(table, embedder, vocab, key: str, path: Path | None, model: str, slot: str) -> Vocabulary:
     try:
         vocab = _update(table, embedder, vocab, key)
         if path is not None:
             _save(path, vocab, model)
         with _lock:
             _memory[slot] = vocab
+        return vocab
     finally:
         with _lock:
             _building.discard(slot)

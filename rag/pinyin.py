@@ -175,6 +175,8 @@ def table_for(store, wait: bool = False) -> PinyinTable:
                 _memory[slot] = table
         if table is not None and table.key == key:
             return table
+        if table is not None and slot in _building and not wait:
+            return table  # indexing or a thread is reading the new documents: the last table meanwhile
         seen = table.docs if table else set()
         pending = sum(d.chars for d in store.documents() if d.id not in seen)
         if pending > SYNC_CHARS and not wait:
@@ -183,20 +185,19 @@ def table_for(store, wait: bool = False) -> PinyinTable:
                 threading.Thread(target=_build_aside, args=(store, table, key, path, slot), daemon=True,
                                  name="pinyin-table").start()
             return table or PinyinTable()
-        table = _update(store, table or PinyinTable(), key)
-        if path is not None:
-            _save(path, table)
-        _memory[slot] = table
-        return table
+        _building.add(slot)
+    # Built outside the lock, so that questions asked meanwhile are not held up (they take the last table).
+    return _build_aside(store, table, key, path, slot)
 
 
-def _build_aside(store, table: PinyinTable | None, key: str, path: Path | None, slot: str) -> None:
+def _build_aside(store, table: PinyinTable | None, key: str, path: Path | None, slot: str) -> PinyinTable:
     try:
         table = _update(store, table or PinyinTable(), key)
         if path is not None:
             _save(path, table)
         with _lock:
             _memory[slot] = table
+        return table
     finally:
         with _lock:
             _building.discard(slot)

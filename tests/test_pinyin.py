@@ -147,3 +147,18 @@ def test_readings_of_single_reading_characters_match_pypinyin():
     from pypinyin import Style, lazy_pinyin
     for term in ("淄博", "杜宏远", "江敦涛", "光桥"):
         assert readings(term)[0] == "".join(lazy_pinyin(term, style=Style.NORMAL))
+
+
+def test_a_question_during_a_build_takes_the_last_table(config, tmp_path, monkeypatch):
+    from rag import corpus_terms, pinyin
+    for name in ("jiang.txt", "du.txt"):
+        (tmp_path / name).write_text(DOCS[name], encoding="utf-8")
+    a = Assistant(config)
+    a.index([tmp_path / "jiang.txt"])
+    first = table_for(a.store())
+    monkeypatch.setattr(corpus_terms, "prepare", lambda store, embedder: None)
+    a.index([tmp_path / "du.txt"])
+    monkeypatch.setattr(pinyin, "_building", {str(config.index_dir)})  # indexing is reading du.txt right now
+    assert table_for(a.store()) is first  # not held up, and not built twice
+    monkeypatch.setattr(pinyin, "_building", set())
+    assert "杜宏远" in table_for(a.store()).counts
