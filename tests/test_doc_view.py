@@ -33,3 +33,14 @@ def test_document_markup_is_text(service, tmp_path):
     doc_id = service.assistant.store().doc_for_source(report.added[0])
     html = document_html(service, doc_id)
     assert "<script>" not in html and "&lt;script&gt;" in html and "<img" not in html
+
+
+def test_a_pdf_links_its_pages(service, tmp_path):
+    import format_fixtures as ff
+    pdf = ff.text_pdf(tmp_path / "工作报告.pdf", ff.report_pages(3, {}))
+    report = service.assistant.index([pdf])
+    assert report.added, report.failed
+    doc_id = service.assistant.store().doc_for_source(report.added[0])
+    html = document_html(service, doc_id)
+    assert "页面 Pages (3)" in html and html.count("/pages/") == 3 and f"/api/documents/{doc_id}/pages/2.png" in html
+    assert 'class="chunk' in html  # the text view stays, its chunks marked
