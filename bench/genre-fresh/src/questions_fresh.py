@@ -1,0 +1,178 @@
+"""The held-out questions of bench/genre-fresh, one dict per question (keys as in bench/genre/src/build.py:
+q, kind, doc, ans, all, any, history, lang, topic). Written from the documents alone, without looking at how
+the answer composer works. Phrases may be simplified Chinese; build.py maps them onto the document's script.
+"""
+
+F1, F2, F3, F4 = ("f01_novel_bridge.txt", "f02_novel_porcelain_trad.txt", "f03_news_water_pipes.txt",
+                  "f04_plan_night_economy.txt")
+F5, F6, F7, F8 = ("f05_minutes_district_office.txt", "f06_news_study_rooms_trad.txt",
+                  "f07_novel_village_road.txt", "f08_novel_audit_meeting.txt")
+
+
+def q(question, kind, doc, ans=(), all=None, any=(), history=(), lang="zh", topic=()):
+    row = {"q": question, "kind": kind, "doc": doc, "ans": list(ans), "any": list(any), "history": list(history),
+           "lang": lang, "split": "held", "topic": list(topic)}
+    if all is not None:
+        row["all"] = list(all)
+    return row
+
+
+def rows() -> list[dict]:
+    return [
+        # f01: a mayor's meeting on a cracked bridge (four numbered orders, two questions answered, an attitude)
+        q("邬承泽在危桥会议上讲了哪四条意见？", "list", F1,
+          all=["十吨以上货车", "一周之内全部完成复检", "一个月内逐座明确", "桥梁健康监测系统"]),
+        q("饶翠萍问九座危桥维修市财政能拿出多少钱，邬承泽是怎么回答的？", "dialogue", F1,
+          all=["预备费", "先干后结", "复检报告出来再定"]),
+        q("苗子俊问省里的招商推介会怎么办，市长怎么说？", "dialogue", F1, ans=["让常务副市长去"]),
+        q("碧梧市在册桥梁一共有多少座？", "number", F1, ans=["四百一十三座"]),
+        q("老鹳河大桥是哪一年建成的？", "when", F1, ans=["一九九四年"]),
+        q("邬承泽的秘书叫什么？", "who", F1, ans=["苗子俊"]),
+        q("九座危桥为什么评出来一年了还在走车？", "why_how", F1, ans=["维修资金一直没落实"],
+          all=["维修资金一直没落实", "产权归属"]),
+        q("邬承泽对这次危桥事件追责是什么态度？", "attitude", F1,
+          all=["追责是一定的", "不是现在", "不会护着任何人"]),
+        q("What restriction did Mayor Wu put on traffic over the Laoguanhe Bridge?", "list", F1,
+          all=["十吨以上货车"], any=["交通管制", "绕行方案"], lang="en"),
+        q("那重载货车占多少？", "followup", F1, ans=["将近两成"], history=["老鹳河大桥每天的车流量有多大？"]),
+        q("九座危桥维修加固市财政具体拿出多少钱？", "unanswerable", F1, topic=["具体数额等复检报告出来再定"]),
+        q("老鹳河大桥的加固工程什么时候完工？", "unanswerable", F1, topic=["老鹳河大桥"]),
+
+        # f02: traditional; a county secretary at a closed porcelain factory
+        q("瓷厂在册职工还有多少人？", "number", F2, ans=["六百八十人"]),
+        q("How much debt does the Daixi porcelain factory have on its books?", "number", F2,
+          ans=["一亿四千六百万元"], lang="en"),
+        q("邰静远对瓷厂土地变更为商住用地是什么态度？", "attitude", F2,
+          all=["口子不能开", "宁可慢一点", "做实业的企业"]),
+        q("戚海生问土地用途县里能不能松口，柏怀远是怎么回答的？", "dialogue", F2,
+          all=["工业用途不变", "租金前三年全免", "陶瓷文化街区"]),
+        q("柏怀远问职工欠薪不靠卖地有没有办法先解决，温德厚怎么答？", "dialogue", F2,
+          all=["应急周转资金", "最多能先解决一半"]),
+        q("海岳集团派来谈收购的是谁？", "who", F2, ans=["戚海生"]),
+        q("柏怀远同意把瓷厂的地改成商住用地吗？", "yes_no", F2, ans=["工业用途不变"],
+          any=["工业用途不变", "不必再提"]),
+        q("郜秀芬代表老职工提了哪两条要求？", "list", F2, all=["欠的工资要给", "重新点火"]),
+        q("What is County Head Tai Jingyuan's attitude to rezoning the factory land?", "attitude", F2,
+          all=["口子不能开"], any=["宁可慢一点", "做实业的企业"], lang="en"),
+        q("县里打算怎么先把欠薪发下去？", "followup", F2, all=["应急周转资金"],
+          history=["瓷厂拖欠职工工资和社保有多少？"]),
+        q("海岳集团出价多少收购瓷厂？", "unanswerable", F2, topic=["海岳集团有意整体收购"]),
+        q("海岳集团董事会什么时候给县里最终答复？", "unanswerable", F2, topic=["董事会"]),
+
+        # f03: news on water pipe renovation (figures, a hearing date not set)
+        q("榆阳市今年计划更新改造多少公里老旧供水管网？", "number", F3, ans=["186公里"]),
+        q("榆阳市去年供水管网漏损率是多少？", "number", F3, ans=["14.6%"]),
+        q("今年的管网改造预计什么时候全部完工？", "when", F3, ans=["11月30日前"]),
+        q("管网改造的资金来源有哪些？", "list", F3,
+          all=["中央预算内投资", "超长期特别国债", "市区两级财政配套", "供水企业自筹"]),
+        q("谁在发布会上介绍了改造资金的来源？", "who", F3, ans=["苏砚青"]),
+        q("老旧供水管网主要集中在哪里？", "where", F3, ans=["城东、城北两个老城区"]),
+        q("榆阳为什么要改造老旧供水管网？", "why_how", F3, all=["锈蚀严重", "14.6%"]),
+        q("管网改造施工期间会停水吗？", "yes_no", F3, all=["不停水施工工艺", "提前48小时", "不超过12小时"]),
+        q("How much will Yuyang's three-year water pipe renovation cost in total?", "number", F3,
+          ans=["11.8亿元"], lang="en"),
+        q("From what date will the 96677 water hotline be staffed around the clock?", "when", F3,
+          ans=["5月1日"], lang="en"),
+        q("居民要出钱吗？", "followup", F3, ans=["不需要居民出钱"], history=["榆阳供水管网改造总投资多少？"]),
+        q("榆阳市居民水价这次要上调多少？", "unanswerable", F3, topic=["是否调整、调整多少"]),
+        q("榆阳市水价听证会什么时候召开？", "unanswerable", F3, topic=["听证会的时间另行公布"]),
+        q("By how much will Yuyang raise residential water prices?", "unanswerable", F3, lang="en",
+          topic=["水价调整"]),
+
+        # f04: a numbered district work plan on the night economy
+        q("桐湾区在完善夜间配套服务方面有哪些措施？", "list", F4,
+          all=["夜间公交专线2条", "停车泊位800个", "联合巡查"]),
+        q("桐湾区夜间经济方案的总体目标是什么？", "list", F4, all=["6条以上", "1500家以上", "35%"]),
+        q("荔湾里美食街提升改造要在什么时候前完成？", "when", F4, ans=["2025年9月底前"]),
+        q("连续经营到凌晨两点的重点餐饮门店每年最高补贴多少？", "number", F4, ans=["3万元"]),
+        q("区夜间经济发展工作专班的组长由谁担任？", "who", F4, ans=["分管副区长"]),
+        q("夜间经济工作专班的办公室设在哪里？", "where", F4, ans=["区商务局"]),
+        q("临时夜市可以摆到凌晨吗？", "yes_no", F4, ans=["次日1:00"]),
+        q("Which three areas are the focus of Tongwan's night-time districts?", "list", F4,
+          all=["荔湾里", "船厂码头", "老糖仓"], lang="en"),
+        q("When will the third-party evaluation of Tongwan's night economy plan take place?", "when", F4,
+          ans=["2026年12月"], lang="en"),
+        q("那由哪些部门负责？", "followup", F4, any=["区商务局、区财政局"],
+          ans=["区商务局、区财政局"], history=["桐湾区对夜间餐饮有什么补贴？"]),
+        q("桐湾区每年安排多少夜间经济发展专项资金？", "unanswerable", F4, topic=["夜间经济发展专项资金"]),
+        q("桐湾区的临时夜市具体设在哪几条路？", "unanswerable", F4, topic=["具体路段由各街道提出"]),
+
+        # f05: district head's office meeting minutes (decisions, items for later study)
+        q("这次区长办公会议由谁主持？", "who", F5, ans=["简怀瑾"]),
+        q("栎城区老旧小区停车泊位缺口有多少？", "number", F5, ans=["1.2万个"]),
+        q("关于共享电单车，会议明确了哪些措施？", "list", F5,
+          all=["不超过1.5万辆", "电子围栏停放点300处", "月度考核制度"]),
+        q("东门、北关两个农贸市场什么时候开工？", "when", F5, ans=["7月1日"]),
+        q("长乐市场为什么暂不启动改造？", "why_how", F5, all=["区供销社"],
+          any=["经营权如何归属存在争议", "产权和经营权问题另行研究"]),
+        q("简怀瑾对农贸市场改造期间居民买菜是什么态度？", "attitude", F5,
+          all=["菜篮子是最大的民生", "不能让老百姓买不到菜"]),
+        q("窦明远对运营企业要求过渡期是什么态度？", "attitude", F5,
+          all=["总量控制是底线", "不能讨价还价"]),
+        q("立体停车库在哪里试点建设？", "where", F5, ans=["桂园、柳巷两个片区"]),
+        q("立体停车库的试点资金由区财政出吗？", "yes_no", F5, ans=["区城投公司"]),
+        q("Who took the minutes of the Licheng district head's office meeting?", "who", F5, ans=["邝小棠"],
+          lang="en"),
+        q("How many parking spaces will the pilot multi-storey car parks add?", "number", F5, ans=["620个"],
+          lang="en"),
+        q("超出的部分怎么处理？", "followup", F5, all=["8月底前自行回收"], history=["栎城区共享电单车现在投放了多少辆？"]),
+        q("区级城市更新基金的规模是多少？", "unanswerable", F5, topic=["区级城市更新基金"]),
+        q("长乐农贸市场什么时候开工改造？", "unanswerable", F5, topic=["暂不启动改造"]),
+
+        # f06: traditional news with a reporter's Q&A (city study rooms)
+        q("沅溪首批城市书房一共配置了多少册图书？", "number", F6, ans=["42万册"]),
+        q("首批城市书房中有几家实行24小时开放？", "number", F6, ans=["8家"]),
+        q("记者问24小时书房晚上没有工作人员安全怎么保障，闵书瑶怎么回答？", "dialogue", F6,
+          all=["远程监控", "一键报警", "每两小时巡查一次"]),
+        q("记者问书房里能不能自习、能不能带饭，局长怎么说？", "dialogue", F6,
+          all=["自习是欢迎的", "阅览区不能吃东西"]),
+        q("退休教师乔素云对城市书房怎么看？", "attitude", F6, all=["走五分钟就到了", "天天来"]),
+        q("城市书房选址建议征集到什么时候截止？", "when", F6, ans=["9月30日"]),
+        q("沅溪书房江湾店在哪条路上？", "where", F6, ans=["滨江路"]),
+        q("在城市书房借书要交押金吗？", "yes_no", F6, ans=["免押金"]),
+        q("How can residents borrow books at the Yuanxi city study rooms?", "why_how", F6,
+          all=["身份证或社保卡"], lang="en"),
+        q("How much did the first batch of Yuanxi city study rooms cost to build?", "number", F6,
+          ans=["6800万元"], lang="en"),
+        q("市级财政补助占多少？", "followup", F6, ans=["40%"], history=["沅溪首批城市书房建设总投资多少？"]),
+        q("沅溪第二批城市书房要建多少家？", "unanswerable", F6, topic=["第二批的数量和选址目前还在论证"]),
+        q("沅溪书房江湾店有多少个阅览座位？", "unanswerable", F6, topic=["江湾店"]),
+
+        # f07: a township secretary at a village meeting about a road (questions answered, unnumbered orders)
+        q("蒯大山问村里这条路到底哪年能修，阚明哲怎么回答？", "dialogue", F7,
+          all=["十月一号之前开工", "明年五月底之前通车"]),
+        q("村民问修路占了地咋办，阚明哲怎么说？", "dialogue", F7, all=["正在测算", "张榜公布", "不签字不动工"]),
+        q("郝长林问路修好了以后谁来管，阚明哲怎么答？", "dialogue", F7, all=["路长制", "七天之内修好"]),
+        q("阚明哲给乡长和各站所布置了哪些工作？", "list", F7,
+          all=["每半个月到村里来一次", "复测线路", "单独建账", "登记造册"]),
+        q("隋德旺对修这条路是什么态度？", "attitude", F7, all=["盼着这一条路", "第一个签字", "一分钱补偿不要"]),
+        q("柿子坪村到乡里的这条路全长多少公里？", "number", F7, ans=["七点八公里"]),
+        q("修路项目由谁负责？", "who", F7, ans=["龚振岳"]),
+        q("路要经过老祠堂门口，村民不愿拆门楼，阚明哲打算怎么办？", "why_how", F7,
+          all=["门楼不拆", "往东让一让"]),
+        q("修这条路村里要摊派钱吗？", "yes_no", F7, ans=["不用摊派一分钱"]),
+        q("What is village party secretary Sui Dewang's attitude toward the road?", "attitude", F7,
+          all=["第一个签字"], any=["盼着这一条路", "一分钱补偿不要"], lang="en"),
+        q("When did Kan Mingzhe say the road would be open to traffic?", "when", F7, ans=["明年五月底之前"],
+          lang="en"),
+        q("铺什么路面？", "followup", F7, ans=["铺沥青"], history=["柿子坪村的路要加宽到多宽？"]),
+        q("修路占地每亩补偿多少钱？", "unanswerable", F7, topic=["占地的补偿标准"]),
+        q("柿子坪这条路总投资是多少钱？", "unanswerable", F7, topic=["省里补一块"]),
+
+        # f08: a standing committee on an audit report (attitudes, a question answered across paragraphs)
+        q("覃正和在常委会上讲了哪三点？", "list", F8, all=["一个月内拿出整改方案", "不设禁区", "联合审核"]),
+        q("祁秀英对违规兑付的奖励资金是什么态度？", "attitude", F8,
+          all=["容错不是纵错", "必须移送", "一分不少地追回来"]),
+        q("游建章对处理开发区问题持什么态度？", "attitude", F8, all=["区分情况", "不能一棍子打死"]),
+        q("宁海川问一点六亿元土地出让金是不是还在开发区账上，甘牧野怎么回答？", "dialogue", F8,
+          all=["全部缴入国库", "晚缴了十四个月"]),
+        q("开发区违规兑付的招商奖励资金有多少？", "number", F8, ans=["四千二百万元"]),
+        q("开发区管委会主任邵北辰被免职了吗？", "yes_no", F8, ans=["暂不调整"]),
+        q("覃正和的秘书是谁？", "who", F8, ans=["栾一舟"]),
+        q("What did Mayor Gan Muye propose for handling the audit findings?", "list", F8,
+          all=["限期追回", "补办手续", "坚决停工"], lang="en"),
+        q("那这些项目怎么处理？", "followup", F8, all=["补办手续", "坚决停工"],
+          history=["嵩湖开发区有多少个项目未批先建？"]),
+        q("土地出让金晚缴造成的利息损失是多少？", "unanswerable", F8, topic=["利息损失怎么算"]),
+        q("联合核查组什么时候完成核查？", "unanswerable", F8, topic=["联合核查组"]),
+    ]
