@@ -115,7 +115,8 @@ def rows() -> list[dict]:
           lang="en"),
         q("How many parking spaces will the pilot multi-storey car parks add?", "number", F5, ans=["620个"],
           lang="en"),
-        q("超出的部分怎么处理？", "followup", F5, all=["8月底前自行回收"], history=["栎城区共享电单车现在投放了多少辆？"]),
+        q("超出的部分怎么处理？", "followup", F5, all=["8月底前自行回收"],
+          history=["栎城区共享电单车现在投放了多少辆？"]),
         q("区级城市更新基金的规模是多少？", "unanswerable", F5, topic=["区级城市更新基金"]),
         q("长乐农贸市场什么时候开工改造？", "unanswerable", F5, topic=["暂不启动改造"]),
 
