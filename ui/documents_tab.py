@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 
 from rag.kb import KBError
+from rag.records import IndexReport
 
 from .doc_view import document_html
 from .render import documents_rows
@@ -145,10 +146,8 @@ def build_documents_tab(service: Service, kb) -> dict:
                 items.append((path.name, path))  # stored from the file a piece at a time (ui/uploads.py)
             except ServiceError as e:
                 refused.append(str(e))
-        total = len(items) + len(refused)
-        if not items:
-            report = None
-        else:
+        total, report = len(items) + len(refused), IndexReport()  # empty when every file was refused here
+        if items:
             progress(0, desc="排队中 queued…")
             try:
                 job = service.queue_files(items, kb=one(k))
@@ -158,12 +157,9 @@ def build_documents_tab(service: Service, kb) -> dict:
                 if job.status == "running" and job.progress is not None:
                     progress(job.progress.fraction, desc=job.progress.describe())
             if job.report is None:
-                error = job.error or "indexing did not finish; upload again"
+                error = job.error or "索引未完成，请重新上传 · indexing did not finish; upload again"
                 return status_html(total, None, refused, error), refresh(name, content, k), None
             report = job.report
-        if report is None:  # every file refused before indexing
-            from rag.records import IndexReport
-            report = IndexReport()
         return status_html(total, report, refused), refresh(name, content, k), None
 
     with gr.Tab("文档 Documents", id="docs"):
