@@ -183,8 +183,10 @@ def read_image(path: Path, max_pages: int, progress: Callable[[int, int], None] 
             raise FormatError(f"{total} pages, more than the limit of {max_pages}; split the file")
         for i, frame in enumerate(ImageSequence.Iterator(img)):
             try:
-                # A copy (the iterator reuses `frame`), turned upright as the camera's EXIF tag says.
-                page_image = ImageOps.exif_transpose(frame).convert("RGB")
+                # A copy (the iterator reuses `frame`), turned upright as the camera's EXIF tag says; black-and-white
+                # and grey scans stay grey (a third of the memory of RGB).
+                upright = ImageOps.exif_transpose(frame)
+                page_image = upright.convert("L" if upright.mode in ("1", "L") else "RGB")
             except (OSError, Image.DecompressionBombError) as e:
                 raise FormatError(f"image page {i + 1} cannot be decoded ({e}); re-save it as PNG") from None
             pages.append(PageLines(i + 1, page_image.width, page_image.height, [], ocr=True))
