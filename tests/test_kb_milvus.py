@@ -80,3 +80,18 @@ def test_knowledge_base_routes_on_milvus(mconfig, seeds, monkeypatch):
         assert [k["name"] for k in client.get("/api/kbs").json()["kbs"]] == ["default"]
     finally:
         service.jobs.stop(timeout=30)
+
+
+def test_document_view_marks_chunks_on_milvus(mconfig, seeds, monkeypatch):
+    from ui.doc_view import chunk_spans, document_html
+    from ui.service import Service
+    monkeypatch.delenv("RAG_API_TOKEN", raising=False)
+    service = Service(mconfig)
+    service.assistant.index([seeds])
+    try:
+        rec = service.documents()[0]
+        spans = chunk_spans(service.assistant.store(), rec)
+        assert spans and len(spans) == rec.chunks
+        assert f"{rec.chunks} 块 chunks" in document_html(service, rec.id)
+    finally:
+        service.jobs.stop(timeout=30)

@@ -16,14 +16,26 @@ def esc(text) -> str:
     return html.escape(str(text), quote=True)
 
 
+MAX_CHUNK_ROWS = 16_384  # Milvus' largest query window
+
+
 def chunk_spans(store, rec) -> list[tuple[int, int]] | None:
-    """(start, end) of the document's indexed chunks, read from the segment that holds them (the local store);
-    None when the store does not expose its segments (Milvus)."""
+    """(start, end) of the document's indexed chunks: from the segment that holds them (the local store) or the
+    chunk collection's rows (Milvus); None for a store that exposes neither. The Store interface has no such
+    call (nothing else needs it), so this reads each backend's own tables, read-only."""
     segments = getattr(store, "_segments", None)
     seg = segments.get(rec.segment) if isinstance(segments, dict) else None
-    if seg is None:
+    if seg is not None:
+        return sorted((int(seg.starts[r]), int(seg.ends[r])) for r in seg.rows_of(rec.id))
+    client, collection = getattr(store, "client", None), getattr(store, "chunks_col", None)
+    if client is None or collection is None or not rec.id.isalnum():  # ids are hex: safe inside the filter
         return None
-    return sorted((int(seg.starts[r]), int(seg.ends[r])) for r in seg.rows_of(rec.id))
+    try:
+        rows = client.query(collection, filter=f'doc_id == "{rec.id}"', output_fields=["char_start", "char_end"],
+                            limit=MAX_CHUNK_ROWS)
+    except Exception:  # noqa: BLE001  (the view then shows the text without marks)
+        return None
+    return sorted((int(r["char_start"]), int(r["char_end"])) for r in rows)
 
 
 def marked_text(text: str, spans: list[tuple[int, int]]) -> str:
