@@ -255,17 +255,23 @@ def spoken_by(text: str, lo: int, hi: int, person: str) -> list[Span]:
     return out
 
 
-def question_before(text: str, pos: int) -> str:
-    """The question asked on the nearest non-empty line before the one holding text[pos] ('' when that line
-    does not end by asking): in dialogue, the line a reply answers."""
-    line_start = _line(text, pos)[0]
-    end = line_start - 1
+def line_before(text: str, pos: int) -> Span | None:
+    """The nearest non-empty line before the one holding text[pos]: in dialogue, the turn a reply answers."""
+    end = _line(text, pos)[0] - 1
     while end > 0:
         a, b = _line(text, end - 1) if text[end - 1] != "\n" else (end, end)
         if text[a:b].strip():
-            body = text[a:b].strip()
-            sents = sentences(text, a, b)
-            tail = [text[s:e] for s, e in sents if is_question(text[s:e])]
-            return "".join(tail) if tail and is_question(body[-30:]) else ""
+            return a, b
         end = a - 1
-    return ""
+    return None
+
+
+def question_before(text: str, pos: int) -> str:
+    """The question asked on the nearest non-empty line before the one holding text[pos] ('' when that line
+    does not end by asking): in dialogue, the line a reply answers."""
+    prev = line_before(text, pos)
+    if prev is None:
+        return ""
+    a, b = prev
+    tail = [text[s:e] for s, e in sentences(text, a, b) if is_question(text[s:e])]
+    return "".join(tail) if tail and is_question(text[a:b].strip()[-30:]) else ""

@@ -193,8 +193,7 @@ def _responder(question: str) -> str:
     if not clause or asks_reply(question):  # 'X问…，Y怎么回答': the reply to that question (answer.py)
         return ""
     sf = search_form(question)  # names are told apart in the whole question (jieba needs the context)
-    at = sf.rfind(clause)
-    found = [sf[a:b] for a, b in people(sf) if a >= at]
+    found = [sf[a:b] for a, b in people(sf) if a >= sf.rfind(clause)]
     if found:
         return found[-1]
     if 2 <= len(clause) <= 4 and re.fullmatch(r"[\u4e00-\u9fff]+", clause):
@@ -234,8 +233,11 @@ def own_words(question: str, units: list[Unit], cands: list[Cand], get_text, nam
             # 开口子'): the view asked for, even when another speech repeats more of the question's words.
             asked = replies.question_before(text, a)
             score = coverage(rest, search_form(asked + text[a:b])) + 0.5 * max(inside, default=0.0) - 0.02 * c.rank
-            if responder and all(is_question(text[s:e]) for s, e in sentences(text, a, b)):
-                score -= REPLY_BONUS
+            if responder:  # a reply answers the turn before it ('能不能…给他一个机会？' → '谁打招呼都没有用')
+                prev = replies.line_before(text, a)
+                score += coverage(rest, search_form(text[slice(*prev)])) if prev else 0.0
+                if all(is_question(text[s:e]) for s, e in sentences(text, a, b)):
+                    score -= REPLY_BONUS  # asking back is not replying
             if put and asked:
                 score += coverage(put, search_form(asked))
             if asked and coverage(rest, search_form(asked)) >= REPLY_COVER:

@@ -1,0 +1,107 @@
+"""Answer shapes added for plans, minutes and replies, each on a small document written for this test (no name,
+place or phrase of bench/genre): a plan's named section, '一要…二要…' orders, office holders, measures such as
+人次 and 工作日, organizations asked by name, replies to a plea, the asked question in dialogue, and 'not
+stated' when a neighbouring figure or a put-off date is all there is."""
+import re
+
+import pytest
+
+from rag import Assistant
+from rag.options import AskOptions
+from rag.shapes import WHEN, detect
+
+DOCS = {
+    "plan.txt": "北岭区2025年背街小巷整治工作方案\n\n一、工作目标\n\n年底前完成全区86条背街小巷整治。\n\n"
+                "二、主要任务\n\n（一）整治路面破损\n\n1. 对坑洼路面全部重新铺装。\n\n2. 人行道砖统一更换为透水砖。\n\n"
+                "（二）规范管线架设\n\n1. 架空线缆一律入地或捆扎。\n\n（三）补齐照明设施\n\n1. 每50米设置一盏路灯。\n\n"
+                "三、保障措施\n\n（一）加强组织领导。成立背街小巷整治工作专班，由区长任组长，分管副区长任副组长。\n\n"
+                "（二）严格考核问责。整治进度每月通报一次。\n\n（三）依法开展执法。对占道经营行为依法查处，"
+                "拒不改正的依法处以罚款。\n\n（四）落实经费保障。区财政安排背街小巷整治专项资金860万元。\n\n"
+                "（五）做好群众工作。开展入户宣传，全年培训社区志愿者不少于1500人次；一般投诉2个工作日内答复，"
+                "复杂投诉10个工作日内答复。每年委托第三方机构开展一次满意度测评。\n",
+    "gas.txt": "市政府召开专题会议 部署电梯安全整治\n\n"
+               "9月2日，市长柯远山主持召开专题会议。针对下一步工作，柯远山提出四项要求：一要在10月底前完成老旧电梯"
+               "全面检测；二要推广安装电梯远程监测终端；三要建立维保单位信用评价制度；四要严厉打击无证维保行为。\n\n"
+               "据了解，电梯更新工程的施工单位由晟达机电安装有限公司承担。\n",
+    "plea.txt": "散会后，县委书记韦正平留了下来，对县长宁卓说道：“宁县长，教育局的葛振华这个人我了解，"
+                "工作有魄力，就是方法简单了些。能不能先让他停职检查，给他一个改过的机会？”\n\n"
+                "宁卓想了想，说道：“韦书记，您的心情我理解。但是问题已经移交纪委，查清事实之前，我不便表态，"
+                "谁打招呼都没有用。”\n\n"
+                "回去的路上，宁卓问秘书：“小杜，你说韦书记为什么要替葛振华说话？”\n",
+    "orchard.txt": "宁卓在果园边停下，问道：“老邵，村里一共有多少亩果园？一年能收多少钱？”\n\n"
+                   "邵大川掰着指头算道：“全村果园一千六百亩，去年卖了九百多万元。”\n\n"
+                   "“苹果卖得出去吗？价格怎么样？”\n\n"
+                   "“早熟的苹果不愁卖，都是客商上门收。”邵大川说着叹了口气，“难的是晚熟果，价钱一年比一年低。”\n\n"
+                   "一位果农问道：“县长，通到村里的冷链仓库什么时候开工？”\n\n"
+                   "宁卓说道：“仓库县里确实在规划，但是什么时候开工，还要等省里批下来，我今天不能给你打包票。”\n",
+    "bio.txt": "葛思远，北岭人，地方史学者。早年在北岭师范学校任教，著有《北岭风物志》。1987年病逝于北岭。\n",
+}
+
+
+@pytest.fixture(scope="module")
+def outline(tmp_path_factory):
+    from rag.config import Config
+    tmp = tmp_path_factory.mktemp("outline")
+    (tmp / "docs").mkdir()
+    for name, text in DOCS.items():
+        (tmp / "docs" / name).write_text(text, encoding="utf-8")
+    a = Assistant(Config(index_dir=tmp / "index", model="test-hash", abstain_threshold=0.2))
+    a.index([tmp / "docs"])
+    return a
+
+
+def ask(assistant, question):
+    ans = assistant.ask(question, AskOptions())
+    for c in ans.citations:
+        assert assistant.document_text(c.doc_id)[c.start:c.end] == c.quote
+    return ans
+
+
+def test_a_named_section_lists_its_sub_headings(outline):
+    ans = ask(outline, "北岭区背街小巷整治的主要任务有哪几个方面？")
+    items = [line for line in ans.text.split("\n") if line.startswith("- ")]
+    assert [re.sub(r"\[\d+\]", "", i) for i in items] == ["- （一）整治路面破损", "- （二）规范管线架设",
+                                                           "- （三）补齐照明设施"], ans.text
+
+
+def test_orders_numbered_yi_yao_are_a_list(outline):
+    ans = ask(outline, "柯远山对电梯安全整治提出了哪四项要求？")
+    for words in ("10月底前", "远程监测终端", "信用评价制度", "无证维保"):
+        assert words in ans.text, ans.text
+    assert len(ans.citations) == 4
+
+
+@pytest.mark.parametrize("question, bold", [
+    ("背街小巷整治工作专班的组长由谁担任？", "区长"),             # an office, not a person, holds it
+    ("社区志愿者全年培训多少人次？", "1500人次"),
+    ("复杂投诉多少天内答复？", "10个工作日"),                    # the figure beside every focus word
+    ("电梯更新工程的施工单位是哪家公司？", "晟达机电安装有限公司"),
+    ("葛思远卒于哪一年？", "1987年"),                            # a biography drops the subject
+])
+def test_short_answer_first(outline, question, bold):
+    ans = ask(outline, question)
+    assert ans.text.startswith(f"**{bold}**") and not ans.abstained, ans.text
+
+
+@pytest.mark.parametrize("question", [
+    "北岭区对占道经营要罚款多少钱？",            # the plan's only money figure is another fact's
+    "每年委托哪家第三方机构开展满意度测评？",    # named only generically
+    "通到村里的冷链仓库什么时候开工？",          # put off: '今天不能给你打包票' holds no date
+])
+def test_not_stated(outline, question):
+    ans = ask(outline, question)
+    assert ans.abstained and "没有说明" in ans.text, ans.text
+
+
+def test_a_reply_to_a_plea_is_the_responders_own_words(outline):
+    ans = ask(outline, "韦正平替葛振华说情，宁卓是怎么回应的？")
+    assert "谁打招呼都没有用" in ans.text and "为什么要替" not in ans.text, ans.text
+
+
+def test_the_reply_to_the_question_the_asker_put(outline):
+    ans = ask(outline, "宁卓问苹果卖不卖得出去，邵大川是怎么回答的？")  # not the question about 多少亩
+    assert "不愁卖" in ans.text and "一千六百亩" not in ans.text, ans.text
+
+
+def test_english_hours_ask_a_time():
+    assert detect("What are the daily drop-off hours for waste in Beiling district?").kind == WHEN
