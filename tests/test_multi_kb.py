@@ -123,3 +123,25 @@ def test_openai_endpoint_and_retrieval_test_with_a_kb_list(client):
     assert r.status_code == 200 and "四米二" in r.json()["choices"][0]["message"]["content"], r.text
     r = client.post("/api/retrieve", json={"question": "老桥限高多少", "kb": ["通知", "交通"]})
     assert r.status_code == 400 and "one knowledge base at a time" in r.json()["error"]["message"]
+
+
+def test_generated_answer_over_two_knowledge_bases(config, tmp_path, monkeypatch):
+    from rag.kb import KnowledgeBases
+    from test_generate import FakeLLM, cite
+    kbs = KnowledgeBases(config)
+    for name, text in (("通知", NOTICE), ("交通", BRIDGE)):
+        kbs.create(name)
+        (tmp_path / f"{name}.txt").write_text(text, encoding="utf-8")
+        kbs.assistant(name).index([tmp_path / f"{name}.txt"])
+    fake = FakeLLM()
+    for key, value in (("RAG_LLM_BASE_URL", fake.url), ("RAG_LLM_MODEL", "fake-qwen"), ("RAG_LLM_TIMEOUT", "5")):
+        monkeypatch.setenv(key, value)
+    try:
+        fake.script = [{"text": lambda req: f"老桥限高调整为四米二[{cite(req, '四米二')}]。"}]
+        both = kbs.assistant(["通知", "交通"])
+        ans = both.ask("老桥限高多少？", AskOptions(kb=("通知", "交通"), mode="generate"))
+    finally:
+        fake.stop()
+    assert ans.mode == "generate" and not ans.flags and ans.citations, ans.to_json()
+    c = ans.citations[0]
+    assert c.source.endswith("交通.txt") and both.document_text(c.doc_id)[c.start:c.end] == c.quote
