@@ -29,7 +29,6 @@ from .tokenize import terms as keyword_terms
 
 COMMIT_EVERY_CHARS = 2_000_000  # commit in batches: a crash or Ctrl-C loses at most one batch of work
 EMBED_SLICE = 256  # chunks embedded between two looks at `should_stop` (a few seconds at most on 2 cores)
-STAGE_SLICE = 32  # … and between two progress reports when someone watches (two model batches: no slower)
 
 __all__ = ["Assistant", "Failure", "IndexCancelled", "IndexReport", "QuestionError"]
 
@@ -80,9 +79,8 @@ class Assistant:
               should_stop: Callable[[], bool] | None = None, batch_chars: int | None = None,
               guard: Callable[[], AbstractContextManager] | None = None,
               stage: Callable[[str, int, int], None] | None = None) -> IndexReport:
-        """Add or update files and folders. progress(done, total, name) is called after each file is read;
-        stage(kind, done, total) after each slice embedded ("embed", chunks) and around each commit ("write", 0|1),
-        so a progress bar does not sit at 100 % while a batch embeds (ui/progress.py).
+        """Add or update files and folders. progress(done, total, name) is called after each file is read, stage(kind,
+        done, total) after each slice embedded ("embed") and around each commit ("write"): see ui/progress.py.
 
         Files are read, chunked, embedded and tokenized in batches of about `batch_chars` (default
         COMMIT_EVERY_CHARS) with no writer open; only the commit of a batch takes the store's writer (inside
@@ -150,8 +148,7 @@ class Assistant:
                 progress(i, len(files), source)
         return batch, i
 
-    def _prepare(self, docs: list[Document], stop: Callable[[], bool] = lambda: False,
-                 stage: Callable[[str, int, int], None] | None = None) -> list:
+    def _prepare(self, docs: list[Document], stop: Callable[[], bool] = lambda: False, stage=None) -> list:
         """Chunk, embed (one batch across documents) and tokenize: the slow part, done with no writer open."""
         if not docs:
             return []
@@ -160,8 +157,7 @@ class Assistant:
         user_dict = str(self.config.user_dict) if self.config.user_dict else None
         given_up = threading.Event()  # the BM25 side saw the stop: the embedding thread ends at its next slice
 
-        step = STAGE_SLICE if stage else EMBED_SLICE
-
+        step = 32 if stage else EMBED_SLICE  # someone watches: a report every two model batches (no slower)
         def embed():  # in slices, so a stop request is seen within one slice
             out = []
             for lo in range(0, len(texts), step):
@@ -224,8 +220,7 @@ class Assistant:
                 return path_or_id
             doc_id = w.remove_source(self._source_name(Path(path_or_id)))
             if doc_id is None:
-                raise StoreError(f"没有这个文档 · "
-                                 f"'{path_or_id}' is neither a document id nor an indexed file; see rag docs")
+                raise StoreError(f"没有这个文档 · '{path_or_id}' is not a document id or an indexed file; see rag docs")
             return doc_id
 
     # ---------- asking ----------
@@ -237,8 +232,7 @@ class Assistant:
         if not q:
             raise QuestionError("问题是空的，请输入问题 · the question is empty; type a question")
         if not any(ch.isalnum() for ch in q):
-            raise QuestionError("问题里没有文字，只有标点或符号 · "
-                                "the question has no words, only punctuation or symbols; ask with words")
+            raise QuestionError("问题只有符号 · the question has no words, only punctuation or symbols; ask with words")
         if len(q) > self.config.max_question_chars:
             raise QuestionError(f"问题太长，请缩短 · the question is {len(q)} characters long; the limit is "
                                 f"{self.config.max_question_chars}, shorten it")
