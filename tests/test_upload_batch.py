@@ -54,7 +54,7 @@ def test_a_batch_with_nothing_usable_is_refused_with_every_reason(client, servic
     assert "b.doc: 旧版 Word 格式，请另存为 .docx · old Word" in message
     r = client.post("/api/documents", files=[("file", ("big.txt", "大".encode() * 10_000)), ("file", ("c.exe", b"MZ"))])
     assert r.status_code == 413
-    assert "big.txt: 超过上传大小限制，请拆分 · 29.3 KB is over the upload limit of 19.5 KB for .txt files" \
+    assert "big.txt: 超过上传大小限制 · 29.3 KB is over the upload limit of 19.5 KB for .txt files" \
         in r.json()["error"]["message"]
     assert client.get("/api/documents").json()["documents"] == before and not UploadStore(service.uploads).names()
 
@@ -75,7 +75,7 @@ def test_limits_are_per_file_type(config):
     service.check_upload("长文.txt", 30 * MB)  # over the old 20 MB cap of every upload
     with pytest.raises(ServiceError) as e:
         service.check_upload("照片.jpg", 60 * MB)
-    assert e.value.status == 413 and str(e.value) == "照片.jpg: 超过上传大小限制，请拆分 · 60 MB is over the upload " \
+    assert e.value.status == 413 and str(e.value) == "照片.jpg: 超过上传大小限制 · 60 MB is over the upload " \
                                                      "limit of 50 MB for .jpg " \
                                                      "files; split it"
     # A request carries one PDF of the largest size and some smaller files, not five of them.

@@ -100,8 +100,7 @@ class Service:
         from rag.inspect import inspect_retrieval
         options = options or AskOptions()
         if isinstance(options.kb, tuple):  # the score parts belong to one index's fusion (rag/multi_kb.py)
-            raise ServiceError("命中测试一次只测一个知识库 (the retrieval test takes one knowledge base at a time); "
-                               "send one name in 'kb'")
+            raise ServiceError("命中测试一次只测一个知识库 · the retrieval test takes one knowledge base at a time")
         try:
             return inspect_retrieval(self.kbs.assistant(options.kb), question, options.top_k,
                                      list(options.history)).to_json()
@@ -193,8 +192,7 @@ class Service:
         except UploadNameError as e:
             raise ServiceError(str(e), e.status) from None
         if size > (limit := self.limits.for_type(ext)):
-            raise ServiceError(f"{visible_name(name)}: 超过上传大小限制，请拆分 · "
-                               f"{size_text(size)} is over the upload limit "
+            raise ServiceError(f"{visible_name(name)}: 超过上传大小限制 · {size_text(size)} is over the upload limit "
                                f"of {size_text(limit)} for {ext} files; split it", 413)
 
     # ---------- uploads: stored by content, indexed by the queue ----------
