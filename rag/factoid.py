@@ -15,7 +15,7 @@ from .focus import focus
 from .focus import holds as _holds
 from .normalize import cjk_ratio, search_form
 from .plans import Cand, Part, Plan, answer_slices
-from .shapes import HOW_MANY, TOPIC, WHEN, WHERE, WHO, Shape, unit_noun
+from .shapes import HOW_MANY, PRICED, TOPIC, WHEN, WHERE, WHO, Shape, unit_noun
 from .spans import best_span, is_question, plain
 from .units import CONTEXT, Unit
 from .unstated import (
@@ -68,8 +68,9 @@ SPECIFIC_VALUE = 9.0    # IDF above which a word naming the asked value ('起步
 
 
 def value_words(units: list[Unit]) -> list[Unit]:
-    """The question's own words that name the asked value itself and are rare enough to find it by."""
-    return [u for u in units if unit_noun(u.label) and u.weight >= SPECIFIC_VALUE][:1]
+    """The question's own words that name the asked value itself and are rare enough to find it by, or name a
+    sum by what it is ('出价', '利息')."""
+    return [u for u in units if (unit_noun(u.label) and u.weight >= SPECIFIC_VALUE) or PRICED.fullmatch(u.label)][:1]
 
 
 def _focus_sentences(nearest: list[Unit], cands: list[Cand], get_text) -> list[Cand]:
@@ -173,7 +174,8 @@ def factoid(shape: Shape, question: str, units: list[Unit], cands: list[Cand], g
     company = shape.unit == "company" and generic_only(question, cands)
     kinds = NOT_STATED_KINDS + ((WHO,) if asked_role(question) or company else ())
     if shape.kind in kinds and not english and (
-            says_unset(near, cands, get_text, shape.kind) or not stated_near(shape, question, near, cands, get_text)):
+            says_unset(near, cands, get_text, shape.kind)
+            or not stated_near(shape, question, near, cands, get_text, named)):
         return _not_stated(shape, topic, near, cands, get_text)
     return None
 

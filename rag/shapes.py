@@ -89,6 +89,11 @@ _EN_UNITS = (
 )
 
 
+# Sums of money named by what they are ('出价多少', '利息损失是多少'): they say the unit (元) and must be held by
+# the sentence that states them, so they stay focus words, unlike the generic value nouns above.
+PRICED = re.compile(r"出价|报价|价钱|损失|利息|罚款|罚金|赔偿|赔款|补偿款|税款|债务|负债|欠款|租金|房租|学费|门票")
+
+
 def unit_noun(word: str) -> bool:
     """A word that says what the asked figure is measured in ('投资', '资金', '人数'): it names the value, not
     what the value is of, so it is not part of a question's focus (factoid.py)."""
@@ -167,7 +172,7 @@ def detect(question: str) -> Shape:
                       r"[^\s，。？?的是])", q)
         unit = m.group(1) if m else ""  # spans.py uses it only when it is a measure word it knows
         if unit not in _KNOWN_UNITS:  # '需要多少资金': the noun says the unit
-            unit = next((u for u, nouns in _NOUN_UNITS if nouns.search(q)), unit)
+            unit = next((u for u, nouns in (*_NOUN_UNITS, ("元", PRICED)) if nouns.search(q)), unit)
     if kind == HOW_MANY and re.search(r"第几|第多少|排[^，。？?]{0,6}?(多少|几)[位名]", q):
         unit = "第"  # an ordinal is asked: '排第几名' is answered by '第二大'
     if kind == WHEN and "几点" in q:

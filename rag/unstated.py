@@ -26,7 +26,7 @@ _VAGUE = re.compile(r"很多|许多|大量|大批|大片|没有一|无一|无人
                     r"一半|多次|屡次")
 # Putting it off, said in so many words (not a bare '未定', which is also maths: '未定元').
 DEFERRED = re.compile(r"再(?:专题)?研究|再议|后再说|另行(?:通知|公布|明确|确定|报批|研究|安排)|"
-                      r"尚未(?:确定|明确|公布|决定)")
+                      r"尚未(?:确定|明确|公布|决定)|出来(?:以后|后)?再定|再定")
 # Measures specific enough that a figure in them anywhere in the best passage may be the one asked ('多少倍' →
 # '比如 十 倍以上' five sentences on); money, people and counts are not (a neighbouring figure in 元 is common).
 _SPECIFIC_UNITS = frozenset("倍 成 % 公里 米 吨 公顷 平方米 平方公里 公斤 度".split())
@@ -77,7 +77,9 @@ def beside(role: str) -> str:
 UNSET = _UNSET = re.compile(r"尚未确定|尚未明确|尚未公布|尚未决定|另行(?:通知|公布|明确|确定|报批|研究|安排)|待定|未定|"
                             r"尚不清楚|没有透露|未透露|暂未|暂无|还没有定|还没定|尚无定论|还不能给|不能给你打包票|还要等|"
                             r"再(?:专题)?研究|再议|后再说|测算后|"
-                            r"(?:待|等)[^，。；]{0,12}后(?:才能|再|方可)(?:确定|明确|决定)|才能(?:确定|明确)")
+                            r"(?:待|等)[^，。；]{0,12}后(?:才能|再|方可)(?:确定|明确|决定)|才能(?:确定|明确)|"
+                            r"再定|(?:还|都还|目前都还|也还)?没有(?:最后|最终)?(?:确定|定下来|定)|没有最后确定|"
+                            r"(?:还需要?|有待)[^，。；]{0,12}(?:再|进一步)")
 
 
 # What a 'not set' sentence must be about to answer the kind asked (a deferral, '再研究', fits both):
@@ -121,7 +123,7 @@ def life_sentences(shape: Shape, question: str, cands: list[Cand], get_text) -> 
             if life.search(search_form(text[s:e]))]
 
 
-def stated_near(shape: Shape, question: str, near, cands: list[Cand], get_text) -> bool:
+def stated_near(shape: Shape, question: str, near, cands: list[Cand], get_text, named=()) -> bool:
     """Could the asked figure or date be there after all? (Documents drop the subject, paraphrase the verb.)
     True when the best sentence, its reply, the sentences around it in its line, or a close runner-up that
     touches the focus holds a span of the kind. Only when none does do we say it is not stated."""
@@ -152,6 +154,8 @@ def stated_near(shape: Shape, question: str, near, cands: list[Cand], get_text) 
             places.append((t, (c.start, c.end)))
     for t, (s, e) in places:
         sentence = t[s:e]
+        if named and not holds(named[0], search_form(sentence)):
+            continue  # '出价多少': a sentence with another figure (负债一亿元) but no 出价 does not state it
         if shape.kind == HOW_MANY and _VAGUE.search(sentence):
             return True  # '很多次', '没有一项', '大片': a quantity in words still answers how many
         sf = search_form(sentence)
