@@ -111,6 +111,19 @@ class OcrQueue:
         return done
 
 
+class PagesRead:
+    """progress(page, pages) once per page, when the page's text is final: an OCR page is reported when it comes
+    back from the OCR threads (a page or two after it was rendered), not when it is queued."""
+
+    def __init__(self, progress: Callable[[int, int], None] | None, total: int) -> None:
+        self.progress, self.total, self.done = progress, total, 0
+
+    def upto(self, n: int) -> None:
+        while self.progress and self.done < n:
+            self.done += 1
+            self.progress(self.done, self.total)
+
+
 def text_block(gray) -> tuple[int, int, int, int] | None:
     """(x0, y0, x1, y1) of the ink on a grey page (uint8 array) with MARGIN around it; None for a blank page."""
     import numpy as np
@@ -181,6 +194,7 @@ def read_image(path: Path, max_pages: int, progress: Callable[[int, int], None] 
         total = getattr(img, "n_frames", 1)
         if total > max_pages:
             raise FormatError(f"{total} pages, more than the limit of {max_pages}; split the file")
+        read = PagesRead(progress, total)
         for i, frame in enumerate(ImageSequence.Iterator(img)):
             try:
                 # A copy (the iterator reuses `frame`), turned upright as the camera's EXIF tag says; black-and-white
@@ -192,10 +206,10 @@ def read_image(path: Path, max_pages: int, progress: Callable[[int, int], None] 
             pages.append(PageLines(i + 1, page_image.width, page_image.height, [], ocr=True))
             for n, lines in queue.put(i, page_image):
                 pages[n].lines = lines
-            if progress:
-                progress(i + 1, total)
+            read.upto(i + 1 - len(queue.pending))
         for n, lines in queue.drain():
             pages[n].lines = lines
+            read.upto(n + 1)
     finally:
         img.close()
     if not any(p.lines for p in pages):

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from .layout import build, is_cjk
 from .model import Extracted, FormatError, Line, PageLines
+from .ocr import PagesRead
 
 OCR_DPI = 200  # enough for 10.5 pt Chinese body text; the OCR scales larger images down to 2000 px anyway
 MIN_TEXT_CHARS = 5  # fewer real characters than this: the page is a scan (or blank)
@@ -122,6 +123,7 @@ def read_pdf(path: Path, max_pages: int, progress: Callable[[int, int], None] | 
                               f"(or raise the page limit)")
         pages: list[PageLines] = []
         queue = None
+        read = PagesRead(progress, total)
         for i in range(total):
             with PDFIUM_LOCK:
                 width, height, lines, image = _read_page(pdf, i)
@@ -132,10 +134,11 @@ def read_pdf(path: Path, max_pages: int, progress: Callable[[int, int], None] | 
                 for n, found in queue.put(i, image, OCR_DPI / 72):
                     pages[n].lines = found
                 image = None
-            if progress:
-                progress(i + 1, total)
+            read.upto(i + 1 - (len(queue.pending) if queue else 0))  # pages before those in the OCR threads
         for n, found in queue.drain() if queue else []:
             pages[n].lines = found
+            read.upto(n + 1)
+        read.upto(total)
         scanned = sum(p.ocr for p in pages)
     finally:
         with PDFIUM_LOCK:
