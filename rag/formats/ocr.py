@@ -31,7 +31,9 @@ from .layout import build
 from .model import Extracted, FormatError, Line, PageLines
 
 MIN_SCORE = 0.5  # recognition confidence below this is noise (specks, stamps, table rules)
-WORKERS = max(1, min(4, os.cpu_count() or 1))  # pages read at once, one single-threaded engine each
+# Pages read at once, one single-threaded engine each: the CPUs this process may use (a container or taskset may
+# allow fewer than the machine has), at most 4 (memory, see above).
+WORKERS = max(1, min(4, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1))
 THREADS = 1  # onnxruntime threads per engine (see above)
 # Detection input: the text block's longest side scaled down to this (never up): 12 pt lines of a full A4 page
 # are then about 15 px high with 8 px between them. Accuracy was the same from 640 to 2000 px, the cost 0.1 s to
