@@ -15,9 +15,9 @@ import numpy as np
 from . import answer as answering
 from .chunk import chunk_document
 from .config import Config
-from .conversation import contextualize
 from .embed import Embedder
 from .english import with_english_line
+from .followup import resolve, searcher
 from .formats.cite import cite_pages
 from .ingest import IngestError, find_files, load
 from .normalize import fold, search_form
@@ -252,10 +252,8 @@ class Assistant:
             return generate(self, q, options, should_stop)
         t0 = time.perf_counter()
         store = self.store()
-        query_text = contextualize(q, list(options.history)) if options.history else q
         retriever = Retriever(store, self.embedder, self.config)
-        query = retriever.query(query_text)
-        passages = retriever.search(query, options.top_k)
+        query_text, query, passages = resolve(q, options.history, searcher(retriever, options.top_k))
         if should_stop and should_stop():
             raise QuestionError("问题已取消 · the question was cancelled")
         config = self.config

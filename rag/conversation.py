@@ -45,12 +45,16 @@ def key_terms(question: str) -> list[str]:
     return out
 
 
-def needs_context(question: str) -> bool:
-    """Short, or leaning on a pronoun ("那资金呢？", "它什么时候开始？", "what about its cost?")."""
+def leans_back(question: str) -> bool:
+    """Leaning on a pronoun ("那资金呢？", "它什么时候开始？", "what about its cost?")."""
     words = _words(question)
-    if any(w.startswith(_PRONOUN_PREFIXES) for w in words if is_cjk(w[0])):
-        return True
-    if any(w in _EN_PRONOUNS for w in words):
+    return any(w.startswith(_PRONOUN_PREFIXES) for w in words if is_cjk(w[0])) or any(
+        w in _EN_PRONOUNS for w in words)
+
+
+def needs_context(question: str) -> bool:
+    """Short, or leaning on a pronoun (see followup.py: a short one may still stand on its own)."""
+    if leans_back(question):
         return True
     content = key_terms(question)
     cjk_chars = sum(len(w) for w in content if is_cjk(w[0]))

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from . import answer as answering
 from . import fuse
-from .conversation import contextualize
+from .followup import resolve, searcher
 from .normalize import search_form
 from .retrieve import Retriever
 from .units import coverage
@@ -80,10 +80,7 @@ def inspect_retrieval(assistant, question: str, top_k: int | None = None,
     """What Assistant.ask would retrieve for `question` (with follow-up `history`), score part by score part."""
     q = assistant.check_question(question)
     store, config = assistant.store(), assistant.config
-    query_text = contextualize(q, list(history)) if history else q
-    retriever = Retriever(store, assistant.embedder, config)
-    query = retriever.query(query_text)
-    passages = retriever.search(query, top_k)
+    query_text, query, passages = resolve(q, history, searcher(Retriever(store, assistant.embedder, config), top_k))
     # The parts search() summed: the same candidate lists, so the same BM25 maximum and weights.
     n = max(config.candidates, top_k or config.top_k)
     keyword = store.bm25_search(query.terms, n)

@@ -21,8 +21,8 @@ from dataclasses import replace
 
 from . import answer as answering
 from .assistant import Assistant, _readable
-from .conversation import contextualize
 from .english import with_english_line
+from .followup import resolve
 from .formats.cite import cite_pages
 from .options import AskOptions, QuestionError
 from .records import Answer, Passage
@@ -116,9 +116,9 @@ class MultiAssistant:
             return generate(self, q, options, should_stop)
         t0 = time.perf_counter()
         store = self.store()
-        query_text = contextualize(q, list(options.history)) if options.history else q
-        found = [_search(s, self.embedder, self.config, query_text, options.top_k) for s in store.stores]
-        query, passages = fuse_results(found, options.top_k or self.config.top_k)
+        query_text, query, passages = resolve(q, options.history, lambda text: fuse_results(
+            [_search(s, self.embedder, self.config, text, options.top_k) for s in store.stores],
+            options.top_k or self.config.top_k))
         if should_stop and should_stop():
             raise QuestionError("the question was cancelled")
         config = self.config

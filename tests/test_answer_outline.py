@@ -105,3 +105,39 @@ def test_the_reply_to_the_question_the_asker_put(outline):
 
 def test_english_hours_ask_a_time():
     assert detect("What are the daily drop-off hours for waste in Beiling district?").kind == WHEN
+
+
+def test_a_short_question_that_stands_alone_is_not_dragged_to_the_last_topic(tmp_path):
+    """'老桥限高多少？' after a question about the library: short enough to look like a follow-up, but its own
+    words find their answer; carrying 图书馆 开放 into it must not make it worse (rag/followup.py)."""
+    from rag.config import Config
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "library.txt").write_text(
+        "市图书馆闭馆装修三个月后，将于10月8日重新开放，开放时间为每天9时至21时。\n", encoding="utf-8")
+    (tmp_path / "docs" / "bridge.txt").write_text(
+        "西河老桥加固工程完工后，老桥限高调整为三米二，限重十五吨，大货车须绕行新桥。\n", encoding="utf-8")
+    a = Assistant(Config(index_dir=tmp_path / "index", model="test-hash", abstain_threshold=0.2))
+    a.index([tmp_path / "docs"])
+    history = ("市图书馆什么时候重新开放？",)
+    alone = a.ask("老桥限高多少？", AskOptions(history=history))
+    assert alone.text.startswith("**三米二**"), alone.text  # 三米二 is 3.2 m: the span keeps its decimetres
+    follow = a.ask("那开放时间呢？", AskOptions(history=history))  # points back: completed with the library
+    assert "9时至21时" in follow.text and follow.search_query, follow.text
+
+
+def test_followup_keeps_its_own_query_only_when_that_answers_clearly_better(monkeypatch):
+    from rag import followup
+    scores = {"老桥限高多少？": 0.9, "〔图书馆 开放〕老桥限高多少？": 0.5}
+    monkeypatch.setattr("rag.answer.relevance", lambda query, passages: scores[query])
+    monkeypatch.setattr("rag.answer._own_weights", lambda query: query)
+    monkeypatch.setattr(followup, "contextualize", lambda q, h: "〔图书馆 开放〕" + q)
+    search = lambda text: (text, [text])  # noqa: E731 (query and passages stand for themselves)
+    assert followup.resolve("老桥限高多少？", ["图书馆什么时候开放？"], search)[0] == "老桥限高多少？"
+    scores["老桥限高多少？"] = 0.55  # not clearly better: the completed question is searched
+    assert followup.resolve("老桥限高多少？", ["图书馆什么时候开放？"], search)[0].startswith("〔")
+    # A question that points back is always completed, without a second search.
+    monkeypatch.setattr(followup, "contextualize", lambda q, h: "〔图书馆〕" + q)
+    searched = []
+    scores["〔图书馆〕那开放时间呢？"] = 0.1
+    found = followup.resolve("那开放时间呢？", ["图书馆什么时候开放？"], lambda t: searched.append(t) or (t, [t]))
+    assert found[0] == "〔图书馆〕那开放时间呢？" and searched == ["〔图书馆〕那开放时间呢？"]
