@@ -11,7 +11,7 @@ import re
 
 from .chunk import sentences
 from .focus import about as _about
-from .focus import focus
+from .focus import focus, focus_share
 from .focus import holds as _holds
 from .normalize import cjk_ratio, search_form
 from .plans import Cand, Part, Plan, answer_slices
@@ -119,6 +119,27 @@ def _numbers_held(units: list[Unit], sentence_sf: str, text: str) -> bool:
     return all(has(u.forms[0], sentence_sf) or has(u.forms[0], title) for u in units if u.forms[0].isdigit())
 
 
+def _put_off(near, sentence_sf: str, pos: int) -> bool:
+    """The figure or date at pos is put off: its own clauses defer ('加固的事汛后再研究'), or the sentence defers
+    in another clause that names the subject asked about better than the span's clauses do ('长乐市场…另行
+    研究，…东门、北关两个市场按计划于7月1日开工' answers for 东门, not for 长乐)."""
+    own = _clauses(sentence_sf, pos)
+    if DEFERRED.search(own):
+        return True
+    deferring = [c for c in re.split(r"[，,；;]", sentence_sf) if DEFERRED.search(c)]
+    subject = (near[0], [])
+    return any(focus_share(subject, c) > focus_share(subject, own) for c in deferring)
+
+
+def _clauses(sentence_sf: str, pos: int) -> str:
+    """The clause holding pos and the one after it: '长乐市场另行研究，…东门、北关两个市场按计划于7月1日开工'
+    defers another market, not the date; '先把今年汛期扛过去，加固的事汛后再研究' defers its own."""
+    cuts = [i for i, ch in enumerate(sentence_sf) if ch in "，,；;"]
+    start = max([i + 1 for i in cuts if i < pos], default=0)
+    after = [i for i in cuts if i >= pos]
+    return sentence_sf[start:after[1] if len(after) > 1 else len(sentence_sf)]
+
+
 def near_words(near) -> list[str]:
     return [u.forms[0] for side in near for u in side]
 
@@ -136,7 +157,7 @@ def factoid(shape: Shape, question: str, units: list[Unit], cands: list[Cand], g
     # and matches the question better than the sentence holding the span.
     english = cjk_ratio(CONTEXT.sub("", question)) < 0.5
     near = ([], []) if english else focus(question, units)
-    unset = says_unset(near, cands, get_text, shape.kind) if english and shape.kind in NOT_STATED_KINDS else None
+    unset = says_unset(near, cands, get_text, shape.kind) if shape.kind in NOT_STATED_KINDS else None
     # Who and where also look beyond the shortlist (names and places sit in narration the question's words
     # miss); how-many and when only at sentences naming the asked value by a rare word of its own ('起步价
     # 是多少'), or a figure of a neighbouring fact would answer.
@@ -160,14 +181,19 @@ def factoid(shape: Shape, question: str, units: list[Unit], cands: list[Cand], g
         asked = ([], []) if c in life else _titled(near, text) if value else near
         found = _span_in(shape, question, asked, c, text, get_text)
         if found:
-            if unset and unset.lex >= c.lex:  # the sentence saying it is not set matches the question as well
-                return _not_stated(shape, topic, near, cands, get_text)
             slices, (s, e) = found
-            held = next(search_form(text[a:b]) for a, b in slices if a <= s < b)
-            if shape.kind in NOT_STATED_KINDS and (DEFERRED.search(held) or (
-                    shape.kind == WHEN and UNSET.search(held) and not ANCHORED.search(search_form(text[s:e])))):
+            a0, b0 = next((a, b) for a, b in slices if a <= s < b)
+            held, span = search_form(text[a0:b0]), search_form(text[s:e])
+            # The sentence saying it is not set matches the question as well (English), or holds more of
+            # the asked words than the one with a date ('听证会的时间另行公布' vs '4月16日…召开发布会').
+            if unset and unset is not c and (unset.lex >= c.lex if english else focus_share(
+                    near, search_form(unset.text)) > focus_share(near, held)):
+                return _not_stated(shape, topic, near, cands, get_text)
+            if shape.kind in NOT_STATED_KINDS and (_put_off(near, held, s - a0) or (
+                    shape.kind == WHEN and not ANCHORED.search(span) and (
+                        UNSET.search(held) or not english and not _about(near, held)))):
                 continue  # '先把今年汛期扛过去，扩建的事汛后再研究', '还要等市里批下来，我今天不能…': a date in a
-                # put-off answers nothing
+                # put-off answers nothing; nor does '今天' in a sentence about something else
             return Plan([Part(c.passage, slices)], lead=f"**{plain(text[s:e]).strip()}**")
     if unset:
         return _not_stated(shape, topic, near, cands, get_text)

@@ -97,7 +97,10 @@ def says_unset(near, cands: list[Cand], get_text, kind: str = "") -> Cand | None
     of = _UNSET_OF.get(kind)
     for c in cands[:4]:
         sf = search_form(c.text)
-        if _UNSET.search(sf) and (not flat or about(near, sf)) and (not of or of.search(sf)):
+        # About the asked words, or naming what the question asks about ('听证会的时间另行公布' for '水价听证会
+        #什么时候召开': the verb after the question word is the one left out)
+        subject = bool(near[0]) and holds(near[0][0], sf)
+        if _UNSET.search(sf) and (not flat or about(near, sf) or subject) and (not of or of.search(sf)):
             return c
         if is_question(c.text) and (not flat or about(near, sf)):
             text = get_text(c.passage.chunk.doc_id)

@@ -141,3 +141,24 @@ def test_followup_keeps_its_own_query_only_when_that_answers_clearly_better(monk
     scores["〔图书馆〕那开放时间呢？"] = 0.1
     found = followup.resolve("那开放时间呢？", ["图书馆什么时候开放？"], lambda t: searched.append(t) or (t, [t]))
     assert found[0] == "〔图书馆〕那开放时间呢？" and searched == ["〔图书馆〕那开放时间呢？"]
+
+
+@pytest.mark.parametrize("question, expected", [
+    ("东关、西关两个菜市场什么时候开工？", "**8月1日**"),               # the deferral is another market's
+    ("南门菜市场什么时候开工改造？", "没有说明"),                       # ... and this one's
+    ("北岭区文化馆的开馆仪式什么时候举行？", "没有说明"),              # '时间另行通知' beats a date elsewhere
+])
+def test_a_date_beside_a_deferral(tmp_path, question, expected):
+    from rag.config import Config
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "minutes.txt").write_text(
+        "会议同意将东关、西关、南门三个菜市场列入今年改造计划。\n"
+        "会议决定，南门菜市场的产权问题另行研究，暂不启动改造，东关、西关两个市场按计划于8月1日开工。\n",
+        encoding="utf-8")
+    (tmp_path / "docs" / "news.txt").write_text(
+        "5月9日，北岭区召开新闻发布会，介绍文化馆建设进展。\n"
+        "文化馆主体工程已经完工，开馆仪式的时间另行通知。\n", encoding="utf-8")
+    a = Assistant(Config(index_dir=tmp_path / "index", model="test-hash", abstain_threshold=0.2))
+    a.index([tmp_path / "docs"])
+    ans = ask(a, question)
+    assert expected in ans.text and ans.abstained == (expected == "没有说明"), ans.text
