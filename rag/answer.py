@@ -76,8 +76,10 @@ def relevance(query: Query, passages: list[Passage]) -> float:
     return 1 / (1 + math.exp(-logit))
 
 
-def shortlist(query: Query, passages: list[Passage], get_text) -> list[tuple]:
-    """The sentences of the top passages best covering the question, near-duplicates dropped."""
+def shortlist(query: Query, passages: list[Passage], get_text, put=()) -> list[tuple]:
+    """The sentences of the top passages best covering the question, near-duplicates dropped; with `put` (the
+    units of a question the text is said to ask, shapes.put_units) also the lines best covering those, which
+    names of the asker and the replier would otherwise crowd out ('“那占了我们的地咋办？”又有人喊')."""
     cands = []  # (lexical score, passage rank, passage, start, end, text)
     seen = set()
     for rank, p in enumerate(passages[:PASSAGES_FOR_SENTENCES]):
@@ -89,7 +91,8 @@ def shortlist(query: Query, passages: list[Passage], get_text) -> list[tuple]:
             seen.add(key)
             cands.append((coverage(query.units, key), rank, p, s, e, doc_text[s:e]))
     cands.sort(key=lambda c: (-c[0], c[1]))
-    return cands[:SHORTLIST]
+    asking = sorted(cands[SHORTLIST:], key=lambda c: -coverage(put, search_form(c[5])))[:3] if put else []
+    return cands[:SHORTLIST] + [c for c in asking if coverage(put, search_form(c[5])) >= 0.5]
 
 
 def sentence_cosines(query: Query, short: list[tuple], embedder: Embedder) -> np.ndarray:
@@ -102,13 +105,13 @@ def compose(query: Query, passages: list[Passage], embedder: Embedder, config: C
     t0 = time.perf_counter()
     if not passages or relevance(_own_weights(query), passages) < config.abstain_threshold:
         return Answer(query.text, NOT_FOUND, [], True, passages, dict(query.timings_ms))
-    short = shortlist(query, passages, get_text)
+    reply_wanted, own, put = shapes.asks_reply(query.text), conversation.own_units(query.text), shapes.put_units(
+        query.text, query.units)
+    short = shortlist(query, passages, get_text, put)
     dense = sentence_cosines(query, short, embedder)
     lex_weight = 0.35 + 0.25 * query.cjk  # coverage speaks louder in Chinese, where it is exact
     shape = shapes.detect(query.text)
     near = focus(query.text, query.units) if query.cjk >= 0.5 else ([], [])
-    reply_wanted, own, put = shapes.asks_reply(query.text), conversation.own_units(query.text), shapes.put_units(
-        query.text, query.units)
     cands = []
     for (lex, rank, p, s, e, text), d in zip(short, dense, strict=True):
         fragment = 0.15 if len(text) < MIN_SENTENCE_CHARS else 0.0  # headings and fragments rarely answer
@@ -121,6 +124,9 @@ def compose(query: Query, passages: list[Passage], embedder: Embedder, config: C
         score += conversation.OWN_BONUS * coverage(own, search_form(text))  # a follow-up's own words ('那配套呢')
         cands.append(Cand(score, lex, rank, p, s, e, text))
     cands.sort(key=lambda c: -c.score)
+    # 'X问A，Y怎么说': the line that asks A leads (its reply answers), however much narration names X and Y.
+    asking = [c for c in cands if put and is_question(c.text) and coverage(put, search_form(c.text)) >= 0.5]
+    cands = asking[:1] + [c for c in cands if c not in asking[:1]]
     plan = shaped(shape, query, cands, get_text, _topic(query, cands[0].text))
     if plan is None:
         plan = _best_sentences(cands, get_text, config)

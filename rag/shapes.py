@@ -157,8 +157,8 @@ def detect(question: str) -> Shape:
     q = re.sub(r"〔[^〔〕]*〕|⟦[^⟦⟧]*⟧", "", search_form(question)).strip()  # words carried from earlier turns
     english = not re.search(r"[\u4e00-\u9fff]", q)
     kind = next((k for k, pattern in (_EN if english else _ZH) if pattern.search(q)), OTHER)
-    if kind in FACTOID and asks_reply(q):
-        kind = OTHER  # '询问试点何时启动，医保局怎么答复': the reply is asked for, not the date
+    if (kind in FACTOID or kind == ATTITUDE) and asks_reply(q):
+        kind = OTHER  # '询问试点何时启动，医保局怎么答复', 'X问…怎么办，市长怎么说': the reply is asked for
     count = unit = 0
     if kind == LIST and not english:
         m = _COUNT.search(q)

@@ -162,3 +162,10 @@ def test_a_date_beside_a_deferral(tmp_path, question, expected):
     a.index([tmp_path / "docs"])
     ans = ask(a, question)
     assert expected in ans.text and ans.abstained == (expected == "没有说明"), ans.text
+
+
+def test_the_line_asking_what_was_asked_leads_to_its_reply(outline):
+    """'X问A，Y怎么说' is a reply question (not an attitude one), and the line asking A leads even when narration
+    naming Y matches more of the question's words."""
+    ans = ask(outline, "果农问冷链仓库什么时候开工，宁卓怎么说？")
+    assert "还要等省里批下来" in ans.text and not ans.abstained, ans.text
