@@ -26,6 +26,7 @@ from .unstated import (
     beside,
     generic_only,
     life_sentences,
+    ordinal_clash,
     says_unset,
     stated_near,
 )
@@ -176,7 +177,7 @@ def factoid(shape: Shape, question: str, units: list[Unit], cands: list[Cand], g
         if c.lex < NEAR_TOPIC * top_lex and not (focused and same_doc):
             continue  # off the topic, unless in the best sentence's document and about the asked words
         text = get_text(c.passage.chunk.doc_id)
-        if value and not _numbers_held(units, sf, text):
+        if value and not _numbers_held(units, sf, text) or ordinal_clash(question, sf):
             continue  # '2号线的起步价' is not told by a sentence under a '1号线' headline
         asked = ([], []) if c in life else _titled(near, text) if value else near
         found = _span_in(shape, question, asked, c, text, get_text)

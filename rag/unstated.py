@@ -115,6 +115,25 @@ def says_unset(near, cands: list[Cand], get_text, kind: str = "") -> Cand | None
 _LIFE = (re.compile(r"卒|去世|逝世|过世|病逝|病故|死于|死亡|遇害|牺牲"), re.compile(r"出生|生于|诞生|出世|降生"))
 
 
+_ORDINAL = re.compile(r"(第[一二三四五六七八九十\d]+|首|头)(批|期|届|轮|阶段)|"
+                      r"([一二三四五六七八九十\d]+)(期)(?=工程|项目)")
+
+
+def _ordinals(sf: str) -> set[tuple[str, str]]:
+    out = set()
+    for m in _ORDINAL.finditer(sf):
+        n, word = (m.group(1), m.group(2)) if m.group(2) else ("第" + m.group(3), m.group(4))
+        out.add(("第一" if n in ("首", "头") else n, word))
+    return out
+
+
+def ordinal_clash(question: str, sentence_sf: str) -> bool:
+    """The question asks about one batch or phase ('第二批', '二期工程') and the sentence does not name it: its
+    figures and dates are another batch's ('首批28家') or the whole plan's ('到2027年要达到100家')."""
+    asked = _ordinals(search_form(question))
+    return bool(asked) and not asked <= _ordinals(sentence_sf)
+
+
 def life_sentences(shape: Shape, question: str, cands: list[Cand], get_text) -> list[Cand]:
     """For 'when did X die / was X born': the best document's sentences telling a death (or a birth)."""
     life = next((w for w in _LIFE if w.search(search_form(question))), None) if shape.kind == WHEN else None
@@ -157,7 +176,7 @@ def stated_near(shape: Shape, question: str, near, cands: list[Cand], get_text, 
             places.append((t, (c.start, c.end)))
     for t, (s, e) in places:
         sentence = t[s:e]
-        if named and not holds(named[0], search_form(sentence)):
+        if named and not holds(named[0], search_form(sentence)) or ordinal_clash(question, search_form(sentence)):
             continue  # '出价多少': a sentence with another figure (负债一亿元) but no 出价 does not state it
         if shape.kind == HOW_MANY and _VAGUE.search(sentence):
             return True  # '很多次', '没有一项', '大片': a quantity in words still answers how many

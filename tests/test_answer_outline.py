@@ -169,3 +169,17 @@ def test_the_line_asking_what_was_asked_leads_to_its_reply(outline):
     naming Y matches more of the question's words."""
     ans = ask(outline, "果农问冷链仓库什么时候开工，宁卓怎么说？")
     assert "还要等省里批下来" in ans.text and not ans.abstained, ans.text
+
+
+def test_a_batch_asked_by_its_ordinal_is_not_answered_by_another_batch(tmp_path):
+    from rag.config import Config
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "rooms.txt").write_text(
+        "10月8日，北岭市首批16家社区书房同时开放。\n"
+        "按照规划，到2028年全市社区书房要达到60家。第二批的数量和选址还在论证，没有最后确定。\n", encoding="utf-8")
+    a = Assistant(Config(index_dir=tmp_path / "index", model="test-hash", abstain_threshold=0.2))
+    a.index([tmp_path / "docs"])
+    second = ask(a, "北岭第二批社区书房要建多少家？")
+    assert second.abstained and "没有说明" in second.text, second.text
+    first = ask(a, "北岭首批社区书房有多少家？")
+    assert first.text.startswith("**16家**"), first.text
