@@ -46,6 +46,8 @@ _ZH = [
     (YES_NO, re.compile(r"是否|是不是|有没有|能不能|会不会|可不可以|要不要|[吗么][？?]?$")),
 ]
 
+_EN_COMPANY = r"\b(which|what) (company|firm|enterprise|corporation|group|bank|agency|institution|organi[sz]ation)\b"
+
 _EN = [
     # 'What are the daily drop-off hours…': a time asked in list wording
     (WHEN, re.compile(r"\bwhat (is|are|was|were) the [\w\s-]{0,40}\b(hours|times?|dates?|deadlines?)\b")),
@@ -54,7 +56,7 @@ _EN = [
                       r"announce|plan|instruct|decide|do|want|urge|call|promise|pledge)\w*\b|\bwhat (are|were) the\b|"
                       r"\b(measures|steps|requirements|orders|demands|tasks|actions|points|instructions|"
                       r"priorities|list)\b|\bwhich \w+s\b")),
-    (WHO, re.compile(r"^\s*(who|whom|whose)\b|\bwho\b")),
+    (WHO, re.compile(r"^\s*(who|whom|whose)\b|\bwho\b|" + _EN_COMPANY)),
     (WHEN, re.compile(r"\bwhen\b|what (time|year|date|day|month)|which (year|day|month)")),
     (HOW_MANY, re.compile(r"\bhow (many|much|long|old|big|large|far|high)\b|what (percentage|share|proportion|amount|"
                           r"number)|what (is|was|are|were) the (budget|cost|price|fare|fee|amount|number|total|"
@@ -179,6 +181,6 @@ def detect(question: str) -> Shape:
         unit = "点"
     if kind == WHO and re.search(r"由谁|谁(负责|牵头|出|承担|组织|主办|管|来)|哪个(部门|单位)", q):
         unit = "org"  # an organization answers 'who pays / who leads' as often as a person
-    if kind == WHO and re.search(_COMPANY, q):
+    if kind == WHO and re.search(_COMPANY if not english else _EN_COMPANY, q):
         unit = "company"
     return Shape(kind, count, unit or "")

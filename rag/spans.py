@@ -152,7 +152,7 @@ def office_holders(sf: str) -> list[tuple[int, int]]:
 # A company or institution by name ('安澜市政建设集团', '华信会计师事务所'), not a generic one ('第三方机构',
 # '有资质的单位', '一家公司').
 _NAMED_ORG = re.compile(r"[\u4e00-\u9fffA-Za-z0-9（）()]{2,14}?(?:有限责任公司|股份有限公司|有限公司|股份公司|"
-                        r"公司|集团|研究院|设计院|研究所|事务所|银行|大学|学院|医院|机构|协会|工程局|[一二三四五六七八九十\d]+局)")
+                        r"公司|集团|科技|实业|控股|置业|传媒|研究院|设计院|研究所|事务所|银行|大学|学院|医院|机构|协会|工程局|[一二三四五六七八九十\d]+局)")
 _GENERIC_ORG = re.compile(r"第三方|相关|有关|有资质|资质|专业|社会|其他|其它|各|该|这|那|一家|多家|几家|哪|什么|"
                           r"国有|民营|[委托聘请引入邀请由向与和的]")
 
@@ -166,8 +166,8 @@ def named_organizations(sf: str) -> list[tuple[int, int]]:
         start = m.start() + cut + 1
         head = sf[start:m.end()]
         prefix = head[:-2]
-        # '制作公司', '施工单位': a common two-character word before the suffix is a kind, not a name
-        common = len(prefix) == 2 and _freq(prefix) > COMMON_WORD
+        # '制作公司', '施工单位': a verb before the suffix says what kind, not which ('大麦科技' is a name)
+        common = len(prefix) == 2 and _freq(prefix) > COMMON_WORD and _tagged(prefix)[0][1][:1] == "v"
         if len(head) >= 4 and not _GENERIC_ORG.search(prefix) and not common:
             out.append((start, m.end()))
     return out
