@@ -15,6 +15,26 @@ from rag.config import Config
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
+SHOTS = os.environ.get("RAG_SCREENSHOTS")  # a folder (e.g. docs) to keep the screenshots in, for the README
+
+
+def shot(page, tmp_path, name: str) -> None:
+    """A full-page screenshot in the test's folder, and in $RAG_SCREENSHOTS when set."""
+    page.screenshot(path=str(tmp_path / name), full_page=True)
+    if SHOTS:
+        Path(SHOTS).mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(Path(SHOTS) / name), full_page=True)
+
+
+def indexed(folder: Path, docs: dict[str, str], **settings):
+    """An Assistant (fake 'test-hash' model) over `docs` (file name → text) written to folder/docs and indexed."""
+    from rag import Assistant
+    (folder / "docs").mkdir(parents=True, exist_ok=True)
+    for name, text in docs.items():
+        (folder / "docs" / name).write_text(text, encoding="utf-8")
+    assistant = Assistant(Config(index_dir=folder / "index", model="test-hash", **settings))
+    assistant.index([folder / "docs"])
+    return assistant
 
 
 @pytest.fixture

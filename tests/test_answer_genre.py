@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from rag import Assistant
+from conftest import indexed
 from rag.options import AskOptions
 
 DOCS = {
@@ -82,14 +82,7 @@ DOCS = {
 
 @pytest.fixture(scope="module")
 def genre(tmp_path_factory):
-    from rag.config import Config
-    tmp = tmp_path_factory.mktemp("genre")
-    (tmp / "docs").mkdir()
-    for name, text in DOCS.items():
-        (tmp / "docs" / name).write_text(text, encoding="utf-8")
-    a = Assistant(Config(index_dir=tmp / "index", model="test-hash", abstain_threshold=0.2))
-    a.index([tmp / "docs"])
-    return a
+    return indexed(tmp_path_factory.mktemp("genre"), DOCS, abstain_threshold=0.2)
 
 
 def ask(assistant, question, history=()):

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from rag import Assistant
+from conftest import indexed
 from rag.options import AskOptions
 from rag.shapes import WHEN, detect
 
@@ -40,14 +40,7 @@ DOCS = {
 
 @pytest.fixture(scope="module")
 def outline(tmp_path_factory):
-    from rag.config import Config
-    tmp = tmp_path_factory.mktemp("outline")
-    (tmp / "docs").mkdir()
-    for name, text in DOCS.items():
-        (tmp / "docs" / name).write_text(text, encoding="utf-8")
-    a = Assistant(Config(index_dir=tmp / "index", model="test-hash", abstain_threshold=0.2))
-    a.index([tmp / "docs"])
-    return a
+    return indexed(tmp_path_factory.mktemp("outline"), DOCS, abstain_threshold=0.2)
 
 
 def ask(assistant, question):
@@ -110,14 +103,10 @@ def test_english_hours_ask_a_time():
 def test_a_short_question_that_stands_alone_is_not_dragged_to_the_last_topic(tmp_path):
     """'老桥限高多少？' after a question about the library: short enough to look like a follow-up, but its own
     words find their answer; carrying 图书馆 开放 into it must not make it worse (rag/followup.py)."""
-    from rag.config import Config
-    (tmp_path / "docs").mkdir()
-    (tmp_path / "docs" / "library.txt").write_text(
-        "市图书馆闭馆装修三个月后，将于10月8日重新开放，开放时间为每天9时至21时。\n", encoding="utf-8")
-    (tmp_path / "docs" / "bridge.txt").write_text(
-        "西河老桥加固工程完工后，老桥限高调整为三米二，限重十五吨，大货车须绕行新桥。\n", encoding="utf-8")
-    a = Assistant(Config(index_dir=tmp_path / "index", model="test-hash", abstain_threshold=0.2))
-    a.index([tmp_path / "docs"])
+    a = indexed(tmp_path, {
+        "library.txt": "市图书馆闭馆装修三个月后，将于10月8日重新开放，开放时间为每天9时至21时。\n",
+        "bridge.txt": "西河老桥加固工程完工后，老桥限高调整为三米二，限重十五吨，大货车须绕行新桥。\n",
+    }, abstain_threshold=0.2)
     history = ("市图书馆什么时候重新开放？",)
     alone = a.ask("老桥限高多少？", AskOptions(history=history))
     assert alone.text.startswith("**三米二**"), alone.text  # 三米二 is 3.2 m: the span keeps its decimetres
@@ -149,17 +138,12 @@ def test_followup_keeps_its_own_query_only_when_that_answers_clearly_better(monk
     ("北岭区文化馆的开馆仪式什么时候举行？", "没有说明"),              # '时间另行通知' beats a date elsewhere
 ])
 def test_a_date_beside_a_deferral(tmp_path, question, expected):
-    from rag.config import Config
-    (tmp_path / "docs").mkdir()
-    (tmp_path / "docs" / "minutes.txt").write_text(
-        "会议同意将东关、西关、南门三个菜市场列入今年改造计划。\n"
-        "会议决定，南门菜市场的产权问题另行研究，暂不启动改造，东关、西关两个市场按计划于8月1日开工。\n",
-        encoding="utf-8")
-    (tmp_path / "docs" / "news.txt").write_text(
-        "5月9日，北岭区召开新闻发布会，介绍文化馆建设进展。\n"
-        "文化馆主体工程已经完工，开馆仪式的时间另行通知。\n", encoding="utf-8")
-    a = Assistant(Config(index_dir=tmp_path / "index", model="test-hash", abstain_threshold=0.2))
-    a.index([tmp_path / "docs"])
+    a = indexed(tmp_path, {
+        "minutes.txt": "会议同意将东关、西关、南门三个菜市场列入今年改造计划。\n"
+                       "会议决定，南门菜市场的产权问题另行研究，暂不启动改造，东关、西关两个市场按计划于8月1日开工。\n",
+        "news.txt": "5月9日，北岭区召开新闻发布会，介绍文化馆建设进展。\n"
+                    "文化馆主体工程已经完工，开馆仪式的时间另行通知。\n",
+    }, abstain_threshold=0.2)
     ans = ask(a, question)
     assert expected in ans.text and ans.abstained == (expected == "没有说明"), ans.text
 
@@ -172,13 +156,9 @@ def test_the_line_asking_what_was_asked_leads_to_its_reply(outline):
 
 
 def test_a_batch_asked_by_its_ordinal_is_not_answered_by_another_batch(tmp_path):
-    from rag.config import Config
-    (tmp_path / "docs").mkdir()
-    (tmp_path / "docs" / "rooms.txt").write_text(
-        "10月8日，北岭市首批16家社区书房同时开放。\n"
-        "按照规划，到2028年全市社区书房要达到60家。第二批的数量和选址还在论证，没有最后确定。\n", encoding="utf-8")
-    a = Assistant(Config(index_dir=tmp_path / "index", model="test-hash", abstain_threshold=0.2))
-    a.index([tmp_path / "docs"])
+    a = indexed(tmp_path, {"rooms.txt": "10月8日，北岭市首批16家社区书房同时开放。\n"
+                                        "按照规划，到2028年全市社区书房要达到60家。第二批的数量和选址还在论证，没有最后确定。\n"},
+                abstain_threshold=0.2)
     second = ask(a, "北岭第二批社区书房要建多少家？")
     assert second.abstained and "没有说明" in second.text, second.text
     first = ask(a, "北岭首批社区书房有多少家？")

@@ -1,14 +1,11 @@
 """The Documents tab, the phone layout and a conversation over two knowledge bases, in headless Chromium against
 `rag serve` with the tests' hashing model (issue 15)."""
-import os
-from pathlib import Path
 
 import httpx
 import pytest
 
-from conftest import SEEDS, start_server
+from conftest import SEEDS, shot, start_server
 
-SHOTS = os.environ.get("RAG_SCREENSHOTS")  # a folder (e.g. docs) to keep the screenshots in, for the README
 GOOD = ["通知：东城区图书馆自下周一起闭馆装修，预计六月重新开放，借阅服务暂停。\n",
         "公告：青石镇老桥限高调整为四米二，货车请绕行新桥，自三月一日起执行。\n",
         "消息：西湖区新建社区食堂三处，老年人用餐享受八折优惠。\n",
@@ -16,12 +13,6 @@ GOOD = ["通知：东城区图书馆自下周一起闭馆装修，预计六月�
         "提示：本周六上午九点起，市民中心停车场封闭检修，请改停地下车库。\n"]
 AMBER, GREEN = "rgb(180, 83, 9)", "rgb(21, 128, 61)"
 
-
-def shot(page, tmp_path, name: str) -> None:
-    page.screenshot(path=str(tmp_path / name), full_page=True)
-    if SHOTS:
-        Path(SHOTS).mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(Path(SHOTS) / name), full_page=True)
 
 
 @pytest.fixture

@@ -9,19 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from conftest import start_server
+from conftest import shot, start_server
 
 V1 = "通知：青石镇老桥限高四米五，货车请绕行。\n"
 V2 = "通知：青石镇老桥限高已调整为四米二，货车请绕行东环路。\n"
 NOTICE = "通知：东城区图书馆自下周一起闭馆装修，预计六月重新开放，借阅服务暂停。\n"
-SHOTS = os.environ.get("RAG_SCREENSHOTS")  # a folder (e.g. docs) to keep the screenshots in, for the README
 
-
-def shot(page, tmp_path, name: str) -> None:
-    page.screenshot(path=str(tmp_path / name), full_page=True)
-    if SHOTS:
-        Path(SHOTS).mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(Path(SHOTS) / name), full_page=True)
 
 
 @pytest.fixture
