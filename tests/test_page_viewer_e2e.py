@@ -13,7 +13,6 @@ import pytest
 import format_fixtures as ff
 from conftest import start_server
 
-pytestmark = pytest.mark.slow
 TOKEN = "viewer-token"
 FACT = ("汉林街改造工程总预算为一千二百万元，由市城建集团负责实施，计划于明年五月一日前完工，"
         "完工后沿街商铺的外立面、路面和地下管网将全部更新。")
