@@ -173,7 +173,7 @@ def build_parser() -> argparse.ArgumentParser:
                                              "($RAG_MILVUS_URI; token in $RAG_MILVUS_TOKEN); implies --store milvus")
     common.add_argument("--milvus-collection", help="index name in Milvus (default rag, or $RAG_MILVUS_COLLECTION)")
     common.add_argument("--kb", metavar="NAME", help="knowledge base (知识库) to use; default: the --index folder "
-                                                     "(see rag kb list)")
+                                                     "(see rag kb list); rag ask/chat take several: A,B")
     p = argparse.ArgumentParser(prog="rag", description="Question answering over Chinese documents, with citations.")
     sub = p.add_subparsers(dest="command", required=True)
     s = sub.add_parser("index", parents=[common], help="add or update files and folders")

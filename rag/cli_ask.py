@@ -11,6 +11,18 @@ def _config(args):
     return config(args)
 
 
+def _assistant(args):
+    """The Assistant for --kb: one knowledge base, or several ('--kb 通知,交通') searched together
+    (rag/multi_kb.py), as the API's kb list."""
+    names = [n.strip() for n in (getattr(args, "kb", None) or "").split(",") if n.strip()]
+    if len(names) > 1:
+        from .cli import _config as config
+        from .kb import KnowledgeBases
+        return KnowledgeBases(config(args, kb=False)).assistant(names)
+    from .assistant import Assistant
+    return Assistant(_config(args))
+
+
 def _options(args, history: list[str] | None = None):
     from .options import AskOptions
     return AskOptions(top_k=args.top_k, length=args.length,
@@ -61,19 +73,17 @@ def cmd_ask(args) -> int:
         reply = ask(url, " ".join(args.question), args.top_k, args.length, args.history)
         _print_answer(answer_from_json(reply), args.json)
         return 0
-    from .assistant import Assistant
     _need_model(args)
-    assistant = Assistant(_config(args))
+    assistant = _assistant(args)
     _print_answer(assistant.ask(" ".join(args.question), _options(args)), args.json)
     return 0
 
 
 def cmd_chat(args) -> int:
     """Questions from stdin, one a line; each earlier question is history for the next (follow-ups work)."""
-    from .assistant import Assistant
     from .options import QuestionError
     _need_model(args)
-    assistant = Assistant(_config(args))
+    assistant = _assistant(args)
     history: list[str] = list(args.history or [])
     interactive = sys.stdin.isatty()
     while True:

@@ -94,6 +94,10 @@ def test_cli_kb(config, tmp_path, capsys, monkeypatch):
     assert "notices" in out and "default" in out
     assert main(["ask", "--json", "--index", idx, "--kb", "notices", "图书馆什么时候重新开放"]) == 0
     assert "六月" in json.loads(capsys.readouterr().out)["answer"]
+    # Several knowledge bases at once, as the API's kb list: the default holds nothing about the library.
+    assert main(["ask", "--json", "--index", idx, "--kb", "default,notices", "图书馆什么时候重新开放"]) == 0
+    answer = json.loads(capsys.readouterr().out)
+    assert "六月" in answer["answer"] and answer["citations"][0]["source"].endswith("闭馆.txt")
     assert main(["kb", "delete", "notices", "--index", idx]) == 2
     assert "--yes notices" in capsys.readouterr().err
     assert main(["kb", "delete", "notices", "--index", idx, "--yes", "notices"]) == 0
