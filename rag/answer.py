@@ -32,13 +32,14 @@ from .retrieve import Query
 from .sentence_vectors import cache as _cache
 from .shaped import shaped
 from .spans import plain
-from .units import CONTEXT, coverage, question_units
+from .units import CONTEXT, coverage, name_units, question_units
 
 NOT_FOUND = "文档中没有找到相关内容。(Not found in the documents.)"
 PASSAGES_FOR_SENTENCES = 3
 SHORTLIST = 8           # sentences embedded per question
 MIN_SENTENCE_CHARS = 12
 FOCUS_BONUS = 0.15     # for holding all the focus words of the question (factoid.focus)
+NAME_RELEVANCE = 0.5    # weight of an English question's pinyin names in the relevance features
 RUNNER_UP_RATIO = 0.8   # a second sentence must score at least this share of the best one
 
 # relevance = sigmoid(A·passage coverage + B·best two-sentence coverage + C·cosine + D), one set for Chinese
@@ -70,6 +71,10 @@ def relevance(query: Query, passages: list[Passage]) -> float:
     as a fourth feature: no gain for Chinese, little for English, and it costs embedding before abstaining.)"""
     if not passages:
         return 0.0
+    names = getattr(query, "names", None)
+    if names and query.cjk < 0.5:  # 'When did Jiang Duntao take office': the passage holding 江敦涛 is on topic
+        query = replace(query, units=query.units + [replace(u, weight=u.weight * NAME_RELEVANCE)
+                                                    for u in name_units(names)])
     c = query.cjk
     weights = [c * z + (1 - c) * e for z, e in zip(_ZH, _EN, strict=True)]
     logit = sum(w * v for w, v in zip(weights, (*features(query, passages), 1.0), strict=True))

@@ -53,7 +53,7 @@ _UNIT_LIST = ("万亿元 亿元 万元 千元 美元 欧元 港元 元 块钱 �
 _UNITS = "|".join(sorted(_UNIT_LIST, key=len, reverse=True))  # longest first: 个月 before 个
 # Units of one kind: a question asking '多少亿元' is not answered by '三个月'.
 _UNIT_KINDS = ("元块角钱$¥€£", "名人位户", "年月周天日小时分秒", "%％成倍百分点", "米里亩公顷平方", "吨斤克")
-NUMBER = re.compile(rf"(?:约|近|超过|逾|共|达到?|仅|不到|将近|大约)?(?:{_DIGITS}|[{_CN}]{{1,8}})"
+NUMBER = re.compile(rf"(?:约|近|超过|逾|共|达到?|仅|不到|将近|大约)?(?:{_DIGITS}|[{_CN}]{{1,8}}(?:点[{_CN}]{{1,4}})?)"
                     rf"(?:\s?(?:至|到|-|~|－)\s?(?:{_DIGITS}|[{_CN}]{{1,8}}))?(?:多|余|几)?\s?"
                     rf"(?:万|亿|千|百)?(?:多|余)?(?:{_UNITS})(?:(?<=[米块])[一二三四五六七八九](?![十百千万亿]))?|百分之[{_CN}\d.]+|{_DIGITS}"
                     rf"(?:\s?(?:至|到|-|~)\s?{_DIGITS})?")

@@ -163,3 +163,12 @@ def test_a_batch_asked_by_its_ordinal_is_not_answered_by_another_batch(tmp_path)
     assert second.abstained and "没有说明" in second.text, second.text
     first = ask(a, "北岭首批社区书房有多少家？")
     assert first.text.startswith("**16家**"), first.text
+
+
+@pytest.mark.parametrize("sentence, unit, span", [
+    ("城南快速路全长十四点二公里", "公里", "十四点二公里"),   # a decimal written in numerals
+    ("老桥限高调整为三米二", "米", "三米二"),                 # metres and decimetres
+])
+def test_chinese_numerals_keep_their_decimals(sentence, unit, span):
+    from rag.spans import find_spans
+    assert [sentence[a:b] for a, b in find_spans("how_many", sentence, unit)] == [span]
