@@ -205,7 +205,7 @@ def find_spans(kind: str, sentence: str, unit: str = "", articles: bool = False)
         if unit and (unit in _UNIT_LIST or any(unit[-1] in k for k in _UNIT_KINDS)):
             kind_of = next((k for k in _UNIT_KINDS if unit[-1] in k), unit)
             # '3到5万', '2亿' carry only a magnitude: they fit any kind of unit.
-            in_unit = [s for s in found if sf[s[1] - 1] in kind_of + "万亿"
+            in_unit = [s for s in found if _unit_char(sf, s[1]) in kind_of + "万亿"
                        or ("%" in kind_of and sf[s[0]:s[1]].startswith("百分之"))]  # '百分之五十' is a share
             # A bare number ('2至4犬齿') still answers when none is given in that unit; '三个月' never
             # answers '多少亿元'.
@@ -227,6 +227,11 @@ def find_spans(kind: str, sentence: str, unit: str = "", articles: bool = False)
     if kind == WHERE:
         return places(sf)
     return []
+
+
+def _unit_char(sf: str, end: int) -> str:
+    """The last character of a number's unit: '三米二' ends its unit at 米."""
+    return sf[end - 2] if end >= 2 and sf[end - 1] in "一二三四五六七八九" and sf[end - 2] in "米块" else sf[end - 1]
 
 
 def _article(number: str) -> bool:
