@@ -4,6 +4,7 @@ import socket
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,6 +25,20 @@ def shot(page, tmp_path, name: str) -> None:
     if SHOTS:
         Path(SHOTS).mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(Path(SHOTS) / name), full_page=True)
+
+
+@contextmanager
+def open_page(browser, tmp_path, width: int = 1280, height: int = 900):
+    """A new browser page, closed after; on a failure its full-page screenshot lands in tmp_path/failure.png."""
+    page = browser.new_page(viewport={"width": width, "height": height})
+    try:
+        yield page
+    except Exception:
+        page.screenshot(path=str(tmp_path / "failure.png"), full_page=True)
+        print(f"\nfailure screenshot: {tmp_path / 'failure.png'}")
+        raise
+    finally:
+        page.close()
 
 
 def indexed(folder: Path, docs: dict[str, str], **settings):

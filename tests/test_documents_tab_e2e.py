@@ -4,7 +4,7 @@
 import httpx
 import pytest
 
-from conftest import SEEDS, shot, start_server
+from conftest import SEEDS, open_page, shot, start_server
 
 GOOD = ["通知：东城区图书馆自下周一起闭馆装修，预计六月重新开放，借阅服务暂停。\n",
         "公告：青石镇老桥限高调整为四米二，货车请绕行新桥，自三月一日起执行。\n",
@@ -24,15 +24,9 @@ def server(tmp_path):
 
 @pytest.fixture
 def page(browser, server, tmp_path):
-    page = browser.new_page(viewport={"width": 1280, "height": 900})
-    page.base = server.base
-    try:
+    with open_page(browser, tmp_path) as page:
+        page.base = server.base
         yield page
-    except Exception:
-        page.screenshot(path=str(tmp_path / "failure.png"), full_page=True)
-        raise
-    finally:
-        page.close()
 
 
 def status(page, expect: str) -> str:

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 import format_fixtures as ff
-from conftest import start_server
+from conftest import open_page, start_server
 
 TOKEN = "viewer-token"
 FACT = ("汉林街改造工程总预算为一千二百万元，由市城建集团负责实施，计划于明年五月一日前完工，"
@@ -56,15 +56,8 @@ def char_boxes(pdf: Path, n: int, quote: str) -> tuple[list[tuple[float, float, 
 
 def test_cited_page_7_shows_with_the_highlight(server, browser, pdf, tmp_path):
     assert httpx.get(f"{server}/api/documents/x/pages/1.png", timeout=10).status_code == 401  # token rules apply
-    page = browser.new_page(viewport={"width": 1400, "height": 1000})
-    try:
+    with open_page(browser, tmp_path, 1400, 1000) as page:
         _session(page, server, pdf, tmp_path)
-    except Exception:
-        page.screenshot(path=str(tmp_path / "failure.png"), full_page=True)
-        print(f"\nfailure screenshot: {tmp_path / 'failure.png'}")
-        raise
-    finally:
-        page.close()
 
 
 def _ask(page, question: str, turn: int) -> None:

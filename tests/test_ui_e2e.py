@@ -7,7 +7,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from conftest import start_server
+from conftest import open_page, start_server
 
 TOKEN = "e2e-token"
 ROOT = Path(__file__).resolve().parent.parent
@@ -52,15 +52,8 @@ def _ask(page, question: str, turn: int):
 
 
 def test_chat_in_the_browser(server, browser, tmp_path):
-    page = browser.new_page(viewport={"width": 1280, "height": 900})
-    try:
+    with open_page(browser, tmp_path) as page:
         _session(page, server, tmp_path)
-    except Exception:
-        page.screenshot(path=str(tmp_path / "failure.png"), full_page=True)
-        print(f"\nfailure screenshot: {tmp_path / 'failure.png'}")
-        raise
-    finally:
-        page.close()
 
 
 def _session(page, server, tmp_path):

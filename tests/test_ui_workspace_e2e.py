@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import shot, start_server
+from conftest import open_page, shot, start_server
 
 V1 = "通知：青石镇老桥限高四米五，货车请绕行。\n"
 V2 = "通知：青石镇老桥限高已调整为四米二，货车请绕行东环路。\n"
@@ -20,15 +20,11 @@ NOTICE = "通知：东城区图书馆自下周一起闭馆装修，预计六月�
 @pytest.fixture
 def page(browser, tmp_path):
     server = start_server(tmp_path / "index", tmp_path)
-    page = browser.new_page(viewport={"width": 1280, "height": 900})
-    page.base, page.base_tmp = server.base, tmp_path
     try:
-        yield page
-    except Exception:
-        page.screenshot(path=str(tmp_path / "failure.png"), full_page=True)
-        raise
+        with open_page(browser, tmp_path) as page:
+            page.base, page.base_tmp = server.base, tmp_path
+            yield page
     finally:
-        page.close()
         server.stop()
 
 
