@@ -96,8 +96,11 @@ def shortlist(query: Query, passages: list[Passage], get_text, put=()) -> list[t
             seen.add(key)
             cands.append((coverage(query.units, key), rank, p, s, e, doc_text[s:e]))
     cands.sort(key=lambda c: (-c[0], c[1]))
-    asking = sorted(cands[SHORTLIST:], key=lambda c: -coverage(put, search_form(c[5])))[:3] if put else []
-    return cands[:SHORTLIST] + [c for c in asking if coverage(put, search_form(c[5])) >= 0.5]
+    if not put:
+        return cands[:SHORTLIST]
+    asking = sorted(((coverage(put, search_form(c[5])), i) for i, c in enumerate(cands[SHORTLIST:], SHORTLIST)),
+                    key=lambda ci: -ci[0])[:3]
+    return cands[:SHORTLIST] + [cands[i] for cover, i in asking if cover >= 0.5]
 
 
 def sentence_cosines(query: Query, short: list[tuple], embedder: Embedder) -> np.ndarray:
@@ -117,21 +120,26 @@ def compose(query: Query, passages: list[Passage], embedder: Embedder, config: C
     lex_weight = 0.35 + 0.25 * query.cjk  # coverage speaks louder in Chinese, where it is exact
     shape = shapes.detect(query.text)
     near = focus(query.text, query.units) if query.cjk >= 0.5 else ([], [])
-    cands = []
+    cands, asking = [], []
     for (lex, rank, p, s, e, text), d in zip(short, dense, strict=True):
         fragment = 0.15 if len(text) < MIN_SENTENCE_CHARS else 0.0  # headings and fragments rarely answer
         score = lex_weight * lex + (1 - lex_weight) * float(d) - 0.04 * rank - fragment
         # The words beside the question word say what is asked ('内容分为哪几类'), a document's rare names ('澄州')
         # only where: a sentence holding the asked words gains over one holding the names (a list doubly so).
         score += FOCUS_BONUS * (2 if shape.kind == shapes.LIST else 1) * focus_share(near, search_form(text))
-        if (reply_wanted or shape.kind == shapes.YES_NO) and is_question(text):  # the question asked in the text
-            score += FOCUS_BONUS * (1 + coverage(put, search_form(text)))  # leads to the reply: the one asking it
+        put_share = coverage(put, search_form(text)) if put else 0.0
+        asks = is_question(text)
+        if (reply_wanted or shape.kind == shapes.YES_NO) and asks:  # the question asked in the text leads to
+            score += FOCUS_BONUS * (1 + put_share)  # the reply: the one asking what the question says was asked
         score += conversation.OWN_BONUS * coverage(own, search_form(text))  # a follow-up's own words ('那配套呢')
         cands.append(Cand(score, lex, rank, p, s, e, text))
+        if asks and put_share >= 0.5:
+            asking.append(cands[-1])
     cands.sort(key=lambda c: -c.score)
     # 'X问A，Y怎么说': the line that asks A leads (its reply answers), however much narration names X and Y.
-    asking = [c for c in cands if put and is_question(c.text) and coverage(put, search_form(c.text)) >= 0.5]
-    cands = asking[:1] + [c for c in cands if c not in asking[:1]]
+    if asking:
+        lead = max(asking, key=lambda c: c.score)
+        cands = [lead] + [c for c in cands if c is not lead]
     plan = shaped(shape, query, cands, get_text, _topic(query, cands[0].text))
     if plan is None:
         plan = _best_sentences(cands, get_text, config)

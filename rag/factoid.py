@@ -189,7 +189,7 @@ def factoid(shape: Shape, question: str, units: list[Unit], cands: list[Cand], g
             # the asked words than the one with a date ('听证会的时间另行公布' vs '4月16日…召开发布会').
             if unset and unset is not c and (unset.lex >= c.lex if english else focus_share(
                     near, search_form(unset.text)) > focus_share(near, held)):
-                return _not_stated(shape, topic, near, cands, get_text)
+                return _not_stated(shape, topic, cands, get_text, unset)
             if shape.kind in NOT_STATED_KINDS and (_put_off(near, held, s - a0) or (
                     shape.kind == WHEN and not ANCHORED.search(span) and (
                         UNSET.search(held) or not english and not _about(near, held)))):
@@ -197,20 +197,22 @@ def factoid(shape: Shape, question: str, units: list[Unit], cands: list[Cand], g
                 # put-off answers nothing; nor does '今天' in a sentence about something else
             return Plan([Part(c.passage, slices)], lead=f"**{plain(text[s:e]).strip()}**")
     if unset:
-        return _not_stated(shape, topic, near, cands, get_text)
+        return _not_stated(shape, topic, cands, get_text, unset)
     company = shape.unit == "company" and generic_only(question, cands)
     kinds = NOT_STATED_KINDS + ((WHO,) if asked_role(question) or company else ())
-    if shape.kind in kinds and not english and (
-            says_unset(near, cands, get_text, shape.kind)
-            or not stated_near(shape, question, near, cands, get_text, named)):
-        return _not_stated(shape, topic, near, cands, get_text)
+    if shape.kind not in kinds or english:
+        return None
+    # (How many and when were asked says_unset above: had it found one, we would have returned.)
+    unset = says_unset(near, cands, get_text, shape.kind) if shape.kind not in NOT_STATED_KINDS else None
+    if unset or not stated_near(shape, question, near, cands, get_text, named):
+        return _not_stated(shape, topic, cands, get_text, unset)
     return None
 
 
-def _not_stated(shape: Shape, topic: str, near, cands: list[Cand], get_text) -> Plan:
-    """'文档提到了…，但没有说明…' with the closest passage cited (the one saying it is not set, if any);
+def _not_stated(shape: Shape, topic: str, cands: list[Cand], get_text, unset: Cand | None) -> Plan:
+    """'文档提到了…，但没有说明…' with the closest passage cited (`unset`, the one saying it is not set, if any);
     counts as abstaining."""
     zh, en = ("是哪家单位", "which organization") if shape.unit == "company" else WHAT[shape.kind]
     note = f"文档提到了{topic}，但没有说明{zh}。(The documents mention {topic}, but do not state {en}.)"
-    best = says_unset(near, cands, get_text, shape.kind) or cands[0]
+    best = unset or cands[0]
     return Plan([Part(best.passage, answer_slices(best, get_text))], lead=note, abstained=True)

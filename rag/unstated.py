@@ -16,8 +16,8 @@ RUNNER_UP = 0.8         # a close runner-up scores at least this share of the be
 
 # A date that names a point in time: digits or numerals with 年/月/日/点…, a festival or an era. '今天',
 # '当天' or '下个月' answer in dialogue, but their presence does not prove the asked date is given.
-ANCHORED = _ANCHORED = re.compile(r"[\d〇零一二三四五六七八九十]+\s?[年月日号点时]|世纪|季度|年代|时期|期间|年间|"
-                                  r"春节|元旦|国庆|中秋|端午|清明")
+ANCHORED = re.compile(r"[\d〇零一二三四五六七八九十]+\s?[年月日号点时]|世纪|季度|年代|时期|期间|年间|"
+                      r"春节|元旦|国庆|中秋|端午|清明")
 
 
 _TOTAL = re.compile(r"一共|总共|总计|合计|总投资|总额|总数|总共")
@@ -74,7 +74,7 @@ def beside(role: str) -> str:
 
 # The document itself says the thing is not settled or not given.
 # … or puts it off: officials defer ('加固的事汛后再专题研究', '据实测算后另行报批').
-UNSET = _UNSET = re.compile(r"尚未确定|尚未明确|尚未公布|尚未决定|另行(?:通知|公布|明确|确定|报批|研究|安排)|待定|未定|"
+UNSET = re.compile(r"尚未确定|尚未明确|尚未公布|尚未决定|另行(?:通知|公布|明确|确定|报批|研究|安排)|待定|未定|"
                             r"尚不清楚|没有透露|未透露|暂未|暂无|还没有定|还没定|尚无定论|还不能给|不能给你打包票|还要等|"
                             r"再(?:专题)?研究|再议|后再说|测算后|"
                             r"(?:待|等)[^，。；]{0,12}后(?:才能|再|方可)(?:确定|明确|决定)|才能(?:确定|明确)|"
@@ -100,12 +100,12 @@ def says_unset(near, cands: list[Cand], get_text, kind: str = "") -> Cand | None
         # About the asked words, or naming what the question asks about ('听证会的时间另行公布' for '水价听证会
         #什么时候召开': the verb after the question word is the one left out)
         subject = bool(near[0]) and holds(near[0][0], sf)
-        if _UNSET.search(sf) and (not flat or about(near, sf) or subject) and (not of or of.search(sf)):
+        if UNSET.search(sf) and (not flat or about(near, sf) or subject) and (not of or of.search(sf)):
             return c
         if is_question(c.text) and (not flat or about(near, sf)):
             text = get_text(c.passage.chunk.doc_id)
             reply = search_form("".join(text[s:e] for s, e in answer_slices(c, get_text)))
-            if reply != sf and _UNSET.search(reply) and (not of or of.search(sf + reply)):
+            if reply != sf and UNSET.search(reply) and (not of or of.search(sf + reply)):
                 return c
     return None
 
@@ -186,7 +186,7 @@ def stated_near(shape: Shape, question: str, near, cands: list[Cand], get_text, 
                  else find_spans(shape.kind, sentence, shape.unit, articles=True))  # '一巢只生一个蛋'
         for a, b in spans:
             span = search_form(sentence[a:b])
-            if span in search_form(question) or (shape.kind == WHEN and not _ANCHORED.search(span)):
+            if span in search_form(question) or (shape.kind == WHEN and not ANCHORED.search(span)):
                 continue
             if shape.kind == HOW_MANY and _TOTAL.search(search_form(question)) and _PER.search(
                     search_form(sentence[max(0, a - 14):a])):

@@ -52,6 +52,14 @@ from .upload_batch import read_batch
 MAX_FILES = 100  # files in one upload request
 
 
+def _question(body: dict) -> str:
+    """The question of an /api/ask or /api/retrieve body (its length is checked where it is asked)."""
+    question = body.get("question")
+    if not isinstance(question, str):
+        raise ServiceError("'question' 须为字符串 · 'question' must be a string")
+    return question
+
+
 def report_json(report: IndexReport, service: Service, kb: str | None = None) -> dict:
     return {"added": len(report.added), "updated": len(report.updated), "unchanged": len(report.unchanged),
             "duplicates": len(report.duplicates), "failed": [str(f) for f in report.failed],
@@ -159,10 +167,7 @@ def build_api(service: Service, app: FastAPI | None = None) -> FastAPI:
     @app.post("/api/ask")
     async def ask(request: Request):
         body = await body_json(request)
-        question = body.get("question")
-        if not isinstance(question, str):
-            raise ServiceError("'question' 须为字符串 · 'question' must be a string")
-        options = ask_options(body)
+        question, options = _question(body), ask_options(body)
         if body.get("stream"):
             return answer_events(service, question, options)
         answer = await unless_gone(request, service.ask, question, options)
@@ -172,10 +177,7 @@ def build_api(service: Service, app: FastAPI | None = None) -> FastAPI:
     async def retrieve(request: Request):
         """命中测试: the passages a question retrieves, each score part, and why the answer would abstain."""
         body = await body_json(request)
-        question = body.get("question")
-        if not isinstance(question, str):
-            raise ServiceError("'question' 须为字符串 · 'question' must be a string")
-        return await unless_gone(request, service.retrieve, question, ask_options(body))
+        return await unless_gone(request, service.retrieve, _question(body), ask_options(body))
 
     @app.get("/api/documents")
     async def list_documents(q: str = "", offset: int = 0, limit: int = 1000, kb: str = ""):
