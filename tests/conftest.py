@@ -28,9 +28,10 @@ def shot(page, tmp_path, name: str) -> None:
 
 
 @contextmanager
-def open_page(browser, tmp_path, width: int = 1280, height: int = 900):
-    """A new browser page, closed after; on a failure its full-page screenshot lands in tmp_path/failure.png."""
-    page = browser.new_page(viewport={"width": width, "height": height})
+def open_page(browser, tmp_path, width: int = 1280, height: int = 900, **options):
+    """A new browser page, closed after; on a failure its full-page screenshot lands in tmp_path/failure.png.
+    `options` go to new_page (is_mobile=True, has_touch=True for a phone)."""
+    page = browser.new_page(viewport={"width": width, "height": height}, **options)
     try:
         yield page
     except Exception:
@@ -39,6 +40,22 @@ def open_page(browser, tmp_path, width: int = 1280, height: int = 900):
         raise
     finally:
         page.close()
+
+
+def chat_ask(page, question: str, timeout: int = 120_000):
+    """Send `question` in the chat and return its answer (the last bot message) once it is complete: a new user
+    turn, then no "检索中" and no streaming cursor ▍ in the last bot message (the UI drops it in the last yield)."""
+    users = page.locator('#chatbot [data-testid="user"]').count()
+    page.fill("#question textarea", question)
+    page.keyboard.press("Enter")
+    page.wait_for_function(
+        """(n) => { const users = document.querySelectorAll('#chatbot [data-testid="user"]');
+                    const bots = document.querySelectorAll('#chatbot [data-testid="bot"]');
+                    if (users.length <= n || bots.length < users.length) return false;
+                    const text = bots[bots.length - 1].textContent;
+                    return !text.includes('检索中') && !text.includes('▍'); }""", arg=users, timeout=timeout)
+    bots = page.locator('#chatbot [data-testid="bot"]')
+    return bots.nth(bots.count() - 1)
 
 
 def indexed(folder: Path, docs: dict[str, str], **settings):

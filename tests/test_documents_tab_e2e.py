@@ -4,7 +4,7 @@
 import httpx
 import pytest
 
-from conftest import SEEDS, open_page, shot, start_server
+from conftest import SEEDS, chat_ask, open_page, shot, start_server
 
 GOOD = ["通知：东城区图书馆自下周一起闭馆装修，预计六月重新开放，借阅服务暂停。\n",
         "公告：青石镇老桥限高调整为四米二，货车请绕行新桥，自三月一日起执行。\n",
@@ -102,23 +102,13 @@ def test_documents_tab_status_open_delete_filter(page, tmp_path):
     assert r["total"] == 5 and all("good1" not in d["sources"][0] for d in r["documents"])
 
 
-def _ask(page, question: str, n: int):
-    page.fill("#question textarea", question)
-    page.keyboard.press("Enter")
-    page.wait_for_function(f"document.querySelectorAll('#chatbot [data-testid=\"bot\"] a.cite').length >= {n}"
-                           f" && !document.querySelector('#chatbot').innerText.includes('检索中')", timeout=60_000)
-    bots = page.locator('#chatbot [data-testid="bot"]')
-    return bots.nth(bots.count() - 1)
-
-
 def test_phone_layout_and_two_knowledge_bases(browser, server, tmp_path):
     for name, text in (("通知", GOOD[0]), ("交通", GOOD[1])):
         assert httpx.post(server.base + "/api/kbs", json={"name": name}).status_code == 201
         r = httpx.post(server.base + "/api/documents", params={"wait": "true", "kb": name}, timeout=60,
                        files={"file": (f"{name}.txt", text.encode(), "text/plain")})
         assert r.status_code == 200, r.text
-    page = browser.new_page(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
-    try:
+    with open_page(browser, tmp_path, 390, 844, is_mobile=True, has_touch=True) as page:
         page.goto(server.base + "/")
         page.wait_for_selector("#question textarea", timeout=60_000)
         # Every tab is a visible button inside the screen, none behind "⋯".
@@ -140,10 +130,10 @@ def test_phone_layout_and_two_knowledge_bases(browser, server, tmp_path):
         page.get_by_role("option", name="交通", exact=True).click()
         page.wait_for_function("document.querySelector('#kb-also').innerText.includes('交通')", timeout=10_000)
         page.keyboard.press("Escape")
-        bridge = _ask(page, "老桥限高多少？", 1)
+        bridge = chat_ask(page, "老桥限高多少？")
         assert "四米二" in bridge.inner_text()
         assert "交通.txt" in page.inner_text("#sources")
-        library = _ask(page, "图书馆什么时候重新开放？", 2)
+        library = chat_ask(page, "图书馆什么时候重新开放？")
         assert "六月" in library.inner_text()
 
         # On the phone the source opens under the answer it belongs to.
@@ -152,10 +142,5 @@ def test_phone_layout_and_two_knowledge_bases(browser, server, tmp_path):
         card = bridge.locator(".inline-src").first
         assert "交通.txt" in card.inner_text() and "四米二" in card.inner_text()
         shot(page, tmp_path, "phone.png")
-    except Exception:
-        page.screenshot(path=str(tmp_path / "failure.png"), full_page=True)
-        raise
-    finally:
-        page.close()
     convs = httpx.get(server.base + "/api/conversations").json()["conversations"]
     assert convs and convs[0]["kb"] == ["通知", "交通"]

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 import format_fixtures as ff
-from conftest import open_page, start_server
+from conftest import chat_ask, open_page, start_server
 
 TOKEN = "viewer-token"
 FACT = ("汉林街改造工程总预算为一千二百万元，由市城建集团负责实施，计划于明年五月一日前完工，"
@@ -61,8 +61,7 @@ def test_cited_page_7_shows_with_the_highlight(server, browser, pdf, tmp_path):
 
 
 def _ask(page, question: str, turn: int) -> None:
-    page.fill("#question textarea", question)
-    page.keyboard.press("Enter")
+    chat_ask(page, question)
     page.wait_for_selector(f"#sources .turn[data-turn='{turn}'] .src", timeout=120_000)
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from conftest import open_page, start_server
+from conftest import chat_ask, open_page, start_server
 
 TOKEN = "e2e-token"
 ROOT = Path(__file__).resolve().parent.parent
@@ -31,24 +31,9 @@ def server(browser, real_seed_assistant, tmp_path_factory):
 
 
 def _ask(page, question: str, turn: int):
-    page.fill("#question textarea", question)
-    page.keyboard.press("Enter")
-    # The answer is done when the panel shows this turn and the streamed text has its last marker.
-    page.wait_for_selector(f'#sources .turn[data-turn="{turn}"]', timeout=120_000)
-    page.wait_for_function(
-        """(turn) => { const bots = document.querySelectorAll('#chatbot .message.bot, #chatbot [data-testid="bot"]');
-                       const last = bots[bots.length - 1];
-                       return last && !last.textContent.includes('检索中') &&
-                              (last.querySelectorAll('a[href^="#src-' + turn + '-"]').length > 0 ||
-                               last.textContent.includes('没有找到')); }""", arg=turn, timeout=120_000)
-    # The last streamed piece: the message is done when its text stays the same across two polls.
-    page.wait_for_function(
-        """() => { const bots = document.querySelectorAll('#chatbot [data-testid="bot"]');
-                   const text = bots.length ? bots[bots.length - 1].textContent : null;
-                   const same = text !== null && window.__lastBotText === text;
-                   window.__lastBotText = text; return same; }""", polling=250, timeout=30_000)
-    bots = page.locator('#chatbot [data-testid="bot"]')
-    return bots.nth(bots.count() - 1)
+    answer = chat_ask(page, question)
+    page.wait_for_selector(f'#sources .turn[data-turn="{turn}"]', timeout=30_000)  # its sources panel too
+    return answer
 
 
 def test_chat_in_the_browser(server, browser, tmp_path):

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import open_page, shot, start_server
+from conftest import chat_ask, open_page, shot, start_server
 
 V1 = "通知：青石镇老桥限高四米五，货车请绕行。\n"
 V2 = "通知：青石镇老桥限高已调整为四米二，货车请绕行东环路。\n"
@@ -29,17 +29,7 @@ def page(browser, tmp_path):
 
 
 def ask(page, question: str) -> str:
-    page.fill("#question textarea", question)
-    page.keyboard.press("Enter")
-    page.wait_for_function(
-        """(q) => { const users = document.querySelectorAll('#chatbot [data-testid="user"]');
-                    const bots = document.querySelectorAll('#chatbot [data-testid="bot"]');
-                    if (!users.length || !users[users.length - 1].textContent.includes(q) || !bots.length) return false;
-                    const text = bots[bots.length - 1].textContent;
-                    const same = !text.includes('检索中') && window.__lastBot === text;
-                    window.__lastBot = text; return same; }""", arg=question, polling=300, timeout=60_000)
-    bots = page.locator('#chatbot [data-testid="bot"]')
-    return bots.nth(bots.count() - 1).inner_text()
+    return chat_ask(page, question).inner_text()
 
 
 def upload(page, path: Path, expect: str) -> None:

@@ -95,14 +95,14 @@ def build(service: Service):
                       "answer": answer.to_json()})
         panel = sources_panel(turns, show_passages)
         notice = f'<span class="gen-notice">ⓘ {md_text(answer.notice)}</span>\n\n' if answer.notice else ""
-        if generate:  # already streamed as it came
-            chat[-1] = {"role": "assistant", "content": notice + answer_blocks(answer.text, turn)}
         shown = ""
-        for piece in () if generate else pieces(answer.text, 10):
+        for piece in () if generate else pieces(answer.text, 10):  # a generated answer already streamed as it came
             shown += piece
-            chat[-1] = {"role": "assistant", "content": notice + answer_blocks(shown, turn)}
+            # The cursor says "still writing" to the reader (and to the browser tests): gone only in the last yield.
+            chat[-1] = {"role": "assistant", "content": notice + answer_blocks(shown, turn) + " ▍"}
             yield chat, turns, panel, gr.skip()  # the box was cleared at once; the user may type already
             time.sleep(STREAM_DELAY)
+        chat[-1] = {"role": "assistant", "content": notice + answer_blocks(answer.text, turn)}
         if answer.abstained:
             chat[-1]["content"] += "\n\n*最接近的段落见右侧来源栏 (closest passages are in the sources panel)*"
         yield chat, turns, panel, gr.skip()
@@ -171,10 +171,11 @@ def build(service: Service):
         outputs = [chatbot, turns, sources, msg]
         ui = {"api_visibility": "undocumented"}  # the UI's own events; gradio_client users call /ask below
         saved = [conv, bar["pick"], bar["export"], bar["title"]]
-        msg.submit(respond, inputs, outputs, show_progress="hidden", **ui).then(
-            bar["save"], [conv, turns, kb, also], saved, show_progress="hidden", **ui)
-        send.click(respond, inputs, outputs, show_progress="hidden", **ui).then(
-            bar["save"], [conv, turns, kb, also], saved, show_progress="hidden", **ui)
+        # Enter pressed while the previous answer still streams is queued ("always_last"), not dropped: the box
+        # is cleared at the first yield, so people type (and send) the next question before the stream ends.
+        for trigger in (msg.submit, send.click):
+            trigger(respond, inputs, outputs, show_progress="hidden", trigger_mode="always_last", **ui).then(
+                bar["save"], [conv, turns, kb, also], saved, show_progress="hidden", **ui)
         fresh = [conv, bar["export"], bar["title"]]
         clear.click(lambda k: (*new_chat(k), "", "", ""), kb, [chatbot, turns, sources, *fresh], **ui)
         # The chat's own 🗑 clears the messages; the context of follow-ups (turns) must go with them.
