@@ -207,10 +207,12 @@ def test_settings_persist_in_the_browser(page):
     page.wait_for_selector("#question textarea", timeout=60_000)
     page.get_by_role("tab", name="设置 Settings").click()
     box = page.locator("#top-k input[type=number]")
-    box.fill("3")
-    box.press("Enter")
-    page.locator("#answer-length").get_by_text("长 long").click()
-    page.wait_for_timeout(1000)  # the change events store the settings
+    stored = "localStorage.getItem('rag-zh-settings')"
+    for change in (lambda: (box.fill("3"), box.press("Enter")),
+                   lambda: page.locator("#answer-length").get_by_text("长 long").click()):
+        before = page.evaluate(stored)
+        change()  # each change event writes the settings to the browser's storage: wait for that write
+        page.wait_for_function(f"(b) => {stored} !== b", arg=before, timeout=30_000)
     page.reload()
     page.wait_for_selector("#question textarea", timeout=60_000)
     page.get_by_role("tab", name="设置 Settings").click()
