@@ -31,6 +31,8 @@ from .unstated import (
     stated_near,
 )
 
+WHOLE = 6               # focus words on each side of a who question's 谁
+WHO_MARGIN = 0.15       # a later who sentence must hold this much more of the predicate to win over an earlier one
 NEAR_TOPIC = 0.6        # a sentence 'on the topic' covers at least this share of the best sentence's coverage
 WHAT = {HOW_MANY: ("具体数字", "the figure"), WHEN: ("具体时间", "the date or time"),
         WHO: ("是谁", "who it is"), WHERE: ("具体地点", "the place")}
@@ -43,6 +45,7 @@ def _span_in(shape: Shape, question: str, near, c: Cand, text: str, get_text):
     in the text may carry the figure: '项目需要一千五百亩，能不能…？'), else the reply after it does. A who
     question also reads the narration of the sentence's line ('蔡星宇介绍，“…”')."""
     options = [[(c.start, c.end)]]
+    about = _who_about if _wide(shape, question) != (2, 3) else _about
     reply = answer_slices(c, get_text) if is_question(c.text) else []
     put_off = shape.kind in NOT_STATED_KINDS and UNSET.search(search_form("".join(text[a:b] for a, b in reply)))
     if reply and not put_off:  # '要不要扩建？' → '先把今年汛期扛过去，扩建的事汛后再研究': no date in a put-off
@@ -51,11 +54,11 @@ def _span_in(shape: Shape, question: str, near, c: Cand, text: str, get_text):
         line_start, line_end = text.rfind("\n", 0, c.start) + 1, text.find("\n", c.end)
         outside = [se for se in sentences(text, line_start, len(text) if line_end < 0 else line_end)
                    if se != (c.start, c.end)]
-        options += [[(c.start, c.end), se] if se[0] < c.start else [(c.start, c.end), se] for se in outside]
+        options += [[(c.start, c.end), se] for se in outside + _attribution(text, line_start, line_end)]
     for slices in options:
         # A reply is about what its question asks ('明天是谁陪你去光桥区任职?' → '李部长说她明天…陪我过去').
         asked = [(c.start, c.end)] if slices is reply else []
-        if not any(_about(near, search_form(text[s:e])) for s, e in slices + asked):
+        if not any(about(near, search_form(text[s:e])) for s, e in slices + asked):
             continue
         for s, e in slices:
             span = best_span(shape.kind, text[s:e], question, shape.unit, near_words(near),
@@ -63,6 +66,52 @@ def _span_in(shape: Shape, question: str, near, c: Cand, text: str, get_text):
             if span:
                 return sorted(slices), (s + span[0], s + span[1])
     return None
+
+
+def _wide(shape: Shape, question: str) -> tuple[int, int]:
+    """How many focus words a question has on each side of its question word. A who question's predicate is
+    all of them: after 谁 ('谁在发布会上介绍了改造资金的来源'), and before it in '…的是谁' ('向江一鸣汇报
+    …情况的是谁'); before '的院长是谁' or '由谁建立' stands the subject, of which the nearest words do."""
+    sf = search_form(question)
+    if shape.kind == WHO and _DOER.search(sf):
+        return WHOLE, WHOLE
+    return (2, WHOLE) if shape.kind == WHO and _LEADS.search(sf) else (2, 3)
+
+
+_DOER = re.compile(r"的(?:人)?(?:是|为)(?:谁|哪位|何人|哪一位)")
+_LEADS = re.compile(r"(?:^|[，,；;])\s*(?:是|又是|到底是)?(?:谁|哪位)")
+WHO_ABOUT = 0.4         # share of a who question's predicate (by weight) a sentence holds to be about it
+
+
+def _who_about(near, sentence_sf: str) -> bool:
+    """A who question's focus is its whole predicate, no word nearest the 谁 counting double: '向江一鸣汇报
+    12345坐席人员编制落实情况的是谁' is answered by '…新增50名坐席人员编制…' without 落实 or 情况."""
+    return not (near[0] or near[1]) or focus_share(near, sentence_sf) >= WHO_ABOUT
+
+
+_QUOTE_LINE = re.compile(r"^\s*[“「\"].*[”」\"]\s*$", re.S)
+_SAYS_LINE = re.compile(r"^[^“「\"]{1,20}(说|道|回答|回复|答|表示|介绍|汇报)[^“「\"]{0,6}[。:：]?\s*$")
+
+
+def _attribution(text: str, line_start: int, line_end: int) -> list[tuple[int, int]]:
+    """A line that is only a quote is told by the short narration line after it ('“…可全部到岗。”' /
+    '刘国亮回复道。') or before it ('刘国亮回复道：'), the web-novel way of marking who speaks."""
+    end = len(text) if line_end < 0 else line_end
+    if not _QUOTE_LINE.match(text[line_start:end]):
+        return []
+    out = []
+    after = re.match(r"\n\s*([^\n]*)", text[end:end + 80]) if end < len(text) else None
+    if after and _SAYS_LINE.match(after.group(1)):
+        out.append((end + after.start(1), end + after.end(1)))
+    before_end = text.rfind("\n", 0, max(0, line_start - 1))
+    prev = text[before_end + 1:line_start].strip() if line_start else ""
+    while not prev and before_end > 0:  # blank lines between paragraphs
+        line_start, before_end = before_end, text.rfind("\n", 0, before_end - 1)
+        prev = text[before_end + 1:line_start].strip()
+    if prev and prev[-1] in ":：" and _SAYS_LINE.match(prev):
+        start = text.find(prev, before_end + 1)
+        out.append((start, start + len(prev)))
+    return out
 
 
 SPECIFIC_VALUE = 9.0    # IDF above which a word naming the asked value ('起步价', '票价'; not '资金') is specific
@@ -157,7 +206,7 @@ def factoid(shape: Shape, question: str, units: list[Unit], cands: list[Cand], g
     # 'not stated' only when one of the best sentences (or its reply) says the thing is not set ('尚未确定')
     # and matches the question better than the sentence holding the span.
     english = cjk_ratio(CONTEXT.sub("", question)) < 0.5
-    near = ([], []) if english else focus(question, units)
+    near = ([], []) if english else focus(question, units, _wide(shape, question))
     unset = says_unset(near, cands, get_text, shape.kind) if shape.kind in NOT_STATED_KINDS else None
     # Who and where also look beyond the shortlist (names and places sit in narration the question's words
     # miss); how-many and when only at sentences naming the asked value by a rare word of its own ('起步价
@@ -167,6 +216,10 @@ def factoid(shape: Shape, question: str, units: list[Unit], cands: list[Cand], g
     extra = _focus_sentences(nearest if shape.kind in (WHO, WHERE) else named, cands, get_text)
     life = life_sentences(shape, question, cands, get_text)  # their subject is dropped: no focus word needed
     extra += life
+    # A who question's whole predicate tells its sentence ('谁在发布会上介绍了改造资金的来源': 资金, 来源 as
+    # well as 发布会, 介绍): of the sentences naming a person, the one holding most of it answers.
+    whole = near if _wide(shape, question) != (2, 3) and not english else None
+    best_who = None
     for c in cands + extra:
         same_doc = c.passage.chunk.doc_id == cands[0].passage.chunk.doc_id
         sf = search_form(c.text)
@@ -195,7 +248,14 @@ def factoid(shape: Shape, question: str, units: list[Unit], cands: list[Cand], g
                         UNSET.search(held) or not english and not _about(near, held)))):
                 continue  # '先把今年汛期扛过去，扩建的事汛后再研究', '还要等市里批下来，我今天不能…': a date in a
                 # put-off answers nothing; nor does '今天' in a sentence about something else
-            return Plan([Part(c.passage, slices)], lead=f"**{plain(text[s:e]).strip()}**")
+            plan = Plan([Part(c.passage, slices)], lead=f"**{plain(text[s:e]).strip()}**")
+            if whole is None:
+                return plan
+            share = focus_share(whole, search_form("".join(text[a:b] for a, b in slices)))
+            if best_who is None or share > best_who[0] + WHO_MARGIN:
+                best_who = (share, plan)
+    if best_who:
+        return best_who[1]
     if unset:
         return _not_stated(shape, topic, cands, get_text, unset)
     company = shape.unit == "company" and generic_only(question, cands)

@@ -21,10 +21,11 @@ _MEASURES = frozenset("比例 比重 数量 数字 金额 总额 价格 费用 �
 MEASURES = _MEASURES
 
 
-def focus(question: str, units: list[Unit]) -> tuple[list[Unit], list[Unit]]:
+def focus(question: str, units: list[Unit], wide: tuple[int, int] = (2, 3)) -> tuple[list[Unit], list[Unit]]:
     """The units next to the question word, nearest first, within its clause: what the figure, date or person
     is of ('新增了多少名坐席人员' → 新增 | 坐席, 人员). A sentence holding none of them answers something else.
-    Words carried from earlier turns (〔…〕) are topic, not focus."""
+    Words carried from earlier turns (〔…〕) are topic, not focus. `wide`: how many before and after it
+    (more for a who question's whole predicate)."""
     sf = blank_carried(search_form(question))
     m = _ASKING.search(sf)
     if not m:
@@ -35,8 +36,8 @@ def focus(question: str, units: list[Unit]) -> tuple[list[Unit], list[Unit]]:
                      if sf.find(u.forms[0]) >= 0 and u.label not in _MEASURES and _word(u.forms[0])
                      and not unit_noun(u.label)),
                     key=lambda pu: pu[0])
-    before = [u for pos, u in placed if clause_start <= pos < m.start()][::-1][:2]
-    after = [u for pos, u in placed if m.end() <= pos < clause_end][:3]
+    before = [u for pos, u in placed if clause_start <= pos < m.start()][::-1][:wide[0]]
+    after = [u for pos, u in placed if m.end() <= pos < clause_end][:wide[1]]
     return before, after
 
 
