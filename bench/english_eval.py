@@ -4,9 +4,11 @@
         [--details FILE]
 
 Halves: an eval set with `split` (bench/genre) uses it (dev / held); one without (xquad) is cut by document
-(a stable hash of the gold file name: A / B), so that a rule fitted on half A is reported on half B. Variants:
-`none`: the dictionary alone; `pinyin`: + pinyin names; `learned`: + corpus-learned translations; `proper`:
-+ capitalised words through the corpus's terms ('Warsaw' → 华沙); `all` (default): the shipped code.
+(a stable hash of the gold file name: A / B) or, with --halves id, by question id, so that a rule fitted on
+half A is reported on half B. Variants: `none`: the dictionary alone (with the curated phrase table,
+english_phrases.py, unless --no-phrases); `pinyin`: + pinyin names; `learned`: + corpus-learned translations;
+`proper`: + capitalised words through the corpus's terms ('Warsaw' → 华沙); `all` (default): the shipped code.
+--local-idf 0 and --no-aliases turn off the candidate-IDF weighting and the 杜总-style aliases (retrieve.py).
 """
 from __future__ import annotations
 
@@ -18,17 +20,19 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from rag import corpus_terms, fuse  # noqa: E402
+from rag import corpus_terms, english_phrases, fuse  # noqa: E402
 from rag.config import Config  # noqa: E402
 from rag.eval import evaluate  # noqa: E402
 from rag.retrieve import Retriever  # noqa: E402
+
+HALVES = "doc"
 
 
 def half(row: dict) -> str:
     if row.get("split"):
         return row["split"]
-    doc = row.get("doc") or ""
-    return "AB"[hashlib.sha256(doc.encode()).digest()[0] % 2]
+    key = (row.get("id") if HALVES == "id" else row.get("doc")) or ""
+    return "AB"[hashlib.sha256(key.encode()).digest()[0] % 2]
 
 
 def summarize(rows: list[dict]) -> dict:
@@ -60,6 +64,11 @@ def main() -> None:
     ap.add_argument("--search-name-scale", type=float, default=None, help="names in the coverage that ranks")
     ap.add_argument("--learned-terms", action="store_true", help="learned terms among the BM25 terms")
     ap.add_argument("--no-name-terms", action="store_true", help="names not among the BM25 terms")
+    ap.add_argument("--local-idf", type=float, default=None, help="Retriever.local_idf (0: off)")
+    ap.add_argument("--no-aliases", action="store_true", help="names not found through 杜总-style aliases")
+    ap.add_argument("--no-phrases", action="store_true", help="without the curated phrase table")
+    ap.add_argument("--halves", default="doc", choices=["doc", "id"],
+                    help="cut a set without `split` by a hash of the gold document (default) or of the question id")
     ap.add_argument("--limit", type=int, default=None)
     ap.add_argument("--details", default=None)
     args = ap.parse_args()
@@ -87,6 +96,12 @@ def main() -> None:
         fuse.NAME_BM25 = args.name_bm25
     if args.cover_weight is not None:
         fuse.ENGLISH_COVER = args.cover_weight
+    if args.local_idf is not None:
+        Retriever.local_idf = args.local_idf
+    Retriever.name_aliases = not args.no_aliases
+    english_phrases.ENABLED = not args.no_phrases
+    global HALVES
+    HALVES = args.halves
     rows: list[dict] = []
     result = evaluate(args.folder, Config.from_env(), limit=args.limit, details=rows, unanswerable=args.unanswerable)
     if args.lang:

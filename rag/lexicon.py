@@ -101,9 +101,15 @@ def translate(question: str) -> list[tuple[str, list[str]]]:
     index = _index()
     if not index:
         return []
+    from .english_phrases import phrase_at
     words = _WORD.findall(question)
     out, i = [], 0
     while i < len(words):
+        curated = phrase_at(words, i)  # officialdom phrases CC-CEDICT lacks ('take office' → 到任: english_phrases.py)
+        if curated and curated[0] > 1:
+            out.append((" ".join(w.lower() for w in words[i:i + curated[0]]), list(curated[2])))
+            i += curated[0]
+            continue
         for n in (3, 2):  # longest phrase first
             if i + n <= len(words):
                 phrase = " ".join(w.lower() for w in words[i:i + n])
@@ -115,9 +121,11 @@ def translate(question: str) -> list[tuple[str, list[str]]]:
         else:
             w = words[i]
             i += 1
-            if w.lower() in ENGLISH_STOP or len(w) < 3:
+            if (w.lower() in ENGLISH_STOP or len(w) < 3) and not curated:
                 continue
-            merged: list[str] = []  # 'points' has its own entry, but 'point' has the common ones: take both
+            # The curated table's forms first ('appointed' → 任命), then the dictionary's; 'points' has its own
+            # entry, but 'point' has the common ones: take both.
+            merged: list[str] = list(curated[2]) if curated else []
             for lemma in _lemmas(w):
                 merged.extend(t for t in index.get(lemma, ()) if t not in merged)
             if merged:

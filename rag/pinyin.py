@@ -31,7 +31,7 @@ from pathlib import Path
 from .normalize import search_form
 from .pinyin_names import SUFFIXES, NameMatch, match_names  # noqa: F401  (matching lives there; importers use these)
 
-FORMAT = 1
+FORMAT = 2  # 2: aliases (a surname and a title: 杜总 → 杜宏远)
 # The commonest surnames (one character): a single-character token from this set starts a name jieba split.
 SURNAMES = set("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁"
                "任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武"
@@ -43,6 +43,12 @@ SURNAMES = set("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑�
 _FUNCTION = set("的了是在和与说道着过也都就还又而把被对向从给让这那个们么吗呢吧啊呀哦")
 _SUFFIX_CHARS = set("区县市省街村镇乡路河")
 _CJK = re.compile(r"^[\u4e00-\u9fff]+$")
+# How the text names someone by surname and title once they are known ('杜总' for 杜宏远, '江市长' for 江一鸣).
+TITLES = ("总", "董", "书记", "副书记", "市长", "副市长", "区长", "县长", "省长", "镇长", "乡长", "局长", "部长",
+          "厅长", "处长", "科长", "主任", "秘书长", "董事长", "总经理", "经理", "老板", "老师", "队长", "所长",
+          "院长", "校长", "主席", "司令")
+_TITLED = re.compile(f"([{''.join(sorted(SURNAMES))}])({'|'.join(sorted(TITLES, key=len, reverse=True))})")
+ALIAS_DOMINANCE = 3  # the full name must occur this many times more often than any other of its surname
 
 SYNC_CHARS = 1_000_000  # new text a question waits for; more is read by a thread (table_for)
 _lock = threading.Lock()
@@ -58,6 +64,9 @@ class PinyinTable:
     glued: set[str] = field(default_factory=set)  # terms made by gluing (names jieba split)
     pinyin: dict[str, list[str]] = field(default_factory=dict)  # joined toneless pinyin → terms, commonest first
     given: dict[str, list[str]] = field(default_factory=dict)  # pinyin of a name without its surname → names
+    # full name → surname-and-title forms a document calls that person by ('杜宏远' → ['杜总']): linked when
+    # the document names one person of that surname far more than any other (ALIAS_DOMINANCE).
+    aliases: dict[str, list[str]] = field(default_factory=dict)
 
     def terms(self, key: str) -> list[str]:
         return self.pinyin.get(key, [])
@@ -91,10 +100,31 @@ class PinyinTable:
             if glued:
                 new[glued] = new.get(glued, 0) + 1
         self.glued -= words  # also a word of its own somewhere: no longer a guess
+        self._link_titles(search_form(text), new)
         for t, n in new.items():
             if t not in self.counts:
                 self._index(t)
             self.counts[t] = self.counts.get(t, 0) + n
+
+    def _link_titles(self, text: str, new: dict[str, int]) -> None:
+        """'杜总' → 杜宏远 when this document's people of surname 杜 are mostly 杜宏远 (a name: two or three
+        characters, a common surname first, read at least twice here, not a word of jieba's dictionary)."""
+        titled = {m.group() for m in _TITLED.finditer(text)}
+        if not titled:
+            return
+        from .tokenize import _jieba
+        known = _jieba(None).FREQ  # a dictionary word ('江城', '高度') is not a person's name
+        people: dict[str, list[tuple[int, str]]] = {}
+        for t, n in new.items():
+            if (2 <= len(t) <= 3 and t[0] in SURNAMES and n >= 2 and not known.get(t) and t[1:] not in TITLES
+                    and t[-1] not in _FUNCTION):
+                people.setdefault(t[0], []).append((n, t))
+        for alias in sorted(titled):
+            ranked = sorted(people.get(alias[0], []), reverse=True)
+            if ranked and (len(ranked) == 1 or ranked[0][0] >= ALIAS_DOMINANCE * ranked[1][0]):
+                names = self.aliases.setdefault(ranked[0][1], [])
+                if alias not in names:
+                    names.append(alias)
 
     def _index(self, term: str) -> None:
         for key in readings(term):
@@ -111,11 +141,14 @@ class PinyinTable:
     # ---------- on disk ----------
     def to_json(self) -> dict:
         return {"format": FORMAT, "key": self.key, "docs": sorted(self.docs), "counts": self.counts,
-                "glued": sorted(self.glued), "pinyin": self.pinyin, "given": self.given}
+                "glued": sorted(self.glued), "pinyin": self.pinyin, "given": self.given, "aliases": self.aliases}
 
     @classmethod
     def from_json(cls, d: dict) -> PinyinTable:
-        return cls(d["key"], set(d["docs"]), d["counts"], set(d["glued"]), d["pinyin"], d["given"])
+        if d.get("format") != FORMAT:
+            raise ValueError("an older table: built again")
+        return cls(d["key"], set(d["docs"]), d["counts"], set(d["glued"]), d["pinyin"], d["given"],
+                   d.get("aliases", {}))
 
 
 @functools.lru_cache(maxsize=65_536)
@@ -206,7 +239,8 @@ def _build_aside(store, table: PinyinTable | None, key: str, path: Path | None, 
 def _update(store, old: PinyinTable, key: str) -> PinyinTable:
     # On a copy: another thread may be matching a question against the old table right now.
     table = PinyinTable(old.key, set(old.docs), dict(old.counts), set(old.glued),
-                        {k: list(v) for k, v in old.pinyin.items()}, {k: list(v) for k, v in old.given.items()})
+                        {k: list(v) for k, v in old.pinyin.items()}, {k: list(v) for k, v in old.given.items()},
+                        {k: list(v) for k, v in old.aliases.items()})
     live = {d.id for d in store.documents()}
     for doc_id in sorted(live - table.docs):
         try:

@@ -28,6 +28,7 @@ class NameMatch:
     end: int
     suffix: str = ""  # '区' when 'district' follows the name
     suffix_word: str = ""  # 'district'
+    aliases: tuple[str, ...] = ()  # surname-and-title forms the documents call the person ('杜总': pinyin.py)
 
     def words(self) -> list[str]:
         return [w.lower() for w in _TOKEN.findall(self.text)] + ([self.suffix_word] if self.suffix_word else [])
@@ -89,5 +90,7 @@ def match_names(question: str, table: PinyinTable) -> list[NameMatch]:
             if after and after[0].group().lower() in SUFFIXES and question[end:after[0].start()].strip() == "":
                 suffix_word = after[0].group().lower()
                 suffix = SUFFIXES[suffix_word]
-            out.append(NameMatch(question[start:end], tuple(terms), credit, start, end, suffix, suffix_word))
+            aliases = tuple(dict.fromkeys(a for t in terms for a in table.aliases.get(t, ())))
+            out.append(NameMatch(question[start:end], tuple(terms), credit, start, end, suffix, suffix_word,
+                                 aliases))
     return out
