@@ -19,7 +19,7 @@ from dataclasses import replace
 
 import numpy as np
 
-from . import conversation, shapes
+from . import conversation, replies, shapes
 from .chunk import sentences
 from .config import Config
 from .embed import Embedder
@@ -81,15 +81,21 @@ def relevance(query: Query, passages: list[Passage]) -> float:
     return 1 / (1 + math.exp(-logit))
 
 
+ASKING_REACH = 400  # characters around a passage searched for the line asking what the question says was asked
+
+
 def shortlist(query: Query, passages: list[Passage], get_text, put=()) -> list[tuple]:
     """The sentences of the top passages best covering the question, near-duplicates dropped; with `put` (the
     units of a question the text is said to ask, shapes.put_units) also the lines best covering those, which
     names of the asker and the replier would otherwise crowd out ('“那占了我们的地咋办？”又有人喊')."""
     cands = []  # (lexical score, passage rank, passage, start, end, text)
     seen = set()
+    # The line that asks may sit just outside the passages that name the asker and the replier: with `put`,
+    # their neighbourhood is read too ('江一鸣询问道：“…怎么又急于跑我这来？”' a few lines before the reply).
+    reach = ASKING_REACH if put else 0
     for rank, p in enumerate(passages[:PASSAGES_FOR_SENTENCES]):
         doc_text = get_text(p.chunk.doc_id)
-        for s, e in sentences(doc_text, p.chunk.start, p.chunk.end):
+        for s, e in sentences(doc_text, max(0, p.chunk.start - reach), min(len(doc_text), p.chunk.end + reach)):
             key = search_form(doc_text[s:e]).strip()
             if key in seen:
                 continue
@@ -115,6 +121,7 @@ def compose(query: Query, passages: list[Passage], embedder: Embedder, config: C
         return Answer(query.text, NOT_FOUND, [], True, passages, dict(query.timings_ms))
     reply_wanted, own, put = shapes.asks_reply(query.text), conversation.own_units(query.text), shapes.put_units(
         query.text, query.units)
+    replier = shapes.responder_clause(query.text) if reply_wanted else ""
     short = shortlist(query, passages, get_text, put)
     dense = sentence_cosines(query, short, embedder)
     lex_weight = 0.35 + 0.25 * query.cjk  # coverage speaks louder in Chinese, where it is exact
@@ -133,8 +140,8 @@ def compose(query: Query, passages: list[Passage], embedder: Embedder, config: C
             score += FOCUS_BONUS * (1 + put_share)  # the reply: the one asking what the question says was asked
         score += conversation.OWN_BONUS * coverage(own, search_form(text))  # a follow-up's own words ('那配套呢')
         cands.append(Cand(score, lex, rank, p, s, e, text))
-        if asks and put_share >= 0.5:
-            asking.append(cands[-1])
+        if asks and put_share >= 0.5 and not replies.said_by(get_text(p.chunk.doc_id), s, replier):
+            asking.append(cands[-1])  # (the one who replies asking back is not the question put to them)
     cands.sort(key=lambda c: -c.score)
     # 'X问A，Y怎么说': the line that asks A leads (its reply answers), however much narration names X and Y.
     if asking:

@@ -60,6 +60,9 @@ def mark(sentence: str) -> tuple[str, int] | None:
     return None
 
 
+_LINK = re.compile(r"[(（\[]?\s*https?://\S+?\s*[)）\]]?")
+
+
 def reply_after(text: str, start: int, end: int, budget: int) -> list[Span]:
     """The sentences that answer the question sentence text[start:end]: the rest of the question's own turn is
     skipped (more questions, 'X询问道。'), then the next turn is taken until the budget, another question
@@ -70,18 +73,37 @@ def reply_after(text: str, start: int, end: int, budget: int) -> list[Span]:
     used = 0
     for a, b in sentences(text, end, min(len(text), end + 3 * budget + 200)):
         sent = text[a:b]
+        if _LINK.fullmatch(sent.strip()):
+            continue  # a page's source link left in the text ('(https://…/40731562.html)') says nothing
         line_start = text.rfind("\n", 0, a) + 1
         attribution = bool(_SAID.match(sent.strip())) or (a > line_start and _SAID.match(text[line_start:b]))
         if not out:
             if (a < q_line_end and is_question(sent)) or attribution:
                 continue
         elif attribution or (line_start == a and (is_question(sent) or used >= 40)):
-            break
+            if not (line_start == a and _goes_on(text, start, out[0][0], a)):
+                break
+            budget = max(budget, used + CONTINUED)  # the same speaker goes on: their next line is the reply too
         if out and used + b - a > budget:
             break
         out.append((a, b))
         used += b - a
     return out
+
+
+CONTINUED = 200  # characters of a reply's next line, when the one replying goes on ('杜宏远说道：“不过，…”')
+
+
+def _goes_on(text: str, asked: int, reply: int, line: int) -> bool:
+    """The line at `line` continues a reply told without a name ('“一鸣老弟，我实话实说…”'): its narration names
+    a speaker ('杜宏远说道：“不过…”') who is not the one who asked ('江一鸣询问道：“…？”')."""
+    if _QUOTED.sub("", search_form(text[slice(*_line(text, reply))])).strip(" ，,。"):
+        return False  # the reply line names its speaker: the next line is someone else's turn
+    body = search_form(text[slice(*_line(text, line))])
+    said = _QUOTED.sub(" ", body).strip(" ，,").split(" ")[0]
+    asker = _QUOTED.sub(" ", search_form(text[slice(*_line(text, asked))])).strip(" ，,")
+    return (body[:1] not in _OPEN and bool(_SPEECH_VERB.search(said)) and bool(asker)
+            and said[:2] not in asker)
 
 
 def _speech(text: str, start: int) -> list[Span]:
@@ -245,6 +267,9 @@ def spoken_by(text: str, lo: int, hi: int, person: str) -> list[Span]:
             # A line with no narration answers the question before it when that question is put to them
             # by name ('雷书记知道这个人?'), not when they asked it.
             put_to = key in "".join(_QUOTED.findall(prev)) and is_question(prev)
+            # …or when someone else asked it and their next line is theirs: two people taking turns
+            # ('江一鸣询问道：“…怎么又急于跑我这来？”' / '“一鸣老弟，我实话实说…”' / '杜宏远说道：“不过…”').
+            put_to = put_to or (is_question(prev) and _asked_by_other(prev, key) and _theirs_next(text, b, key))
             if key in named or (titled and titled.search(named) and len(named) < 40) or (
                     not named.strip(" ，,") and put_to):
                 out.append((a + q, b))
@@ -253,6 +278,33 @@ def spoken_by(text: str, lo: int, hi: int, person: str) -> list[Span]:
             prev = prev if _SAID.match(body.strip()) else sf
         pos = b + 1
     return out
+
+
+def _asked_by_other(line_sf: str, key: str) -> bool:
+    """The line's narration names who speaks, and it is not `key` ('江一鸣询问道：“…？”')."""
+    narration = _QUOTED.sub(" ", line_sf).strip(" ，,。")
+    return bool(_SPEECH_VERB.search(narration) or _SAID.match(narration)) and key not in narration
+
+
+def _theirs_next(text: str, end: int, key: str) -> bool:
+    """The next non-empty line's narration names `key` ('杜宏远说道：“不过…”', '杜宏远笑道。')."""
+    pos = end + 1
+    while pos < len(text):
+        a, b = _line(text, pos)
+        if text[a:b].strip():
+            return key in _QUOTED.sub(" ", search_form(text[a:b]))
+        pos = b + 1
+    return False
+
+
+def said_by(text: str, pos: int, name: str) -> bool:
+    """The line holding text[pos] is told as `name`'s ('杜宏远说道：“…来找你…？”', or '“…？”' / '杜宏远笑道。')."""
+    if not name:
+        return False
+    a, b = _line(text, pos)
+    nxt = search_form(text[b + 1:_line(text, b + 1)[1]]).strip() if b + 1 < len(text) else ""
+    told = _QUOTED.sub(" ", search_form(text[a:b])) + (nxt if _SAID.match(nxt) else "")
+    return search_form(name) in told
 
 
 def line_before(text: str, pos: int) -> Span | None:

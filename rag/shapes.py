@@ -118,13 +118,19 @@ def put_units(question: str, units: list) -> list:
     """The question's units inside the question it says was asked in the text ('陆远舟问茶叶卖不卖得出去，…'
     → 茶叶, 卖, 出去): the line in the text that asks them is the one whose reply answers."""
     m = _PUT.search(search_form(question)) if asks_reply(question) else None
-    return [u for u in units if u.found(m.group(1)) >= 1.0] if m else []
+    if not m:
+        return []
+    # The one asked, who replies ('问杜宏远为什么急着来找他，杜宏远…'), is 'you' in the line that asks: not a
+    # word to find that line by.
+    put, replier = m.group(1), responder_clause(question)
+    asked = put[len(replier):] if replier and put.startswith(replier) else put
+    return [u for u in units if u.found(asked) >= 1.0 and not (asked != put and u.found(replier) >= 1.0)]
 
 
 # '贺振东替罗家明说情，顾承安是怎么回应的？': who replies, named in the clause before 怎么回应; their own words
 # answer, read like an attitude (shaped.own_words).
 _RESPONDS = re.compile(r"(?:^|[，,])\s*([^，,。？?]{2,12}?)(?:是|又是|当时是|当场)?(?:怎么|如何|怎样)"
-                       r"(?:回答|回应|答复|回复|表态|应对)的?[？?]?$")
+                       r"(?:回答|回应|答复|回复|表态|应对|说|讲)的?[？?]?$")
 
 
 def responder_clause(question: str) -> str:
