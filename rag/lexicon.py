@@ -4,7 +4,9 @@ CC BY-SA 4.0; read from the package's own data file, nothing is downloaded).
 Why: an English question over Chinese documents gives BM25 nothing to match but numbers and Latin tokens, so
 retrieval rests on the dense model alone. Turning 'defense' into 防守/防御/国防 gives the keyword side, and the
 answer's sentence scorer, something to hold on to. Translations are noisy, so callers use them as a
-weaker signal (fuse.py) and count an English word as covered when any of its translations occurs.
+weaker signal (fuse.py) and count an English word as covered when any of its translations occurs. Phrases of
+officialdom the dictionary lacks or splits ('take office' → 到任, 'party secretary' → 书记) come first from a
+curated table (english_phrases.py).
 """
 from __future__ import annotations
 

@@ -9,7 +9,9 @@ pinyin ('jiangyiming') → the corpus terms that read so, with their counts.
 What goes in: jieba words of 2-4 Chinese characters (numbers and Latin dropped), and names jieba splits: a
 surname character glued to the one or two characters after it (江/一鸣 → 江一鸣), or a two-character name and
 the character after it (秦牧/之 → 秦牧之). A glued name must occur twice in the corpus, since a surname
-character followed by anything is common.
+character followed by anything is common. A document that calls someone by surname and title ('杜总', '雷书记')
+and names one person of that surname far more often than any other links the two: `aliases` ('杜宏远' →
+['杜总']), so that an English question about Du Hongyuan also finds the passages that say only 杜总.
 
 The store is not ours to change, so the table is built from what the store gives (documents and their texts)
 when indexing has committed (Assistant.index → corpus_terms.prepare), or else the first time a question needs

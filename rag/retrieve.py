@@ -97,7 +97,7 @@ class Retriever:
             units = with_learned(units, learned)
         if names and self.answer_name_scale:
             have = {u.label for u in units}
-            units = units + [replace(u, weight=u.weight * self.answer_name_scale) for u in name_units(names)
+            units = units + [replace(u, weight=u.weight * self.answer_name_scale) for u in self.name_units(names)
                              if u.label not in have]
         t2 = time.perf_counter()
         return Query(question, ts, vec, units, {"encode": (t1 - t0) * 1e3, "tokenize": (t2 - t1) * 1e3}, names,
