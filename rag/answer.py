@@ -19,7 +19,7 @@ from dataclasses import replace
 
 import numpy as np
 
-from . import conversation, replies, shapes
+from . import conversation, shapes, speakers
 from .chunk import sentences
 from .config import Config
 from .embed import Embedder
@@ -140,7 +140,7 @@ def compose(query: Query, passages: list[Passage], embedder: Embedder, config: C
             score += FOCUS_BONUS * (1 + put_share)  # the reply: the one asking what the question says was asked
         score += conversation.OWN_BONUS * coverage(own, search_form(text))  # a follow-up's own words ('那配套呢')
         cands.append(Cand(score, lex, rank, p, s, e, text))
-        if asks and put_share >= 0.5 and not replies.said_by(get_text(p.chunk.doc_id), s, replier):
+        if asks and put_share >= 0.5 and not speakers.said_by(get_text(p.chunk.doc_id), s, replier):
             asking.append(cands[-1])  # (the one who replies asking back is not the question put to them)
     cands.sort(key=lambda c: -c.score)
     # 'X问A，Y怎么说': the line that asks A leads (its reply answers), however much narration names X and Y.

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from . import replies
+from . import replies, speakers
 from .chunk import sentences
 from .factoid import factoid
 from .normalize import search_form
@@ -109,7 +109,7 @@ def _numbered_speech(holder: str, cands: list[Cand], get_text) -> list[Cand]:
     out, floor = [], HOLDER_RUNNER_UP * cands[0].score
     c = cands[0]
     text = get_text(c.passage.chunk.doc_id)
-    for a, b in sorted({sp for name in _names_for(holder, text) for sp in replies.spoken_by(text, 0, len(text),
+    for a, b in sorted({sp for name in _names_for(holder, text) for sp in speakers.spoken_by(text, 0, len(text),
                                                                                             name)}):
         first = next(((s, e) for s, e in sentences(text, a, b) if replies.mark(text[s:e])), None)
         if first:
@@ -164,10 +164,10 @@ def _names_for(holder: str, text: str) -> list[str]:
 
 
 def _said_by(text: str, start: int, end: int, holder: str) -> bool:
-    """True when text[start:end] overlaps a quoted line said by holder (replies.spoken_by)."""
+    """True when text[start:end] overlaps a quoted line said by holder (speakers.spoken_by)."""
     line_start = text.rfind("\n", 0, start) + 1
     line_end = text.find("\n", start)
-    said = replies.spoken_by(text, line_start, len(text) if line_end < 0 else line_end, holder)
+    said = speakers.spoken_by(text, line_start, len(text) if line_end < 0 else line_end, holder)
     return any(a < end and start < b for a, b in said)
 
 
@@ -223,7 +223,7 @@ def own_words(question: str, units: list[Unit], cands: list[Cand], get_text, nam
         doc = c.passage.chunk.doc_id
         text = get_text(doc)
         lo, hi = max(0, c.passage.chunk.start - 300), min(len(text), c.passage.chunk.end + 300)
-        said = sorted({sp for name in _names_for(holder, text) for sp in replies.spoken_by(text, lo, hi, name)})
+        said = sorted({sp for name in _names_for(holder, text) for sp in speakers.spoken_by(text, lo, hi, name)})
         for a, b in said:
             if (doc, a) in seen:
                 continue
@@ -231,10 +231,10 @@ def own_words(question: str, units: list[Unit], cands: list[Cand], get_text, nam
             inside = [o.score for o in cands if o.passage.chunk.doc_id == doc and o.start < b and o.end > a]
             # A reply is read with the question it answers ('会不会有人说您开了口子？' for '怎么看…会被说成
             # 开口子'): the view asked for, even when another speech repeats more of the question's words.
-            asked = replies.question_before(text, a)
+            asked = speakers.question_before(text, a)
             score = coverage(rest, search_form(asked + text[a:b])) + 0.5 * max(inside, default=0.0) - 0.02 * c.rank
             if responder:  # a reply answers the turn before it ('能不能…给他一个机会？' → '谁打招呼都没有用')
-                prev = replies.line_before(text, a)
+                prev = speakers.line_before(text, a)
                 score += coverage(rest, search_form(text[slice(*prev)])) if prev else 0.0
                 if all(is_question(text[s:e]) for s, e in sentences(text, a, b)):
                     score -= REPLY_BONUS  # asking back is not replying

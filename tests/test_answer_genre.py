@@ -152,7 +152,7 @@ def test_attitude_is_the_holders_own_words(genre, question, words):
 
 
 def test_the_one_spoken_to_is_not_the_speaker():
-    from rag.replies import question_before, spoken_by
+    from rag.speakers import question_before, spoken_by
     t = DOCS["plea_trad.txt"]
     said = [t[a:b] for a, b in spoken_by(t, 0, len(t), "苏文远")]
     assert len(said) == 2 and not any("改正的機會" in s for s in said)  # '對市長蘇文遠說道' is 魏長河 speaking
@@ -161,7 +161,7 @@ def test_the_one_spoken_to_is_not_the_speaker():
 
 
 def test_the_speaker_is_the_subject_of_the_line_that_introduces_the_quote():
-    from rag.replies import spoken_by
+    from rag.speakers import spoken_by
     t = ("孟子衡让农业农村局的同志当场答复。农业农村局副局长潘晓东说道：“补偿标准按去年的文件执行。”\n"
          "孟子衡把方一舟叫到跟前，说道：“这件事你盯紧，每周报一次。”\n"
          "孟子衡又问道：“大棚什么时候能重建？”\n"
@@ -268,8 +268,8 @@ def test_holders_numbered_speech_is_found_beyond_the_shortlist(genre):
 
 
 def test_a_name_speaks_under_its_surname_and_title_but_not_any_first_character():
-    from rag.replies import spoken_by
     from rag.shaped import _holder, _names_for
+    from rag.speakers import spoken_by
     t = ("送走老人们后，秘书问道：“县长，会不会有人说这是开了口子？”\n"
          "孟县长摇了摇头，说道：“这不是开口子，是补窟窿。”\n")
     assert [t[a:b] for a, b in spoken_by(t, 0, len(t), "孟子衡")] == ["“这不是开口子，是补窟窿。”"]
