@@ -40,6 +40,17 @@ def _line(text: str, pos: int) -> Span:
     return start, len(text) if end < 0 else end
 
 
+def quote_end(text: str, quote: int, line_end: int, reach: int = 600) -> int:
+    """Where the quote opened at text[quote] ends: the line's end, or the closing mark on a later line when
+    the speech runs over several lines ('…直言不讳：“政府想法很好但关键是落地。' / '比如…' / '”')."""
+    said = text[quote:line_end]
+    if sum(said.count(ch) for ch in "“「") <= sum(said.count(ch) for ch in "”」"):
+        return line_end
+    close = min([i for i in (text.find(ch, line_end, line_end + reach) for ch in "”」") if i >= 0] or [-1])
+    reopened = [i for i in (text.find(ch, line_end, close) for ch in "“「") if i >= 0] if close >= 0 else [0]
+    return close + 1 if close >= 0 and not reopened else line_end
+
+
 def _ordinal(s: str) -> int:
     if s.isdigit():
         return int(s)

@@ -265,6 +265,8 @@ def _named_in_document(question: str, holder: str, labels: set[str], cands: list
 def _budgeted(text: str, a: int, b: int) -> list[tuple[int, int]]:
     out, used = [], 0
     for s, e in sentences(text, a, b):
+        if not re.search(r"\w", text[s:e]):
+            continue  # a closing mark alone on its line ('”') is no sentence to cite
         if out and used + e - s > OWN_WORDS_CHARS:
             break
         out.append((s, e))
@@ -281,7 +283,8 @@ def _utterance(best: Cand, get_text) -> Plan | None:
     quote = text.rfind("“", line_start, best.end)
     if quote < 0:
         return None
-    return Plan([Part(best.passage, _budgeted(text, quote, len(text) if end < 0 else end))])
+    return Plan([Part(best.passage, _budgeted(text, quote, replies.quote_end(text, quote,
+                                                                           len(text) if end < 0 else end)))])
 
 
 def shaped(shape: Shape, query, cands: list[Cand], get_text, topic: str) -> Plan | None:

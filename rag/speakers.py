@@ -7,7 +7,7 @@ import re
 
 from .chunk import sentences
 from .normalize import search_form
-from .replies import _OPEN, _QUOTED, _SAID, _SPEECH_VERB, Span, _line
+from .replies import _OPEN, _QUOTED, _SAID, _SPEECH_VERB, Span, _line, quote_end
 from .spans import TITLES, is_question, people
 
 # Before the one spoken to or an object ('他把包长顺、温立群…叫到一起，说道' is not 包长顺 speaking); not
@@ -67,7 +67,7 @@ def spoken_by(text: str, lo: int, hi: int, person: str) -> list[Span]:
             put_to = put_to or (is_question(prev) and _asked_by_other(prev, key) and _theirs_next(text, b, key))
             if key in named or (titled and titled.search(named) and len(named) < 40) or (
                     not named.strip(" ，,") and put_to):
-                out.append((a + q, b))
+                out.append((a + q, quote_end(text, a + q, b)))
             prev = sf
         elif body.strip():
             prev = prev if _SAID.match(body.strip()) else sf

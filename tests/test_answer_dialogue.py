@@ -42,3 +42,25 @@ def test_the_reply_to_the_question_put_answers(assistant):
     assert "三个仓储基地" in ans.text and "听听你的意见" in ans.text, ans.text
     for c in ans.citations:
         assert CHAPTER[c.start:c.end] == c.quote
+
+
+def test_a_speech_over_several_lines_ends_at_its_closing_mark():
+    from rag.replies import quote_end
+    text = ("座谈时一位老校长直言：“想法很好，关键是落地。\n比如校舍要先修。\n又比如师资要补足。\n"
+            "” 会后这些意见被记录下来。\n")
+    quote = text.index("“")
+    assert text[quote:quote_end(text, quote, text.index("\n"))].endswith("师资要补足。\n”")
+    closed = "他说：“好。”\n“另一句。”\n"
+    assert quote_end(closed, closed.index("“"), closed.index("\n")) == closed.index("\n")
+
+
+def test_an_opinion_given_over_several_lines_is_answered_whole(tmp_path):
+    text = ("第三章 座谈\n\n会议围绕“教育振兴”展开讨论，气氛热烈。\n"
+            "讨论“教育振兴”时一位老校长直言不讳：“政府想法很好，但关键是落地。\n"
+            "比如校舍改造不能只给钱，还得解决施工期间学生借读这些后顾之忧。\n"
+            "又比如乡村教师最怕的是调不出去也留不下来，编制卡得太死。\n"
+            "” 这些意见被县长要求一一记录。\n")
+    a = indexed(tmp_path, {"talk.txt": text}, abstain_threshold=0.2)
+    ans = a.ask("讨论教育振兴时，那位老校长提了什么意见？", AskOptions())
+    assert "学生借读" in ans.text and "编制卡得太死" in ans.text, ans.text
+    assert all(any(ch.isalnum() for ch in c.quote) for c in ans.citations)  # no '”' cited alone
