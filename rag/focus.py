@@ -17,7 +17,8 @@ _ASKING = re.compile(r"多少|几|什么时候|何时|哪一?年|哪一?天|什�
 # Nouns that name the asked value itself, not what it is of ('比例是多少', '营业时间调整为几点'): never focus.
 _MEASURES = frozenset("比例 比重 数量 数字 金额 总额 价格 费用 面积 长度 规模 人数 时间 日期 年份 名字 姓名 地点 位置 "
                       "之前 以前 之后 以后 左右 大概 大约 具体 现在 目前 当时 最后 一共 总共 全部 如今 今年 "
-                      "每年 担任 出任 兼任".split())  # '由谁担任': the text writes 任 ('由区长任组长')
+                      "每年 担任 出任 兼任 每月 每个 每天 每人 每户 每位 每次 每周 每家 每季度".split())
+# '由谁担任': the text writes 任 ('由区长任组长'); '每个托位每月补多少' asks of 补贴, not of 每月
 MEASURES = _MEASURES
 
 

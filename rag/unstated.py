@@ -25,7 +25,8 @@ _PER = re.compile(r"每[^，。；,]{0,12}$")
 _VAGUE = re.compile(r"很多|许多|大量|大批|大片|没有一|无一|无人|少数|多数|若干|数十|数百|数千|几十|几百|几千|半数|"
                     r"一半|多次|屡次")
 # Putting it off, said in so many words (not a bare '未定', which is also maths: '未定元').
-DEFERRED = re.compile(r"再(?:专题)?研究|再议|后再说|另行(?:通知|公布|明确|确定|报批|研究|安排)|"
+DEFERRED = re.compile(r"再(?:专题)?研究|再议|后再说|另行(?:报[^，。；]{0,8}?)?(?:通知|公布|明确|确定|报批|研究|安排|"
+                      r"制定|审定|核定|商定)|"
                       r"尚未(?:确定|明确|公布|决定)|出来(?:以后|后)?再定|再定")
 # Measures specific enough that a figure in them anywhere in the best passage may be the one asked ('多少倍' →
 # '比如 十 倍以上' five sentences on); money, people and counts are not (a neighbouring figure in 元 is common).
@@ -74,7 +75,9 @@ def beside(role: str) -> str:
 
 # The document itself says the thing is not settled or not given.
 # … or puts it off: officials defer ('加固的事汛后再专题研究', '据实测算后另行报批').
-UNSET = re.compile(r"尚未确定|尚未明确|尚未公布|尚未决定|另行(?:通知|公布|明确|确定|报批|研究|安排)|待定|未定|"
+UNSET = re.compile(r"尚未确定|尚未明确|尚未公布|尚未决定|另行(?:报[^，。；]{0,8}?)?(?:通知|公布|明确|确定|报批|"
+                   r"研究|安排|"
+                   r"制定|审定|核定|商定)|待定|未定|"
                             r"尚不清楚|没有透露|未透露|暂未|暂无|还没有定|还没定|尚无定论|还不能给|不能给你打包票|还要等|"
                             r"再(?:专题)?研究|再议|后再说|测算后|"
                             r"(?:待|等)[^，。；]{0,12}后(?:才能|再|方可)(?:确定|明确|决定)|才能(?:确定|明确)|"

@@ -1,0 +1,33 @@
+"""A figure the documents put off ('具体补贴标准…另行制定', '投资规模…另行报县政府审定') is not stated, even when a
+neighbouring figure per month or per place sits nearby ('收费…不超过每月1900元'). Documents written for this test."""
+import pytest
+
+from conftest import indexed
+from rag.options import AskOptions
+
+PLAN = ("东岚区普惠养老服务实施方案\n\n一、主要措施\n\n"
+        "1．实施普惠养老床位运营补贴。对纳入普惠范围的养老机构，按照实际入住人数给予运营补贴，"
+        "具体补贴标准由区民政局会同区财政局另行制定。\n\n"
+        "2．推行普惠养老收费指导价。普惠性养老机构护理型床位收费原则上不超过每月1900元，"
+        "自理型床位不超过每月1300元。\n\n"
+        "3．建设社区食堂。每个街道建设1所社区老年食堂，2025年底前全部建成。\n")
+MINUTES = ("会议决定：一是南关菜市场实施整体改造，由区城投公司负责实施，9月底前开工；"
+           "二是北关菜市场由经营者自行改造。南关菜市场改造的具体投资规模，待设计方案完成后另行报区政府审定。\n")
+
+
+@pytest.fixture(scope="module")
+def assistant(tmp_path_factory):
+    return indexed(tmp_path_factory.mktemp("unstated"), {"plan.txt": PLAN, "minutes.txt": MINUTES},
+                   abstain_threshold=0.2)
+
+
+@pytest.mark.parametrize("question", ["普惠养老床位运营补贴每张床位每月补多少钱？", "南关菜市场改造要投资多少钱？"])
+def test_a_figure_put_off_is_not_stated(assistant, question):
+    ans = assistant.ask(question, AskOptions())
+    assert ans.abstained and "没有说明" in ans.text, ans.text
+    assert "1900" not in ans.text.split("\n")[0]
+
+
+def test_a_figure_that_is_stated_still_answers(assistant):
+    ans = assistant.ask("普惠性养老机构护理型床位每月收费不超过多少？", AskOptions())
+    assert not ans.abstained and ans.text.startswith("**1900元**"), ans.text
