@@ -8,7 +8,8 @@ Halves: an eval set with `split` (bench/genre) uses it (dev / held); one without
 half A is reported on half B. Variants: `none`: the dictionary alone (with the curated phrase table,
 english_phrases.py, unless --no-phrases); `pinyin`: + pinyin names; `learned`: + corpus-learned translations;
 `proper`: + capitalised words through the corpus's terms ('Warsaw' → 华沙); `all` (default): the shipped code.
---local-idf 0 and --no-aliases turn off the candidate-IDF weighting and the 杜总-style aliases (retrieve.py).
+--local-idf 0, --no-aliases and --no-titles turn off the candidate-IDF weighting (retrieve.py), the 杜总-style
+aliases and the 'Mayor Lin' titled names (pinyin_names.py).
 """
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from rag import corpus_terms, english_phrases, fuse  # noqa: E402
+from rag import corpus_terms, english_phrases, fuse, pinyin_names  # noqa: E402
 from rag.config import Config  # noqa: E402
 from rag.eval import evaluate  # noqa: E402
 from rag.retrieve import Retriever  # noqa: E402
@@ -67,6 +68,7 @@ def main() -> None:
     ap.add_argument("--local-idf", type=float, default=None, help="Retriever.local_idf (0: off)")
     ap.add_argument("--no-aliases", action="store_true", help="names not found through 杜总-style aliases")
     ap.add_argument("--no-phrases", action="store_true", help="without the curated phrase table")
+    ap.add_argument("--no-titles", action="store_true", help="without 'Mayor Lin' → 蔺市长/蔺守拙 (english_titles.py)")
     ap.add_argument("--halves", default="doc", choices=["doc", "id"],
                     help="cut a set without `split` by a hash of the gold document (default) or of the question id")
     ap.add_argument("--limit", type=int, default=None)
@@ -100,6 +102,7 @@ def main() -> None:
         Retriever.local_idf = args.local_idf
     Retriever.name_aliases = not args.no_aliases
     english_phrases.ENABLED = not args.no_phrases
+    pinyin_names.TITLED = not args.no_titles
     global HALVES
     HALVES = args.halves
     rows: list[dict] = []

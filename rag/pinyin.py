@@ -30,27 +30,16 @@ import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
+# SURNAMES stays importable from here (spans.py uses it); the pinyin table also glues the rarer surnames.
+from .english_titles import COMPOUND_SURNAMES, NAME_SURNAMES, SURNAMES, links, titled_forms  # noqa: F401
 from .normalize import search_form
 from .pinyin_names import SUFFIXES, NameMatch, match_names  # noqa: F401  (matching lives there; importers use these)
 
-FORMAT = 2  # 2: aliases (a surname and a title: 杜总 → 杜宏远)
-# The commonest surnames (one character): a single-character token from this set starts a name jieba split.
-SURNAMES = set("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁"
-               "任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武"
-               "戴莫孔向汤常温康施文牛樊葛邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦俞左柳甘祝包宁尚符舒阮"
-               "柯纪梅童凌毕单季裴霍涂成苗谷盛曲翁冉骆蓝路游辛靳管柴蒙鲍华喻祁蒲房滕屈饶解牟艾尤阳时穆农司卓古吉"
-               "缪简车项连芦麦褚娄窦戚岑景党宫费卜冷晏席卫米柏宗瞿桂全佟应臧闵苟邬边卞姬师和仇栾隋商刁沙荣巫寇"
-               "桑郎甄丛仲虞敖巩明佘池查麻苑迟邝")
+FORMAT = 4  # 2: aliases (a surname and a title: 杜总 → 杜宏远); 4: titled forms, rarer and compound surnames
 # Characters that end a phrase rather than a name: a surname followed by one of them is not a name.
 _FUNCTION = set("的了是在和与说道着过也都就还又而把被对向从给让这那个们么吗呢吧啊呀哦")
 _SUFFIX_CHARS = set("区县市省街村镇乡路河")
 _CJK = re.compile(r"^[\u4e00-\u9fff]+$")
-# How the text names someone by surname and title once they are known ('杜总' for 杜宏远, '江市长' for 江一鸣).
-TITLES = ("总", "董", "书记", "副书记", "市长", "副市长", "区长", "县长", "省长", "镇长", "乡长", "局长", "部长",
-          "厅长", "处长", "科长", "主任", "秘书长", "董事长", "总经理", "经理", "老板", "老师", "队长", "所长",
-          "院长", "校长", "主席", "司令")
-_TITLED = re.compile(f"([{''.join(sorted(SURNAMES))}])({'|'.join(sorted(TITLES, key=len, reverse=True))})")
-ALIAS_DOMINANCE = 3  # the full name must occur this many times more often than any other of its surname
 
 SYNC_CHARS = 1_000_000  # new text a question waits for; more is read by a thread (table_for)
 _lock = threading.Lock()
@@ -69,6 +58,7 @@ class PinyinTable:
     # full name → surname-and-title forms a document calls that person by ('杜宏远' → ['杜总']): linked when
     # the document names one person of that surname far more than any other (ALIAS_DOMINANCE).
     aliases: dict[str, list[str]] = field(default_factory=dict)
+    titled: dict[str, int] = field(default_factory=dict)  # surname-and-title form → occurrences ('林市长': 5)
 
     def terms(self, key: str) -> list[str]:
         return self.pinyin.get(key, [])
@@ -93,9 +83,9 @@ class PinyinTable:
             if not _CJK.match(t) or not nxt or not _CJK.match(nxt) or nxt[0] in _FUNCTION:
                 continue
             glued = ""
-            if len(t) == 1 and t in SURNAMES and len(nxt) <= 2:
+            if (len(t) == 1 and t in NAME_SURNAMES or t in COMPOUND_SURNAMES) and len(nxt) <= 2:
                 glued = t + nxt
-            elif len(t) == 2 and t[0] in SURNAMES and len(nxt) == 1:
+            elif len(t) == 2 and t[0] in NAME_SURNAMES and len(nxt) == 1:
                 glued = t + nxt
             if glued and glued not in self.counts and glued not in new:
                 self.glued.add(glued)
@@ -109,29 +99,22 @@ class PinyinTable:
             self.counts[t] = self.counts.get(t, 0) + n
 
     def _link_titles(self, text: str, new: dict[str, int]) -> None:
-        """'杜总' → 杜宏远 when this document's people of surname 杜 are mostly 杜宏远 (a name: two or three
-        characters, a common surname first, read at least twice here, not a word of jieba's dictionary)."""
-        titled = {m.group() for m in _TITLED.finditer(text)}
-        if not titled:
-            return
+        """This document's surname-and-title forms, counted, and linked to its full names
+        (english_titles.links: '杜总' → 杜宏远, '县长鄢北辰' → 鄢县长)."""
         from .tokenize import _jieba
-        known = _jieba(None).FREQ  # a dictionary word ('江城', '高度') is not a person's name
-        people: dict[str, list[tuple[int, str]]] = {}
-        for t, n in new.items():
-            if (2 <= len(t) <= 3 and t[0] in SURNAMES and n >= 2 and not known.get(t) and t[1:] not in TITLES
-                    and t[-1] not in _FUNCTION):
-                people.setdefault(t[0], []).append((n, t))
-        for alias in sorted(titled):
-            ranked = sorted(people.get(alias[0], []), reverse=True)
-            if ranked and (len(ranked) == 1 or ranked[0][0] >= ALIAS_DOMINANCE * ranked[1][0]):
-                names = self.aliases.setdefault(ranked[0][1], [])
-                if alias not in names:
-                    names.append(alias)
+        titled = titled_forms(text)
+        for form, n in titled.items():
+            self.titled[form] = self.titled.get(form, 0) + n
+        for form, name in links(text, titled, new, _jieba(None).FREQ):
+            self.titled.setdefault(form, 1)
+            names = self.aliases.setdefault(name, [])
+            if form not in names:
+                names.append(form)
 
     def _index(self, term: str) -> None:
         for key in readings(term):
             self.pinyin.setdefault(key, []).append(term)
-        if 3 <= len(term) <= 4 and term[0] in SURNAMES:  # 'Yiming' alone may mean 江一鸣
+        if 3 <= len(term) <= 4 and term[0] in NAME_SURNAMES:  # 'Yiming' alone may mean 江一鸣
             for key in readings(term[1:]):
                 self.given.setdefault(key, []).append(term)
 
@@ -143,14 +126,15 @@ class PinyinTable:
     # ---------- on disk ----------
     def to_json(self) -> dict:
         return {"format": FORMAT, "key": self.key, "docs": sorted(self.docs), "counts": self.counts,
-                "glued": sorted(self.glued), "pinyin": self.pinyin, "given": self.given, "aliases": self.aliases}
+                "glued": sorted(self.glued), "pinyin": self.pinyin, "given": self.given, "aliases": self.aliases,
+                "titled": self.titled}
 
     @classmethod
     def from_json(cls, d: dict) -> PinyinTable:
         if d.get("format") != FORMAT:
             raise ValueError("an older table: built again")
         return cls(d["key"], set(d["docs"]), d["counts"], set(d["glued"]), d["pinyin"], d["given"],
-                   d.get("aliases", {}))
+                   d["aliases"], d["titled"])
 
 
 @functools.lru_cache(maxsize=65_536)
@@ -242,7 +226,7 @@ def _update(store, old: PinyinTable, key: str) -> PinyinTable:
     # On a copy: another thread may be matching a question against the old table right now.
     table = PinyinTable(old.key, set(old.docs), dict(old.counts), set(old.glued),
                         {k: list(v) for k, v in old.pinyin.items()}, {k: list(v) for k, v in old.given.items()},
-                        {k: list(v) for k, v in old.aliases.items()})
+                        {k: list(v) for k, v in old.aliases.items()}, dict(old.titled))
     live = {d.id for d in store.documents()}
     for doc_id in sorted(live - table.docs):
         try:

@@ -17,6 +17,7 @@ _TOKEN = re.compile(r"[A-Za-z]+(?:-[A-Za-z]+)*")
 MAX_TERMS = 3  # more readings than this and the name says little ('zhangwei' is many people)
 GIVEN_CREDIT = 0.6  # a given name alone ('Yiming'), found inside a full name of the corpus
 PART_CREDIT = 0.8  # one word of a longer capitalised run ('Jiang' unmatched, 'Yiming' a corpus word)
+TITLED = True  # 'Mayor Lin' through the corpus's titled forms (english_titles.py); bench/english_eval.py without
 
 
 @dataclass(frozen=True)
@@ -93,4 +94,24 @@ def match_names(question: str, table: PinyinTable) -> list[NameMatch]:
             aliases = tuple(dict.fromkeys(a for t in terms for a in table.aliases.get(t, ())))
             out.append(NameMatch(question[start:end], tuple(terms), credit, start, end, suffix, suffix_word,
                                  aliases))
+    return out + titled_names(question, table, out) if TITLED else out
+
+
+def titled_names(question: str, table: PinyinTable, found: list[NameMatch]) -> list[NameMatch]:
+    """'Mayor Lin', 'Secretary Situ': a title and a surname in pinyin → the corpus's titled forms that read so
+    (林市长), the full names they are linked to first (林守拙: english_titles.py); not where a name was found."""
+    from .english_titles import titled_in_question
+    from .pinyin import readings
+    out = []
+    for start, end, surname, titles in titled_in_question(question):
+        if any(m.start < end and start < m.end for m in found):
+            continue
+        forms = [f for f in table.titled if any(f.endswith(t) and f[:-len(t)] and surname.lower() in
+                                               readings(f[:-len(t)]) for t in titles)]
+        forms.sort(key=lambda f: -table.titled[f])
+        full = list(dict.fromkeys(n for n, aliases in table.aliases.items() for f in forms if f in aliases))
+        terms = tuple((full + forms)[:MAX_TERMS])
+        if terms:
+            out.append(NameMatch(question[start:end], terms, PART_CREDIT, start, end,
+                                 aliases=tuple(f for f in forms if f not in terms)))
     return out

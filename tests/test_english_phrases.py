@@ -120,3 +120,36 @@ def test_seeds_english_officialdom_questions_real_model(real_seed_assistant):
     assert "大麦科技" in r.search(q, top_k=1)[0].chunk.text
     answer = a.ask("When did Jiang Duntao take office in Zibo?")
     assert "8月16日" in answer.text
+
+
+NOVEL = ("市长蔺守拙靠在后座上，听秘书汇报。蔺守拙说：“水位要降下来。”县长鄢北辰站在堤上。鄢北辰说：“我去看看。”"
+         "司徒慕华书记来了。扈长风说，项目必须放在西片区。扈长风又说了一遍。扈市长走了。")
+
+
+def test_rare_and_compound_surnames_are_glued_into_names():
+    t = PinyinTable()
+    t.add_text(NOVEL)
+    t.finish()
+    assert "扈长风" in {m.terms[0] for m in match_names("What did Mayor Hu Changfeng say?", t)}
+    assert t.aliases["扈长风"] == ["扈市长"]
+
+
+def test_an_english_title_and_surname_find_the_person():
+    t = PinyinTable()
+    t.add_text(NOVEL)
+    t.finish()
+    # The text writes the title next to the full name (县长鄢北辰), never 鄢县长: the table still links them.
+    (m,) = match_names("What did County Head Yan say?", t)
+    assert m.text == "County Head Yan" and m.terms[0] == "鄢北辰"
+    (m,) = match_names("What did Mayor Lin order?", t)
+    assert m.terms[0] == "蔺守拙"
+    # A title before a full name is the full name's match; a title of another rank finds nobody.
+    assert [m.terms[0] for m in match_names("What did Mayor Lin Shouzhuo order?", t)] == ["蔺守拙"]
+    assert match_names("What did Governor Lin order?", t) == []
+
+
+def test_the_answer_composer_s_surnames_are_unchanged():
+    from rag.english_titles import NAME_SURNAMES, RARE_SURNAMES
+    from rag.pinyin import SURNAMES
+    assert "扈" in NAME_SURNAMES and "扈" not in SURNAMES and len(SURNAMES) == 253
+    assert not {"水", "云", "平", "能", "通"} & RARE_SURNAMES  # characters that are words of their own
