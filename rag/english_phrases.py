@@ -105,6 +105,35 @@ night-time economy | 夜间经济 夜经济
 advisory committee | 咨询委员会
 consulting committee | 咨询委员会
 decision consulting | 决策咨询
+ecology and environment bureau | 生态环境局 环保局
+environment bureau | 生态环境局 环保局
+environmental protection bureau | 环保局 生态环境局
+public security bureau | 公安局
+finance bureau | 财政局
+education bureau | 教育局
+health commission | 卫健委 卫生健康委员会
+housing and urban-rural development | 住建 住房和城乡建设
+natural resources bureau | 自然资源局
+transport bureau | 交通运输局 交通局
+water resources bureau | 水利局
+civil affairs bureau | 民政局
+emergency management bureau | 应急管理局 应急局
+market supervision | 市场监管 市场监督管理
+commerce bureau | 商务局
+culture and tourism bureau | 文旅局 文化和旅游局
+development and reform commission | 发改委 发展和改革委员会
+industry and information technology | 工信 工业和信息化
+statistics bureau | 统计局
+audit bureau | 审计局
+tax bureau | 税务局
+organization department | 组织部
+propaganda department | 宣传部
+united front | 统战
+political and legal affairs commission | 政法委
+procuratorate | 检察院
+subdistrict | 街道 街道办
+neighborhood committee | 居委会 社区
+village committee | 村委会 村委
 """
 
 # Past forms the suffix rules of lexicon._lemmas cannot undo.
