@@ -120,6 +120,10 @@ def test_seeds_english_officialdom_questions_real_model(real_seed_assistant):
     assert "大麦科技" in r.search(q, top_k=1)[0].chunk.text
     answer = a.ask("When did Jiang Duntao take office in Zibo?")
     assert "8月16日" in answer.text
+    from rag.normalize import search_form
+    q = r.query("Where was Yang Hao appointed party secretary?")
+    assert any("书记" in u.forms for u in q.units)
+    assert "光桥区委书记杨浩" in search_form(r.search(q, top_k=1)[0].chunk.text)
 
 
 NOVEL = ("市长蔺守拙靠在后座上，听秘书汇报。蔺守拙说：“水位要降下来。”县长鄢北辰站在堤上。鄢北辰说：“我去看看。”"
