@@ -10,7 +10,9 @@ from __future__ import annotations
 
 from .chunk import sentences
 from .normalize import search_form
-from .replies import mark
+from .replies import list_items, mark
+from .tokenize import words
+from .units import coverage
 
 HEADING_CHARS = 24      # a heading line is short …
 TITLE_CHARS = 20        # … and an item's first sentence this short is its title ('（一）加强组织领导。')
@@ -80,3 +82,55 @@ def _titles(text: str, items: list[tuple[int, int]], budget: int) -> list[tuple[
         out.append((s, e))
         used += e - s
     return out
+
+
+# Words every heading of a plan or minutes may hold: they name no topic ('关于做好今年防汛…工作').
+_FILLER = frozenset("关于 做好 进一步 切实 全面 加强 推进 推动 今年 明年 年度 工作 有关 相关 问题 事项 其他 情况"
+                    .split())
+
+
+def _topics(line: str) -> set[str]:
+    return {w for w in words(_heading_words(line)) if len(w) >= 2 and w not in _FILLER}
+
+
+def named_scope(question: str, text: str) -> tuple[int, int] | None:
+    """The section a list question names by a topic word of its heading alone ('关于防汛，会议决定了哪几件事'
+    → '四、关于做好今年防汛和地质灾害防御工作' up to '五、'): its text range, or None. The word must name one
+    heading only, or it tells no section apart."""
+    q = search_form(question)
+    lines = _lines(text)
+    heads = [(i, _topics(text[a:b])) for i, (a, b) in enumerate(lines) if _heading_words(text[a:b])]
+    hits = [(sum(len(w) for w in topics if w in q), i) for i, topics in heads]
+    best = max(hits, default=(0, -1))
+    if best[0] < 2 or [h for h, _ in hits].count(best[0]) > 1:
+        return None
+    # Most of the heading's topic, or a topic word the question puts after 关于 (it names a section so).
+    topics = dict(heads)[best[1]]
+    if best[0] <= 0.5 * sum(len(w) for w in topics) and not any("关于" + w in q for w in topics):
+        return None
+    i = best[1]
+    style = mark(text[slice(*lines[i])])[0]
+    end = next((lines[j][0] for j in range(i + 1, len(lines)) if (m := mark(text[slice(*lines[j])]))
+                and m[0] == style and _heading_words(text[slice(*lines[j])])), len(text))
+    return lines[i][1], end
+
+
+def scoped_list(question: str, units, text: str, budget: int, count: int = 0) -> list[tuple[int, int]]:
+    """The enumeration inside the section the question names by a topic word ('会议决定：一是…；二是…',
+    '第一句话，…第二句话…'): of several, the one whose lead-in and items hold most of the question (and have
+    the number of items it asks for); [] when it names no section or the section lists nothing."""
+    scope = named_scope(question, text)
+    if not scope:
+        return []
+    found, seen = [], set()
+    for s, e in sentences(text, *scope):
+        items = list_items(text, s, e, budget, count)
+        if len(items) >= 2 and items[0] not in seen and scope[0] <= items[0][0] < scope[1]:
+            seen.add(items[0])
+            found.append(items)
+
+    def fit(items: list[tuple[int, int]]) -> float:
+        lead = text[max(scope[0], items[0][0] - 60):items[0][0]]
+        body = search_form(lead + "".join(text[a:b] for a, b in items))
+        return coverage(units, body) + (0.2 if count and len(items) == count else 0.0)
+    return max(found, key=fit) if found else []

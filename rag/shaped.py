@@ -14,7 +14,7 @@ from .factoid import factoid
 from .normalize import search_form
 from .outcome import outcome_unstated
 from .plans import Cand, Part, Plan, answer_slices
-from .sections import section_items
+from .sections import scoped_list, section_items
 from .shapes import ATTITUDE, LIST, Shape, asks_reply, responder_clause
 from .spans import TITLES, is_question, people
 from .units import Unit, coverage
@@ -43,6 +43,10 @@ def as_list(shape: Shape, question: str, units: list[Unit], cands: list[Cand], g
         named = section_items(question, get_text(doc), LIST_CHARS)
         if named:
             return Plan([Part(c.passage, [it], item=True) for it in named])
+    for doc, c in list(first_of_doc.items())[:1]:  # … or names by a topic word ('关于防汛，会议决定了哪几件事')
+        scoped = scoped_list(question, units, get_text(doc), LIST_CHARS, shape.count)
+        if scoped:
+            return Plan([Part(c.passage, [it], item=True) for it in scoped])
     best, best_score, seen = None, 0.0, set()
     holder = _holder(question, True, names)  # '特斯拉公司做了什么' names no one speaking
     pool = cands[:SHORTLIST_LISTS] + (_numbered_speech(holder, cands, get_text) if holder else [])

@@ -30,7 +30,7 @@ _ZH = [
                           r"观点|立场|怎么想|如何想|什么意见|"
                           r"怎么说的?[？?]?$")),
     (LIST, re.compile(rf"哪些|哪几|有几[点条项个件]({_ITEMS})|几点({_ITEMS})|"
-                      rf"哪[“\"'‘「]?[{_NUM}]+[个项条点件大]|"
+                      rf"哪[“\"'‘「]?[{_NUM}]+[个项条点件大句招]|"
                       rf"(提出|要求|布置|部署|交代|强调|采取|推出|出台|做)了?(什么|哪|那些)|"
                       rf"什么({_ITEMS})|({_ITEMS})(是|有)(什么|哪)|做了什么|干了什么|表了?什么态|表态|"
                       rf"(承诺|答应|保证)了?(什么|哪)")),
@@ -66,7 +66,7 @@ _EN = [
     (YES_NO, re.compile(r"^\s*(is|are|was|were|do|does|did|can|could|will|would|has|have|had|should)\b")),
 ]
 
-_COUNT = re.compile(rf"([{_NUM}]|\d+)[个项条点件大方面]")
+_COUNT = re.compile(rf"([{_NUM}]|\d+)[个项条点件大方面句招]")
 _CN_DIGITS = {c: i for i, c in enumerate("零一二三四五六七八九十", 0)} | {"两": 2}
 
 
