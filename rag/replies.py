@@ -118,7 +118,7 @@ def _goes_on(text: str, asked: int, reply: int, line: int) -> bool:
             and said[:2] not in asker)
 
 
-def _speech(text: str, start: int) -> list[Span]:
+def speech_lines(text: str, start: int) -> list[Span]:
     """The lines of the speech holding text[start]: its own line, plus neighbouring lines that continue it (a
     quoted line after it with no one else named, not a question, not an acknowledgement)."""
     line = _line(text, start)
@@ -156,7 +156,7 @@ def list_items(text: str, start: int, end: int, budget: int, count: int = 0) -> 
         spoken = any(ch in line for ch in _OPEN) or IMPERATIVE.match(best.lstrip(_OPEN + " "))
         if not spoken or not DIRECTIVE.search(best) or best.count("、") >= 2:
             return []
-        items = [(a, b) for la, lb in _speech(text, start) for a, b in sentences(text, la, lb)
+        items = [(a, b) for la, lb in speech_lines(text, start) for a, b in sentences(text, la, lb)
                  if DIRECTIVE.search(search_form(text[a:b])) and not is_question(text[a:b])]
         if len(items) >= 3 and _lead_in(text, *items[0]):
             items = items[1:]

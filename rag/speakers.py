@@ -66,13 +66,34 @@ def spoken_by(text: str, lo: int, hi: int, person: str) -> list[Span]:
             # ('江一鸣询问道：“…怎么又急于跑我这来？”' / '“一鸣老弟，我实话实说…”' / '杜宏远说道：“不过…”').
             put_to = put_to or (is_question(prev) and _asked_by_other(prev, key) and _theirs_next(text, b, key))
             if key in named or (titled and titled.search(named) and len(named) < 40) or (
-                    not named.strip(" ，,") and put_to):
+                    not named.strip(" ，,") and put_to) or (_PRONOUN_SAYS.match(sf[:q])
+                                                          and key in _last_named(text, a)):
                 out.append((a + q, quote_end(text, a + q, b)))
             prev = sf
         elif body.strip():
             prev = prev if _SAID.match(body.strip()) else sf
         pos = b + 1
     return out
+
+
+# '他转回身，对瞿福生说：“…”': a pronoun opening the narration speaks for the person last named.
+_PRONOUN_SAYS = re.compile(r"^\s*(?:他|她)[^“”「」]{0,16}?(?:说|道|问|答|表示)[^“”「」]{0,3}[：:，,]?\s*$")
+
+
+def _last_named(text: str, pos: int, lines: int = 3) -> str:
+    """The person a narration before pos is about: the first name in the nearest of the previous few
+    non-empty lines whose narration names one ('“…”鄢北辰的声音不高，…' → 鄢北辰); '' when none does."""
+    end = _line(text, pos)[0] - 1
+    while end > 0 and lines:
+        a, b = _line(text, end - 1) if text[end - 1] != "\n" else (end, end)
+        if text[a:b].strip():
+            lines -= 1
+            narration = _QUOTED.sub(" ", search_form(text[a:b]))
+            found = people(narration)
+            if found:
+                return narration[found[0][0]:found[0][1]]
+        end = a - 1
+    return ""
 
 
 def _asked_by_other(line_sf: str, key: str) -> bool:

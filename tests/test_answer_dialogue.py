@@ -64,3 +64,28 @@ def test_an_opinion_given_over_several_lines_is_answered_whole(tmp_path):
     ans = a.ask("讨论教育振兴时，那位老校长提了什么意见？", AskOptions())
     assert "学生借读" in ans.text and "编制卡得太死" in ans.text, ans.text
     assert all(any(ch.isalnum() for ch in c.quote) for c in ans.citations)  # no '”' cited alone
+
+
+FAMILY = ("县长甘振林走进院子，老人迎了上来。\n\n"
+          "甘振林问：“老人家，您家的房子为什么一直不签？”\n\n"
+          "“我孙子看病欠了钱。”老人低声说。\n\n"
+          "“这些情况，镇里知道吗？”甘振林的声音不高，镇长低下了头。\n\n"
+          "他转回身，对老人说：“老人家，补偿标准是全县统一的，我不能单给您开口子，但您家的难处我们来想办法。\n\n"
+          "“第一，孙子的医疗欠款，按照大病救助政策重新审核，民政局下周派人上门。\n\n"
+          "“第二，您儿子属于退役军人安置对象，可以申请保障性住房。\n\n"
+          "“第三，您家的安置房可以选在一楼，方便老两口进出。”\n\n"
+          "回到会上，甘振林说：“要通报这件事，要把全县未签约户逐户走访一遍，要建立台账。”\n")
+
+
+def test_a_pronoun_speaks_for_the_person_last_named():
+    from rag.speakers import spoken_by
+    said = ["".join(FAMILY[a:b]) for a, b in spoken_by(FAMILY, 0, len(FAMILY), "甘振林")]
+    assert any(s.startswith("“老人家，补偿标准") for s in said)
+
+
+def test_the_numbered_items_of_the_one_opening_the_question(tmp_path):
+    a = indexed(tmp_path, {"family.txt": FAMILY}, abstain_threshold=0.2)
+    ans = a.ask("甘振林给老人提了哪三条解决办法？", AskOptions())
+    for phrase in ("大病救助政策重新审核", "保障性住房", "选在一楼"):
+        assert phrase in ans.text, ans.text
+    assert "逐户走访" not in ans.text

@@ -246,19 +246,19 @@ def test_outcome_reported_or_not_asked_is_answered(genre, question, words):
 
 # ---------- English questions name people in pinyin: the holder is the first name's Chinese ----------
 def test_english_holder_is_the_first_pinyin_name():
-    from rag.shaped import _holder
+    from rag.holders import holder_of
     from rag.shapes import ATTITUDE, LIST, detect
-    assert _holder("What did Mayor Su Wenyuan say about Zhou Lixin?", names=("苏文远", "周立新")) == "苏文远"
-    assert _holder("What did Meng Ziheng promise the vegetable farmers?", True, ("孟子衡",)) == "孟子衡"
-    assert _holder("孟子衡对菜农表了什么态？", True, ("苏文远",)) == "孟子衡"  # a Chinese question names its own
+    assert holder_of("What did Mayor Su Wenyuan say about Zhou Lixin?", names=("苏文远", "周立新")) == "苏文远"
+    assert holder_of("What did Meng Ziheng promise the vegetable farmers?", True, ("孟子衡",)) == "孟子衡"
+    assert holder_of("孟子衡对菜农表了什么态？", True, ("苏文远",)) == "孟子衡"  # a Chinese question names its own
     assert detect("What did Meng Ziheng promise the vegetable farmers?").kind == LIST
     assert detect("What did Mayor Su Wenyuan say about Zhou Lixin?").kind == ATTITUDE
 
 
 def test_holders_numbered_speech_is_found_beyond_the_shortlist(genre):
+    from rag.lists import _numbered_speech
     from rag.plans import Cand
     from rag.records import Passage
-    from rag.shaped import _numbered_speech
     doc = next(d for d in genre.store().documents() if "promise" in d.sources[0])
     text = genre.document_text(doc.id)
     chunk = type("Chunk", (), {"doc_id": doc.id, "start": 0, "end": 40, "id": "c0"})()
@@ -268,14 +268,14 @@ def test_holders_numbered_speech_is_found_beyond_the_shortlist(genre):
 
 
 def test_a_name_speaks_under_its_surname_and_title_but_not_any_first_character():
-    from rag.shaped import _holder, _names_for
+    from rag.holders import holder_of, names_for
     from rag.speakers import spoken_by
     t = ("送走老人们后，秘书问道：“县长，会不会有人说这是开了口子？”\n"
          "孟县长摇了摇头，说道：“这不是开口子，是补窟窿。”\n")
     assert [t[a:b] for a, b in spoken_by(t, 0, len(t), "孟子衡")] == ["“这不是开口子，是补窟窿。”"]
     assert spoken_by(t, 0, len(t), "人社局") == []
-    assert _holder("孟县长对补窟窿是什么态度？") == "孟县长" and _holder("县长对此怎么看？") == "县长"
-    assert "孟县长" in _names_for("孟子衡", t) and _names_for("县长", t) == ["孟县长"]
+    assert holder_of("孟县长对补窟窿是什么态度？") == "孟县长" and holder_of("县长对此怎么看？") == "县长"
+    assert "孟县长" in names_for("孟子衡", t) and names_for("县长", t) == ["孟县长"]
 
 
 # ---------- list: a speech's narrated lead-in is not an order; an order after narration is ----------
