@@ -103,8 +103,8 @@ def unit_noun(word: str) -> bool:
 
 
 # '许一帆问秦牧之这个项目能不能落下来，秦牧之怎么回答？': the answer is the reply to a question in the text.
-_ASKS_REPLY = re.compile(r"问.{2,40}[，,].{0,8}(怎么|如何|是怎么|是如何)(回答|答复|回应|说|讲)|(回答|答复)(是什么|"
-                         r"了什么)")
+_ASKS_REPLY = re.compile(r"问.{2,40}[，,].{0,8}(怎么|如何|是怎么|是如何)(回答|答复|回应|说|讲|解释|说明)|"
+                         r"(回答|答复)(是什么|了什么)")
 
 
 def asks_reply(question: str) -> bool:
@@ -130,7 +130,7 @@ def put_units(question: str, units: list) -> list:
 # '贺振东替罗家明说情，顾承安是怎么回应的？': who replies, named in the clause before 怎么回应; their own words
 # answer, read like an attitude (shaped.own_words).
 _RESPONDS = re.compile(r"(?:^|[，,])\s*([^，,。？?]{2,12}?)(?:是|又是|当时是|当场)?(?:怎么|如何|怎样)"
-                       r"(?:回答|回应|答复|回复|表态|应对|说|讲)的?[？?]?$")
+                       r"(?:回答|回应|答复|回复|表态|应对|说|讲|解释|说明)的?[？?]?$")
 
 
 def responder_clause(question: str) -> str:

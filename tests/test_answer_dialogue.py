@@ -89,3 +89,9 @@ def test_the_numbered_items_of_the_one_opening_the_question(tmp_path):
     for phrase in ("大病救助政策重新审核", "保障性住房", "选在一楼"):
         assert phrase in ans.text, ans.text
     assert "逐户走访" not in ans.text
+
+
+def test_how_someone_explained_is_a_reply_asked_for():
+    from rag.shapes import asks_reply, responder_clause
+    assert asks_reply("蔺守拙问三类坝是什么意思，覃一帆怎么解释的？")
+    assert responder_clause("江一鸣问杜宏远为什么急着来找他，杜宏远是怎么说的？") == "杜宏远"
