@@ -85,7 +85,9 @@ def own_words(question: str, units: list[Unit], cands: list[Cand], get_text, nam
             if score > best_score:
                 best, best_score = (c.passage, text, a, b), score
     if best is None:  # a reply in reported speech (minutes) is read by answer.py's reply path
-        return None if responder else _utterance(cands[0], get_text) if cands else None
+        if responder or not cands:
+            return None
+        return _reported(holder, cands, get_text) or _utterance(cands[0], get_text)
     p, text, a, b = best
     return Plan([Part(p, _budgeted(text, a, b))])
 
@@ -112,6 +114,24 @@ def _budgeted(text: str, a: int, b: int) -> list[tuple[int, int]]:
         out.append((s, e))
         used += e - s
     return out
+
+
+_REPORTS = re.compile(r"^[^，,。]{0,12}?(?:认为|表示|提出|指出|强调|建议|说|坦言|担心|主张)")
+
+
+def _reported(holder: str, cands: list[Cand], get_text) -> Plan | None:
+    """A view in reported speech ('常务副县长卞宏远认为，…方向是对的，但要算清财政账。…他建议先选择…试点。'):
+    the sentence where the person named reports it, and the rest of its paragraph (minutes and news go on
+    with '他建议…' in the same paragraph)."""
+    for c in cands[:4]:
+        text = get_text(c.passage.chunk.doc_id)
+        sf = search_form(c.text)
+        at = min([i for i in (sf.find(n) for n in names_for(holder, text)) if i >= 0] or [-1])
+        if at < 0 or not _REPORTS.match(sf[at:]) or any(q in c.text for q in "“「\"") or is_question(c.text):
+            continue  # quoted speech is own_words' (and a question asked is no view)
+        end = text.find("\n", c.end)
+        return Plan([Part(c.passage, _budgeted(text, c.start, len(text) if end < 0 else end))])
+    return None
 
 
 def _utterance(best: Cand, get_text) -> Plan | None:

@@ -95,3 +95,12 @@ def test_how_someone_explained_is_a_reply_asked_for():
     from rag.shapes import asks_reply, responder_clause
     assert asks_reply("蔺守拙问三类坝是什么意思，覃一帆怎么解释的？")
     assert responder_clause("江一鸣问杜宏远为什么急着来找他，杜宏远是怎么说的？") == "杜宏远"
+
+
+def test_a_view_in_reported_speech_runs_to_the_end_of_its_paragraph(tmp_path):
+    minutes = ("一、关于城乡公交一体化工作\n\n县交通运输局汇报了城乡公交一体化的测算情况。\n\n"
+               "副县长宁海波认为，一体化的方向是对的，但要量力而行。按测算每年需要补贴约900万元，县财政压力不小。"
+               "他建议先在两条线路试点。\n\n会议同意城乡公交一体化的总体方向。\n")
+    a = indexed(tmp_path, {"minutes.txt": minutes}, abstain_threshold=0.2)
+    ans = a.ask("宁海波对城乡公交一体化是什么态度？", AskOptions())
+    assert "量力而行" in ans.text and "两条线路试点" in ans.text, ans.text
