@@ -38,7 +38,7 @@ def as_list(shape: Shape, question: str, units: list[Unit], cands: list[Cand], g
         scoped = scoped_list(question, units, get_text(doc), LIST_CHARS, shape.count)
         if scoped:
             return Plan([Part(c.passage, [it], item=True) for it in scoped])
-    best, best_score, seen = None, 0.0, set()
+    best, best_score, seen, bare = None, 0.0, set(), False
     holder = holder_of(question, True, names)  # '特斯拉公司做了什么' names no one speaking
     # Who opens the question ('鄢北辰给瞿家提了…') is looked for only in numbered items of their speech.
     opener = "" if holder else _opener(question)
@@ -74,7 +74,20 @@ def as_list(shape: Shape, question: str, units: list[Unit], cands: list[Cand], g
             score += 0.2
         if score > best_score:
             best, best_score = Plan([Part(c.passage, [it], item=True) for it in items]), score
+            bare = all(_bare_heading(text[a:b]) for a, b in items)
+    # '涉及的是什么问题' may ask for one thing: a document's outline of headings is no answer to it.
+    if best and bare and not shape.count and not _PLURAL.search(search_form(question)):
+        return None
     return best
+
+
+def _bare_heading(line: str) -> bool:
+    """A numbered line that is a title, not a sentence ('三、关于2024年度…整改工作')."""
+    line = line.strip()
+    return bool(replies.mark(line)) and len(line) <= 40 and line[-1:] not in "。；;！!？?：:，,”"
+
+
+_PLURAL = re.compile(r"哪些|哪几|几[个项条点件大方面类种]|都有|分别|有哪|各[有是]|多少[个项条]|\b(what|which)\b")
 
 
 def _heading(text: str, c: Cand) -> bool:

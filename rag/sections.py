@@ -30,7 +30,7 @@ def _lines(text: str) -> list[tuple[int, int]]:
     return out
 
 
-def _heading_words(line: str) -> str:
+def heading_words(line: str) -> str:
     """The words of a numbered heading ('二、主要任务' → 主要任务), '' for a line that is not one."""
     m = mark(line)
     if not m or m[0] == "bul" or len(line) > HEADING_CHARS or line.rstrip()[-1:] in "。；;！!？?":
@@ -49,7 +49,7 @@ def section_items(question: str, text: str, budget: int) -> list[tuple[int, int]
     q = search_form(question)
     lines = _lines(text)
     for i, (a, b) in enumerate(lines):
-        words = _heading_words(text[a:b])
+        words = heading_words(text[a:b])
         if len(words) < 2 or words not in q:
             continue
         style = mark(text[a:b])[0]
@@ -90,7 +90,7 @@ _FILLER = frozenset("关于 做好 进一步 切实 全面 加强 推进 推动 
 
 
 def _topics(line: str) -> set[str]:
-    return {w for w in words(_heading_words(line)) if len(w) >= 2 and w not in _FILLER}
+    return {w for w in words(heading_words(line)) if len(w) >= 2 and w not in _FILLER}
 
 
 def named_scope(question: str, text: str) -> tuple[int, int] | None:
@@ -99,7 +99,7 @@ def named_scope(question: str, text: str) -> tuple[int, int] | None:
     heading only, or it tells no section apart."""
     q = search_form(question)
     lines = _lines(text)
-    heads = [(i, _topics(text[a:b])) for i, (a, b) in enumerate(lines) if _heading_words(text[a:b])]
+    heads = [(i, _topics(text[a:b])) for i, (a, b) in enumerate(lines) if heading_words(text[a:b])]
     hits = [(sum(len(w) for w in topics if w in q), i) for i, topics in heads]
     best = max(hits, default=(0, -1))
     if best[0] < 2 or [h for h, _ in hits].count(best[0]) > 1:
@@ -111,7 +111,7 @@ def named_scope(question: str, text: str) -> tuple[int, int] | None:
     i = best[1]
     style = mark(text[slice(*lines[i])])[0]
     end = next((lines[j][0] for j in range(i + 1, len(lines)) if (m := mark(text[slice(*lines[j])]))
-                and m[0] == style and _heading_words(text[slice(*lines[j])])), len(text))
+                and m[0] == style and heading_words(text[slice(*lines[j])])), len(text))
     return lines[i][1], end
 
 

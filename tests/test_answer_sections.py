@@ -48,3 +48,12 @@ def test_three_sentences_of_a_speech_section_are_a_list(assistant):
     ans = assistant.ask("压实安全生产责任讲了哪三句话？", AskOptions())
     for phrase in ("党政同责不能停在纸上", "企业主体责任要落到班组", "问责要较真碰硬"):
         assert phrase in ans.text, ans.text
+
+
+def test_what_problem_is_one_thing_not_the_outline_of_headings(tmp_path):
+    text = ("县政府常务会议纪要\n\n一、关于2024年度县级预算执行审计发现问题整改工作\n\n"
+            "县审计局汇报，审计共发现问题32个，已整改25个，还有2个涉及历史遗留的土地出让收入问题。\n\n"
+            "二、关于县城农贸市场改造提升工作\n\n会议同意改造方案。\n\n三、关于做好今年防汛工作\n\n会议要求做好准备。\n")
+    a = indexed(tmp_path, {"minutes.txt": text}, abstain_threshold=0.2)
+    ans = a.ask("两个历史遗留问题涉及的是什么问题？", AskOptions())
+    assert "土地出让收入" in ans.text and "二、关于县城农贸市场" not in ans.text, ans.text
