@@ -2,8 +2,8 @@
 
 Sentences of the best passages are scored by how much of the question they cover (retrieve.coverage: units
 weighted by IDF, so '12345' or '农贸市场' count more than '市'; English words through their translations) and
-by dense similarity to the question. Only a shortlist picked by coverage is embedded (embedding is the costly
-step: ~10 ms a sentence on 2 cores), and sentence vectors are cached. The best sentence is kept, plus
+by dense similarity to the question; only a coverage shortlist is embedded (~10 ms a sentence on 2 cores,
+then cached). The best sentence is kept, plus
 runners-up while the answer stays short; near-duplicates (chunk overlap, the same text in two documents) are
 dropped. Quotes are always the document's original text (a traditional document is quoted in traditional).
 
@@ -23,7 +23,7 @@ from . import conversation, shapes, speakers
 from .chunk import sentences
 from .config import Config
 from .embed import Embedder
-from .focus import focus, focus_share
+from .focus import focus, focus_share, sibling_clash
 from .normalize import fold, search_form
 from .plans import Cand, Part, Plan, answer_slices
 from .records import Answer, Citation, Passage
@@ -133,7 +133,8 @@ def compose(query: Query, passages: list[Passage], embedder: Embedder, config: C
         score = lex_weight * lex + (1 - lex_weight) * float(d) - 0.04 * rank - fragment
         # The words beside the question word say what is asked ('内容分为哪几类'), a document's rare names ('澄州')
         # only where: a sentence holding the asked words gains over one holding the names (a list doubly so).
-        score += FOCUS_BONUS * (2 if shape.kind == shapes.LIST else 1) * focus_share(near, search_form(text))
+        score += FOCUS_BONUS * ((2 if shape.kind == shapes.LIST else 1) * focus_share(near, search_form(text))
+                                - 2 * sibling_clash(query.text, search_form(text)))  # '城北…' for '城东…吗
         put_share = coverage(put, search_form(text)) if put else 0.0
         asks = is_question(text)
         if (reply_wanted or shape.kind == shapes.YES_NO) and asks:  # the question asked in the text leads to

@@ -88,3 +88,31 @@ def about(near: tuple[list[Unit], list[Unit]], sentence_sf: str) -> bool:
     held = sum(w for u, w in zip(side, weights, strict=True) if holds(u, sentence_sf) or _swapped(u, sentence_sf))
     return held >= 0.5 * sum(weights)
 
+
+
+# A place or thing told apart from its siblings by a direction or number before the same noun ('城东农贸市场'
+# beside '城北农贸市场', '东区' beside '西区', '2号线' beside '1号线').
+_MOD = r"城[东西南北]|[东西南北][关门区城郊片]|[东西南北]|新|老|[一二三四五六七八九十\d]+号"
+_SIBLING = re.compile(rf"({_MOD})([\u4e00-\u9fff]{{2,6}}?)(?=[的也是在由和与，,？?吗呢]|$)")
+
+
+def sibling_clash(question: str, sentence_sf: str) -> bool:
+    """The question asks of '城东农贸市场' and the sentence speaks only of another one ('城北农贸市场…由县城投公司
+    负责实施'): it names the same noun after a different direction or number, and never the asked one."""
+    q = blank_carried(search_form(question))
+    for m in _SIBLING.finditer(q):
+        mod, head = m.group(1), m.group(2)
+        if len(head) < 2 or mod + head in sentence_sf or head not in sentence_sf:
+            continue
+        others = {sentence_sf[max(0, i - len(mod)):i] for i in _find_all(sentence_sf, head)}
+        if others and all(o != mod and re.fullmatch(_MOD, o) for o in others):
+            return True
+    return False
+
+
+def _find_all(text: str, word: str) -> list[int]:
+    out, i = [], text.find(word)
+    while i >= 0:
+        out.append(i)
+        i = text.find(word, i + 1)
+    return out

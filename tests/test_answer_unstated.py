@@ -31,3 +31,12 @@ def test_a_figure_put_off_is_not_stated(assistant, question):
 def test_a_figure_that_is_stated_still_answers(assistant):
     ans = assistant.ask("普惠性养老机构护理型床位每月收费不超过多少？", AskOptions())
     assert not ans.abstained and ans.text.startswith("**1900元**"), ans.text
+
+
+def test_a_sibling_named_by_another_direction_is_not_the_one_asked():
+    from rag.focus import sibling_clash
+    from rag.normalize import search_form
+    q = "城东菜市场也由区城投公司改造吗？"
+    assert sibling_clash(q, search_form("一是城北菜市场实施整体改造，由区城投公司负责实施"))
+    assert not sibling_clash(q, search_form("二是城东菜市场以设施更新为主，由经营者自行实施"))
+    assert not sibling_clash(q, search_form("全区三家菜市场都要配备检测室"))  # a count is no sibling
