@@ -3,9 +3,8 @@
 Sentences of the best passages are scored by how much of the question they cover (retrieve.coverage: units
 weighted by IDF, so '12345' or '农贸市场' count more than '市'; English words through their translations) and
 by dense similarity to the question; only a coverage shortlist is embedded (~10 ms a sentence on 2 cores,
-then cached). The best sentence is kept, plus
-runners-up while the answer stays short; near-duplicates (chunk overlap, the same text in two documents) are
-dropped. Quotes are always the document's original text (a traditional document is quoted in traditional).
+then cached). The best sentence is kept, plus runners-up while the answer stays short; near-duplicates (chunk
+overlap, the same text in two documents) are dropped. Quotes are the document's own text (traditional stays).
 
 Abstention: `relevance()` is a logistic score of the best passage's coverage and cosine, calibrated on bench
 questions asked against their own documents (answerable) and against another set's (unanswerable); see
