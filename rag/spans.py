@@ -6,10 +6,10 @@ cut from the original text at the same offsets: traditional stays traditional in
 """
 from __future__ import annotations
 
-import functools
 import re
 
 from .normalize import search_form
+from .people import COMMON_WORD, TITLES, people, tagged_words, word_freq
 from .shapes import HOW_MANY, WHEN, WHERE, WHO
 
 _CLOSE = "”’」』\"')）】》 \t"
@@ -73,80 +73,6 @@ DATE = re.compile(
 _PLACE_SUFFIX = re.compile(r"省|市|区|县|镇|乡|村|街道|路|街|站|园区|大厦|大厅|中心|广场|会议室|公园|机场|车站|大院|"
                            r"大学|"
                            r"学院|医院|港|湾|岛")
-_TITLES = ("书记", "市长", "县长", "省长", "区长", "镇长", "主任", "部长", "局长", "秘书", "总理", "主席", "委员",
-           "经理", "董事长", "校长", "院长", "处长", "科长", "队长", "同志", "先生", "女士", "老师", "总")
-TITLES = _TITLES
-
-
-@functools.lru_cache(maxsize=1)
-def _pos():
-    import jieba.posseg
-
-    from .tokenize import _jieba
-    return jieba.posseg.POSTokenizer(_jieba(None))
-
-
-@functools.lru_cache(maxsize=2048)
-def _tagged(text: str) -> tuple[tuple[str, str, int], ...]:
-    out, pos = [], 0
-    for w, flag in _pos().cut(text):
-        out.append((w, flag, pos))
-        pos += len(w)
-    return tuple(out)
-
-
-COMMON_WORD = 300  # jieba dictionary frequency above which a two-character 'name' is an ordinary word
-
-
-def _freq(word: str) -> int:
-    from .tokenize import _jieba
-    return _jieba(None).FREQ.get(word, 0)
-
-
-def people(sf: str) -> list[tuple[int, int]]:
-    """Person names, with a title that follows ('雷书记', '江一鸣', '刘国亮市长' → the name and the title)."""
-    out = []
-    tagged = _tagged(sf)
-    for i, (w, flag, pos) in enumerate(tagged):
-        titled = i + 1 < len(tagged) and tagged[i + 1][0] in _TITLES
-        if flag in ("nr", "nrfg", "nrt") and len(w) >= 2:
-            if len(w) == 2 and _freq(w) > COMMON_WORD and not titled:
-                continue  # a common word jieba's dictionary also lists as a name ('宁可')
-            end = pos + len(w) + (len(tagged[i + 1][0]) if titled else 0)
-            out.append((pos, end))
-        elif len(w) == 1 and flag == "nr" and i + 1 < len(tagged) and tagged[i + 1][0] in _TITLES:
-            out.append((pos, pos + 1 + len(tagged[i + 1][0])))  # 李部长: a surname and a title
-        elif len(w) == 1 and flag == "nr" and i + 1 < len(tagged) and 1 <= len(tagged[i + 1][0]) <= 2 and (
-                tagged[i + 1][1] in ("nr", "ns", "nz") or (i and tagged[i - 1][0] in _TITLES
-                                                           and tagged[i + 1][1] in ("n", "a", "v"))):
-            out.append((pos, pos + 1 + len(tagged[i + 1][0])))  # 鲁/建国, 冯/桂兰: surname + given name
-    found = {s for s, _ in out}
-    # 市长段宏伟则… (not 县长信箱里: a name does not open with a common noun or verb)
-    words = {pos: (w, flag) for w, flag, pos in tagged}
-    out += [m.span(1) for m in _TITLE_NAME.finditer(sf) if m.start(1) not in found
-            and not _common(*words.get(m.start(1), ("", "")))]
-    speaker = _speaker().match(sf)
-    if speaker and not any(s <= speaker.start(1) < e for s, e in out):
-        out.append(speaker.span(1))
-    return sorted(out)
-
-
-@functools.lru_cache(maxsize=1)
-def _speaker() -> re.Pattern:
-    """'周立新回答道。': a surname and one or two characters opening a narration line before a verb of
-    speaking are a name, one jieba may not know."""
-    from .pinyin import SURNAMES
-    return re.compile(r"^([%s][\u4e00-\u9fff]{1,2}?)(?:连忙|随即|当即|立即|笑着|马上)?"
-                      r"(?:回答|回复|说|答|汇报|表态|解释|补充|介绍)道?[。:：，,]" % "".join(sorted(SURNAMES)))
-
-
-def _common(word: str, flag: str) -> bool:
-    return len(word) >= 2 and flag[:1] in ("n", "v") and flag[:2] != "nr"
-
-
-_TITLE_NAME = re.compile(r"(?:%s)([\u4e00-\u9fff]{2,3}?)(?=[，,。：:“\"、\s]|说|道|则|表示|介绍|指出|提出|认为|强调|"
-                         r"回答|回应|告诉|一边|也|还|又|就|在|和|向|对|把|让|打|接|笑|点|看|主持|带|的)"
-                         % "|".join(_TITLES))
 # An organization answers 'who pays / who leads' as often as a person does ('由区财政补贴一半').
 _ORG = re.compile(r"(?<=[由归请是])[\u4e00-\u9fff]{1,8}?(?:局|委员会|委|办公室|办|部|厅|处|大队|队|中心|公司|集团|"
                   r"政府|财政|"
@@ -154,7 +80,7 @@ _ORG = re.compile(r"(?<=[由归请是])[\u4e00-\u9fff]{1,8}?(?:局|委员会|委
 
 
 # '由区长任组长', '由分管副区长担任': an office answers 'who heads it' when the text names no person.
-_HOLDER = re.compile(r"(?<=由)[\u4e00-\u9fff]{0,6}?(?:%s)(?=任|担任|兼任|出任|牵头|负责)" % "|".join(_TITLES))
+_HOLDER = re.compile(r"(?<=由)[\u4e00-\u9fff]{0,6}?(?:%s)(?=任|担任|兼任|出任|牵头|负责)" % "|".join(TITLES))
 
 
 def office_holders(sf: str) -> list[tuple[int, int]]:
@@ -179,20 +105,20 @@ def named_organizations(sf: str) -> list[tuple[int, int]]:
         head = sf[start:m.end()]
         prefix = head[:-2]
         # '制作公司', '施工单位': a verb before the suffix says what kind, not which ('大麦科技' is a name)
-        common = len(prefix) == 2 and _freq(prefix) > COMMON_WORD and _tagged(prefix)[0][1][:1] == "v"
+        common = len(prefix) == 2 and word_freq(prefix) > COMMON_WORD and tagged_words(prefix)[0][1][:1] == "v"
         if len(head) >= 4 and not _GENERIC_ORG.search(prefix) and not common:
             out.append((start, m.end()))
     return out
 
 
 def organizations(sf: str) -> list[tuple[int, int]]:
-    return [m.span() for m in _ORG.finditer(sf)] + [(p, p + len(w)) for w, f, p in _tagged(sf) if f == "nt"]
+    return [m.span() for m in _ORG.finditer(sf)] + [(p, p + len(w)) for w, f, p in tagged_words(sf) if f == "nt"]
 
 
 def places(sf: str) -> list[tuple[int, int]]:
     """Place names (jieba's ns/nt), a word ending in a place suffix, a name followed by its suffix ('永昌'+'区')."""
     out = []
-    tagged = _tagged(sf)
+    tagged = tagged_words(sf)
     for i, (w, flag, pos) in enumerate(tagged):
         end = pos + len(w)
         if i + 1 < len(tagged) and _PLACE_SUFFIX.fullmatch(tagged[i + 1][0]):
@@ -268,7 +194,7 @@ def best_span(kind: str, sentence: str, asked: str, unit: str = "", near: list[s
     sf = search_form(sentence)
     spans = [(s, e) for s, e in find_spans(kind, sentence, unit) if sf[s:e] not in q and e - s <= 30]
     if kind == WHO:  # '鲁院长' for '院长是谁': a surname with the asked title is not yet the name
-        spans = [(s, e) for s, e in spans if not (sf[s + 1:e] in _TITLES and sf[s + 1:e] in q)]
+        spans = [(s, e) for s, e in spans if not (sf[s + 1:e] in TITLES and sf[s + 1:e] in q)]
     if kind == WHO and role:
         spans = [sp for sp in spans if near_word(sf, sp, role)]
     if not spans:
