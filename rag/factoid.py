@@ -142,6 +142,19 @@ def _focus_sentences(nearest: list[Unit], cands: list[Cand], get_text) -> list[C
     return out
 
 
+def _name_sentences(names: tuple[str, ...], cands: list[Cand], get_text) -> list[Cand]:
+    """Sentences of the candidates' passages holding one of the names ('杜宏远', '杜总'), best passage first."""
+    out, seen = [], set()
+    for c in list({id(c.passage): c for c in cands}.values()):
+        text = get_text(c.passage.chunk.doc_id)
+        for s, e in sentences(text, c.passage.chunk.start, c.passage.chunk.end):
+            sf = search_form(text[s:e])
+            if (c.passage.chunk.doc_id, s) not in seen and any(n in sf for n in names):
+                seen.add((c.passage.chunk.doc_id, s))
+                out.append(Cand(c.score, c.lex, c.rank, c.passage, s, e, text[s:e]))
+    return out
+
+
 def _on_carried_topic(question: str, sentence_sf: str) -> bool:
     """A follow-up naming only a generic value ('⟦农机 补贴⟧比例是多少？'): the earlier question's sentence
     holds all its words, the answer often only one ('补贴按购机价格的百分之三十执行')."""
@@ -194,8 +207,8 @@ def near_words(near) -> list[str]:
     return [u.forms[0] for side in near for u in side]
 
 
-def factoid(shape: Shape, question: str, units: list[Unit], cands: list[Cand], get_text, topic: str
-            ) -> Plan | None:
+def factoid(shape: Shape, question: str, units: list[Unit], cands: list[Cand], get_text, topic: str,
+            names: tuple[str, ...] = ()) -> Plan | None:
     """who / when / how many / where: the best on-topic sentence holding a span of that kind, the span in bold
     first. None of the on-topic sentences holds one: say it is not stated (and count it as abstaining)."""
     if not cands:
@@ -216,23 +229,28 @@ def factoid(shape: Shape, question: str, units: list[Unit], cands: list[Cand], g
     extra = _focus_sentences(nearest if shape.kind in (WHO, WHERE) else named, cands, get_text)
     life = life_sentences(shape, question, cands, get_text)  # their subject is dropped: no focus word needed
     extra += life
+    # An English question asking which organization a person runs meets the text only through the name and
+    # what the documents call them ('大麦科技的杜总' for Du Hongyuan, `names`): its sentences come first.
+    by_name = _name_sentences(names, cands, get_text) if english and shape.unit == "company" else []
     # A who question's whole predicate tells its sentence ('谁在发布会上介绍了改造资金的来源': 资金, 来源 as
     # well as 发布会, 介绍): of the sentences naming a person, the one holding most of it answers.
     whole = near if _wide(shape, question) != (2, 3) and not english else None
     best_who = None
-    for c in cands + extra:
+    for c in by_name + cands + extra:
         same_doc = c.passage.chunk.doc_id == cands[0].passage.chunk.doc_id
         sf = search_form(c.text)
         # In the best sentence's document, a sentence holding the focus word nearest the question word is
         # about what is asked even when it shares little else with the question ('…给院长鲁建国打电话').
         value = bool(named) and _holds(named[0], sf)
         focused = near[1] or (nearest and _holds(nearest[0], sf)) or value or _on_carried_topic(question, sf)
-        if c.lex < NEAR_TOPIC * top_lex and not (focused and same_doc):
+        if c.lex < NEAR_TOPIC * top_lex and not (focused and same_doc) and c not in by_name:
             continue  # off the topic, unless in the best sentence's document and about the asked words
         text = get_text(c.passage.chunk.doc_id)
         if value and not _numbers_held(units, sf, text) or ordinal_clash(question, sf):
             continue  # '2号线的起步价' is not told by a sentence under a '1号线' headline
         asked = ([], []) if c in life else _titled(near, text) if value else near
+        if c in by_name:  # the organization nearest the name answers
+            asked = ([Unit(n, (n,), 1.0) for n in names if n in sf], [])
         found = _span_in(shape, question, asked, c, text, get_text)
         if found:
             slices, (s, e) = found

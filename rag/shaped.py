@@ -159,5 +159,7 @@ def shaped(shape: Shape, query, cands: list[Cand], get_text, topic: str) -> Plan
     if shape.kind == ATTITUDE or responder:
         return own_words(question, units, cands, get_text, names, responder)
     if shape.factoid:
-        return factoid(shape, question, units, cands, get_text, topic)
+        forms = tuple(dict.fromkeys(f for m in getattr(query, "names", []) if not m.suffix
+                                    for f in (*m.terms[:1], *m.aliases)))
+        return factoid(shape, question, units, cands, get_text, topic, forms)
     return outcome_unstated(question, topic, cands, get_text)  # 'finally, how was it solved?' → only a plan
