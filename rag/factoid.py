@@ -220,7 +220,7 @@ def factoid(shape: Shape, question: str, units: list[Unit], cands: list[Cand], g
     # and matches the question better than the sentence holding the span.
     english = cjk_ratio(CONTEXT.sub("", question)) < 0.5
     near = ([], []) if english else focus(question, units, _wide(shape, question))
-    unset = says_unset(near, cands, get_text, shape.kind) if shape.kind in NOT_STATED_KINDS else None
+    unset = says_unset(near, cands, get_text, shape.kind) if shape.kind in NOT_STATED_KINDS + (WHO,) else None
     # Who and where also look beyond the shortlist (names and places sit in narration the question's words
     # miss); how-many and when only at sentences naming the asked value by a rare word of its own ('起步价
     # 是多少'), or a figure of a neighbouring fact would answer.
@@ -280,8 +280,9 @@ def factoid(shape: Shape, question: str, units: list[Unit], cands: list[Cand], g
     kinds = NOT_STATED_KINDS + ((WHO,) if asked_role(question) or company else ())
     if shape.kind not in kinds or english:
         return None
-    # (How many and when were asked says_unset above: had it found one, we would have returned.)
-    unset = says_unset(near, cands, get_text, shape.kind) if shape.kind not in NOT_STATED_KINDS else None
+    # (says_unset ran above: had it found one, we would have returned. A person asked for by a word for a
+    # person, or a company named only generically, is also not stated by any 'not set' sentence on the topic.)
+    unset = says_unset(near, cands, get_text) if shape.kind == WHO else None
     if unset or not stated_near(shape, question, near, cands, get_text, named):
         return _not_stated(shape, topic, cands, get_text, unset)
     return None

@@ -82,14 +82,17 @@ UNSET = re.compile(r"尚未确定|尚未明确|尚未公布|尚未决定|另行(
                             r"再(?:专题)?研究|再议|后再说|测算后|"
                             r"(?:待|等)[^，。；]{0,12}后(?:才能|再|方可)(?:确定|明确|决定)|才能(?:确定|明确)|"
                             r"再定|(?:还|都还|目前都还|也还)?没有(?:最后|最终)?(?:确定|定下来|定)|没有最后确定|"
-                            r"(?:还需要?|有待)[^，。；]{0,12}(?:再|进一步)")
+                            r"(?:还需要?|有待)[^，。；]{0,12}(?:再|进一步)|"
+                            r"(?:没有|并没有|未能?|尚未)(?:形成|达成)(?:统一|一致)?(?:意见|结论|共识)")
 
 
 # What a 'not set' sentence must be about to answer the kind asked (a deferral, '再研究', fits both):
 # '开工时间尚未确定' tells no figure, '资金另行报批' no date.
 _UNSET_OF = {WHEN: re.compile(r"时间|日期|时候|何时|开工|启动|开通|开始|期限|再(?:专题)?研究|再议|后再说"),
              HOW_MANY: re.compile(r"资金|金额|费用|经费|预算|投资|数|规模|标准|多少|测算|报批|额度|"
-                                  r"再(?:专题)?研究|再议|后再说")}
+                                  r"再(?:专题)?研究|再议|后再说"),
+             # who: only a sentence saying who does it is open ('迁改费用由谁承担，…没有形成统一意见')
+             WHO: re.compile(r"由谁|谁来|谁负责|谁承担|谁出|哪家|哪个部门|责任主体")}
 
 
 def says_unset(near, cands: list[Cand], get_text, kind: str = "") -> Cand | None:
