@@ -258,7 +258,9 @@ def factoid(shape: Shape, question: str, units: list[Unit], cands: list[Cand], g
             held, span = search_form(text[a0:b0]), search_form(text[s:e])
             # The sentence saying it is not set matches the question as well (English), or holds more of
             # the asked words than the one with a date ('听证会的时间另行公布' vs '4月16日…召开发布会').
-            if unset and unset is not c and (unset.lex >= c.lex if english else focus_share(
+            # (The 'not set' sentence itself may lend a name from its line: that name does not answer either.)
+            elsewhere = unset is not c or not c.start <= s < c.end
+            if unset and elsewhere and (unset.lex >= c.lex if english else focus_share(
                     near, search_form(unset.text)) > focus_share(near, held)):
                 return _not_stated(shape, topic, cands, get_text, unset)
             if shape.kind in NOT_STATED_KINDS and (_put_off(near, held, s - a0) or (
