@@ -20,15 +20,16 @@ from .spans import best_span, is_question, plain
 from .units import CONTEXT, Unit
 from .unstated import (
     ANCHORED,
-    DEFERRED,
     UNSET,
     asked_role,
     beside,
     generic_only,
     life_sentences,
     ordinal_clash,
+    put_off,
     says_unset,
     stated_near,
+    vague_elsewhere,
 )
 
 WHOLE = 6               # focus words on each side of a who question's 谁
@@ -182,27 +183,6 @@ def _numbers_held(units: list[Unit], sentence_sf: str, text: str) -> bool:
     return all(has(u.forms[0], sentence_sf) or has(u.forms[0], title) for u in units if u.forms[0].isdigit())
 
 
-def _put_off(near, sentence_sf: str, pos: int) -> bool:
-    """The figure or date at pos is put off: its own clauses defer ('加固的事汛后再研究'), or the sentence defers
-    in another clause that names the subject asked about better than the span's clauses do ('长乐市场…另行
-    研究，…东门、北关两个市场按计划于7月1日开工' answers for 东门, not for 长乐)."""
-    own = _clauses(sentence_sf, pos)
-    if DEFERRED.search(own):
-        return True
-    deferring = [c for c in re.split(r"[，,；;]", sentence_sf) if DEFERRED.search(c)]
-    subject = (near[0], [])
-    return any(focus_share(subject, c) > focus_share(subject, own) for c in deferring)
-
-
-def _clauses(sentence_sf: str, pos: int) -> str:
-    """The clause holding pos and the one after it: '长乐市场另行研究，…东门、北关两个市场按计划于7月1日开工'
-    defers another market, not the date; '先把今年汛期扛过去，加固的事汛后再研究' defers its own."""
-    cuts = [i for i, ch in enumerate(sentence_sf) if ch in "，,；;"]
-    start = max([i + 1 for i in cuts if i < pos], default=0)
-    after = [i for i in cuts if i >= pos]
-    return sentence_sf[start:after[1] if len(after) > 1 else len(sentence_sf)]
-
-
 def near_words(near) -> list[str]:
     return [u.forms[0] for side in near for u in side]
 
@@ -263,7 +243,9 @@ def factoid(shape: Shape, question: str, units: list[Unit], cands: list[Cand], g
             if unset and elsewhere and (unset.lex >= c.lex if english else focus_share(
                     near, search_form(unset.text)) > focus_share(near, held)):
                 return _not_stated(shape, topic, cands, get_text, unset)
-            if shape.kind in NOT_STATED_KINDS and (_put_off(near, held, s - a0) or (
+            if shape.kind == HOW_MANY and vague_elsewhere(near, held, s - a0):
+                continue  # '…工程大概要八千六百万元，省里可以补助一部分': the sum asked is left vague
+            if shape.kind in NOT_STATED_KINDS and (put_off(near, held, s - a0) or (
                     shape.kind == WHEN and not ANCHORED.search(span) and (
                         UNSET.search(held) or not english and not _about(near, held)))):
                 continue  # '先把今年汛期扛过去，扩建的事汛后再研究', '还要等市里批下来，我今天不能…': a date in a

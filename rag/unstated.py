@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from .chunk import sentences
-from .focus import about, holds
+from .focus import about, focus_share, holds
 from .normalize import search_form
 from .plans import Cand, answer_slices
 from .shapes import HOW_MANY, WHEN, WHO, Shape
@@ -201,3 +201,39 @@ def stated_near(shape: Shape, question: str, near, cands: list[Cand], get_text, 
         if shape.kind == WHEN and _ERA.search(search_form(sentence)):
             return True  # '进入战国时代后', '多于夜间出没', '满15岁', '崇宁五年': a time in words
     return False
+
+
+_VAGUE_SHARE = re.compile(r"一部分|部分|一些|适当|一定(?:的|比例|数额)|若干")
+
+
+def vague_elsewhere(near, sentence_sf: str, pos: int) -> bool:
+    """The figure at pos sits in clauses without the nearest focus word, and the clause holding that word
+    gives only a vague share ('整个工程大概要八千六百万元，省里可以补助一部分' for '省里补助多少钱')."""
+    word = (near[0] or near[1])[:1]
+    cuts = [0] + [i + 1 for i, ch in enumerate(sentence_sf) if ch in "，,；;"] + [len(sentence_sf) + 1]
+    own = next((sentence_sf[a:b - 1] for a, b in zip(cuts, cuts[1:], strict=False) if a <= pos < b), "")
+    if not word or holds(word[0], own):
+        return False
+    return any(holds(word[0], c) and _VAGUE_SHARE.search(c) and not re.search(r"\d", c)
+               for c in re.split(r"[，,；;]", sentence_sf))
+
+
+def put_off(near, sentence_sf: str, pos: int) -> bool:
+    """The figure or date at pos is put off: its own clauses defer ('加固的事汛后再研究'), or the sentence defers
+    in another clause that names the subject asked about better than the span's clauses do ('长乐市场…另行
+    研究，…东门、北关两个市场按计划于7月1日开工' answers for 东门, not for 长乐)."""
+    own = _clauses(sentence_sf, pos)
+    if DEFERRED.search(own):
+        return True
+    deferring = [c for c in re.split(r"[，,；;]", sentence_sf) if DEFERRED.search(c)]
+    subject = (near[0], [])
+    return any(focus_share(subject, c) > focus_share(subject, own) for c in deferring)
+
+
+def _clauses(sentence_sf: str, pos: int) -> str:
+    """The clause holding pos and the one after it: '长乐市场另行研究，…东门、北关两个市场按计划于7月1日开工'
+    defers another market, not the date; '先把今年汛期扛过去，加固的事汛后再研究' defers its own."""
+    cuts = [i for i, ch in enumerate(sentence_sf) if ch in "，,；;"]
+    start = max([i + 1 for i in cuts if i < pos], default=0)
+    after = [i for i in cuts if i >= pos]
+    return sentence_sf[start:after[1] if len(after) > 1 else len(sentence_sf)]

@@ -49,3 +49,15 @@ def test_who_pays_is_not_stated_when_the_text_says_no_one_agreed(tmp_path):
     ans = a.ask("迁改费用最后由谁承担？", AskOptions())
     assert ans.abstained and "没有说明是谁" in ans.text, ans.text
     assert "没有形成统一意见" in ans.citations[0].quote
+
+
+def test_a_share_left_vague_is_not_answered_by_the_total():
+    from rag.focus import focus
+    from rag.normalize import search_form
+    from rag.units import question_units
+    from rag.unstated import vague_elsewhere
+    q = "水库除险加固省里补助多少钱？"
+    sf = search_form("整个除险加固工程大概要八千六百万元，省里可以补助一部分，其余的市县两级配套。")
+    assert vague_elsewhere(focus(q, question_units(q)), sf, sf.find("八千"))
+    told = search_form("整个除险加固工程大概要八千六百万元，省里补助三千万元。")
+    assert not vague_elsewhere(focus(q, question_units(q)), told, told.find("三千"))
