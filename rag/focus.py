@@ -7,6 +7,7 @@ import re
 
 from .normalize import search_form
 from .shapes import blank_carried, unit_noun
+from .spans import positions
 from .tokenize import known_idf
 from .units import Unit
 
@@ -104,15 +105,7 @@ def sibling_clash(question: str, sentence_sf: str) -> bool:
         mod, head = m.group(1), m.group(2)
         if len(head) < 2 or mod + head in sentence_sf or head not in sentence_sf:
             continue
-        others = {sentence_sf[max(0, i - len(mod)):i] for i in _find_all(sentence_sf, head)}
+        others = {sentence_sf[max(0, i - len(mod)):i] for i in positions(sentence_sf, head)}
         if others and all(o != mod and re.fullmatch(_MOD, o) for o in others):
             return True
     return False
-
-
-def _find_all(text: str, word: str) -> list[int]:
-    out, i = [], text.find(word)
-    while i >= 0:
-        out.append(i)
-        i = text.find(word, i + 1)
-    return out

@@ -199,7 +199,7 @@ def best_span(kind: str, sentence: str, asked: str, unit: str = "", near: list[s
         spans = [sp for sp in spans if near_word(sf, sp, role)]
     if not spans:
         return None
-    where = [i for w in (near or []) for i in _positions(sf, w)]
+    where = [i for w in (near or []) for i in positions(sf, w)]
     if not where:
         speakers = [sp for sp in spans if _SPEAKS.match(sf[sp[1]:sp[1] + 4])]
         return spans[0] if kind != WHO else (speakers[0] if speakers else None)
@@ -209,7 +209,7 @@ def best_span(kind: str, sentence: str, asked: str, unit: str = "", near: list[s
 
     def closeness(sp: tuple[int, int]) -> tuple[int, int]:
         # Near every focus word, not just one: '一般问题3个工作日…复杂问题15个工作日' for '复杂问题多少天'.
-        per_word = [min(max(0, i - sp[1], sp[0] - i - len(w)) for i in _positions(sf, w))
+        per_word = [min(max(0, i - sp[1], sp[0] - i - len(w)) for i in positions(sf, w))
                     for w in dict.fromkeys(near or []) if w in sf]
         return sum(per_word), distance(sp)
     best = min(spans, key=closeness)
@@ -223,11 +223,11 @@ NEAR_PERSON = 12
 
 def near_word(sf: str, span: tuple[int, int], word: str, within: int = NEAR_PERSON) -> bool:
     """True when `word` occurs within a few characters of span (either side) in the search form sf."""
-    return any(max(0, w - span[1], span[0] - w - len(word)) <= within for w in _positions(sf, word))
+    return any(max(0, w - span[1], span[0] - w - len(word)) <= within for w in positions(sf, word))
 _SPEAKS = re.compile(r"(说|道|表示|介绍|指出|认为|强调|回答|回应|回复|告诉|提出|答|汇报)")
 
 
-def _positions(text: str, word: str) -> list[int]:
+def positions(text: str, word: str) -> list[int]:
     out, i = [], text.find(word)
     while i >= 0:
         out.append(i)

@@ -3,18 +3,12 @@ q, kind, doc, ans, all, any, history, lang, topic). Written from the documents a
 the answer composer works. Phrases may be simplified Chinese; build.py maps them onto the document's script.
 """
 
+from fresh_build import q  # bench/genre/src/fresh_build.py (build.py puts it on sys.path)
+
 F1, F2, F3, F4 = ("f01_novel_bridge.txt", "f02_novel_porcelain_trad.txt", "f03_news_water_pipes.txt",
                   "f04_plan_night_economy.txt")
 F5, F6, F7, F8 = ("f05_minutes_district_office.txt", "f06_news_study_rooms_trad.txt",
                   "f07_novel_village_road.txt", "f08_novel_audit_meeting.txt")
-
-
-def q(question, kind, doc, ans=(), all=None, any=(), history=(), lang="zh", topic=()):
-    row = {"q": question, "kind": kind, "doc": doc, "ans": list(ans), "any": list(any), "history": list(history),
-           "lang": lang, "split": "held", "topic": list(topic)}
-    if all is not None:
-        row["all"] = list(all)
-    return row
 
 
 def rows() -> list[dict]:

@@ -3,16 +3,10 @@ q, kind, doc, ans, all, any, history, lang, topic). Written from the documents a
 the answer composer works. Phrases may be simplified Chinese; build.py maps them onto the document's script.
 """
 
+from fresh_build import q  # bench/genre/src/fresh_build.py (build.py puts it on sys.path)
+
 A1, A2, A3 = "a01_novel_reservoir.txt", "a02_novel_shantytown_trad.txt", "a03_news_elevators.txt"
 A4, A5, A6 = "a04_plan_childcare.txt", "a05_minutes_county_executive.txt", "a06_speech_safety.txt"
-
-
-def q(question, kind, doc, ans=(), all=None, any=(), history=(), lang="zh", topic=()):
-    row = {"q": question, "kind": kind, "doc": doc, "ans": list(ans), "any": list(any), "history": list(history),
-           "lang": lang, "split": "held", "topic": list(topic)}
-    if all is not None:
-        row["all"] = list(all)
-    return row
 
 
 def rows() -> list[dict]:

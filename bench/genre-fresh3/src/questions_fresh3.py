@@ -3,16 +3,10 @@ q, kind, doc, ans, all, any, history, lang, topic). Written from the documents a
 the answer composer works. Phrases may be simplified Chinese; build.py maps them onto the document's script.
 """
 
+from fresh_build import q  # bench/genre/src/fresh_build.py (build.py puts it on sys.path)
+
 B1, B2, B3 = "b01_novel_chemical_project.txt", "b02_novel_flood_township_trad.txt", "b03_news_bus_network.txt"
 B4, B5, B6 = "b04_plan_rural_sewage.txt", "b05_minutes_subdistrict_joint.txt", "b06_press_heating.txt"
-
-
-def q(question, kind, doc, ans=(), all=None, any=(), history=(), lang="zh", topic=()):
-    row = {"q": question, "kind": kind, "doc": doc, "ans": list(ans), "any": list(any), "history": list(history),
-           "lang": lang, "split": "held", "topic": list(topic)}
-    if all is not None:
-        row["all"] = list(all)
-    return row
 
 
 def rows() -> list[dict]:

@@ -11,6 +11,15 @@ import build as genre_build  # bench/genre/src/build.py (the caller puts bench/g
 from opencc import OpenCC
 
 
+def q(question, kind, doc, ans=(), all=None, any=(), history=(), lang="zh", topic=()):
+    """One question row (keys as in build.py); every question of these sets is held out."""
+    row = {"q": question, "kind": kind, "doc": doc, "ans": list(ans), "any": list(any), "history": list(history),
+           "lang": lang, "split": "held", "topic": list(topic)}
+    if all is not None:
+        row["all"] = list(all)
+    return row
+
+
 def make_trad(here: Path, boiler: dict[str, tuple[str, str]], ocr: tuple[tuple[str, str], ...]) -> None:
     cc = OpenCC("s2t")
     for name, (head, tail) in boiler.items():
