@@ -19,12 +19,17 @@ SEEDS = ROOT / "seeds"
 SHOTS = os.environ.get("RAG_SCREENSHOTS")  # a folder (e.g. docs) to keep the screenshots in, for the README
 
 
+# A screenshot waits for the page to paint and its fonts to load: on a loaded machine a starved renderer can take
+# longer than an action's 30 s to do that, which is slowness, not a failure.
+SHOT_TIMEOUT = 120_000
+
+
 def shot(page, tmp_path, name: str) -> None:
     """A full-page screenshot in the test's folder, and in $RAG_SCREENSHOTS when set."""
-    page.screenshot(path=str(tmp_path / name), full_page=True)
+    page.screenshot(path=str(tmp_path / name), full_page=True, timeout=SHOT_TIMEOUT)
     if SHOTS:
         Path(SHOTS).mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(Path(SHOTS) / name), full_page=True)
+        page.screenshot(path=str(Path(SHOTS) / name), full_page=True, timeout=SHOT_TIMEOUT)
 
 
 @contextmanager
@@ -35,8 +40,11 @@ def open_page(browser, tmp_path, width: int = 1280, height: int = 900, **options
     try:
         yield page
     except Exception:
-        page.screenshot(path=str(tmp_path / "failure.png"), full_page=True)
-        print(f"\nfailure screenshot: {tmp_path / 'failure.png'}")
+        try:  # a help for reading the failure, never the failure reported (a starved page may not paint)
+            page.screenshot(path=str(tmp_path / "failure.png"), full_page=True, timeout=SHOT_TIMEOUT)
+            print(f"\nfailure screenshot: {tmp_path / 'failure.png'}")
+        except Exception as e:
+            print(f"\nno failure screenshot: {e}")
         raise
     finally:
         page.close()
@@ -56,6 +64,42 @@ def chat_ask(page, question: str, timeout: int = 120_000):
                     return !text.includes('检索中') && !text.includes('▍'); }""", arg=users, timeout=timeout)
     bots = page.locator('#chatbot [data-testid="bot"]')
     return bots.nth(bots.count() - 1)
+
+
+def choose(page, dropdown: str, option, timeout: float = 60.0) -> None:
+    """Pick `option` (its label, or a compiled regex) in the Gradio dropdown `dropdown` (a selector such as
+    "#kb") and return once the dropdown shows it. A server event that updates the choices re-renders the open
+    list (or closes it) under the click, so the dropdown is opened again until the pick shows (`timeout` s)."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+    name = option if isinstance(option, str) else None
+    shows = ("([sel, name]) => { const d = document.querySelector(sel); const i = d && d.querySelector('input');"
+             " return !!i && (i.value === name || [...d.querySelectorAll('.token')].some("
+             "t => t.textContent.includes(name))); }")
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            page.locator(f"{dropdown} input").click(timeout=10_000)
+            item = page.get_by_role("option", name=option, exact=name is not None)
+            if name is None:  # a pattern: the label it matched is what the dropdown shows afterwards
+                name = item.first.inner_text(timeout=10_000).strip()
+            item.first.click(timeout=10_000)
+            page.wait_for_function(shows, arg=[dropdown, name], timeout=10_000)
+            return
+        except PlaywrightTimeout:
+            if time.monotonic() > deadline:
+                raise
+            if name is not None and page.evaluate(shows, [dropdown, name]):
+                return  # picked after all (a multiselect must not be clicked again: that removes the pick)
+            page.keyboard.press("Escape")
+
+
+def saved_conversation(base: str, turns: int = 1, timeout: float = 60.0) -> dict:
+    """The newest saved conversation, once it holds at least `turns` turns: the chat saves a turn in a `.then()`
+    after its answer has finished streaming, so a finished answer is not yet a saved one."""
+    def newest():
+        convs = httpx.get(base + "/api/conversations", timeout=30).json()["conversations"]
+        return convs[0] if convs and convs[0]["turns"] >= turns else None
+    return wait_until(newest, timeout, 0.2, f"a saved conversation with {turns} turns")
 
 
 def indexed(folder: Path, docs: dict[str, str], **settings):

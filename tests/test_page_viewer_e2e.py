@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 import format_fixtures as ff
-from conftest import chat_ask, open_page, start_server
+from conftest import SHOT_TIMEOUT, chat_ask, open_page, start_server
 
 TOKEN = "viewer-token"
 FACT = ("汉林街改造工程总预算为一千二百万元，由市城建集团负责实施，计划于明年五月一日前完工，"
@@ -126,7 +126,7 @@ def _session(page, server, pdf, tmp_path):
     # The screenshot shows the rendered page under a yellow highlight: dark text strokes and a yellow tint
     # inside the box, plain grey-scale page outside it.
     shot = tmp_path / "page7.png"
-    page.locator("#sources .doc-view .page-frame").first.screenshot(path=str(shot))
+    page.locator("#sources .doc-view .page-frame").first.screenshot(path=str(shot), timeout=SHOT_TIMEOUT)
     from PIL import Image
     img = Image.open(shot).convert("RGB")
     sx, sy = img.width / (x1 - x0), img.height / (y1 - y0)
@@ -160,14 +160,14 @@ def _session(page, server, pdf, tmp_path):
     page.keyboard.press("k")
     page.wait_for_function("(q) => { const m = document.querySelector('#sources .doc-view mark.doc-span');"
                            " return m && m.textContent === q; }", arg=texts[0], timeout=30_000)
-    page.screenshot(path=str(tmp_path / "viewer.png"), full_page=True)
+    page.screenshot(path=str(tmp_path / "viewer.png"), full_page=True, timeout=SHOT_TIMEOUT)
 
     # Phone width: the page fits the screen, the highlight still on it.
     page.set_viewport_size({"width": 390, "height": 844})
-    page.wait_for_function("document.documentElement.scrollWidth <= window.innerWidth + 1", timeout=10_000)
+    page.wait_for_function("document.documentElement.scrollWidth <= window.innerWidth + 1", timeout=30_000)
     frame = page.locator("#sources .doc-view .page-frame").first.bounding_box()
     box = page.locator("#sources .doc-view .page-hl").first.bounding_box()
     assert 0 <= frame["x"] and frame["x"] + frame["width"] <= 391 and frame["height"] > frame["width"]
     assert frame["x"] <= box["x"] and box["x"] + box["width"] <= frame["x"] + frame["width"]
-    page.screenshot(path=str(tmp_path / "phone.png"), full_page=True)
+    page.screenshot(path=str(tmp_path / "phone.png"), full_page=True, timeout=SHOT_TIMEOUT)
     print(f"screenshots: {tmp_path}/page7.png viewer.png phone.png")

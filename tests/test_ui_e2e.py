@@ -7,7 +7,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from conftest import chat_ask, open_page, start_server
+from conftest import SHOT_TIMEOUT, chat_ask, open_page, start_server
 
 TOKEN = "e2e-token"
 ROOT = Path(__file__).resolve().parent.parent
@@ -67,17 +67,21 @@ def _session(page, server, tmp_path):
     first = page.locator("#src-1-1")
     assert "001_" in first.inner_text() and first.locator("mark").inner_text().strip()
     assert first.locator(".term").count() >= 1  # the terms that matched
+    # The flash lasts 1.6 s: on a loaded machine a poll for the class can miss it, an observer cannot.
+    page.evaluate("""() => { const el = document.getElementById('src-1-1'); window.__flashed = false;
+        new MutationObserver(() => { if (el.classList.contains('flash')) window.__flashed = true; })
+            .observe(el, {attributes: true, attributeFilter: ['class']}); }""")
     markers.first.click()
-    page.wait_for_selector("#src-1-1.flash", timeout=5_000)
+    page.wait_for_function("window.__flashed", timeout=30_000)
     first.click()  # the document view opens at the cited span
     page.wait_for_selector("#sources .doc-view:not([hidden]) mark.doc-span", timeout=30_000)
     assert page.inner_text("#sources .doc-view mark.doc-span") == first.locator("mark").inner_text()
-    page.screenshot(path=str(tmp_path / "chat.png"), full_page=True)
+    page.screenshot(path=str(tmp_path / "chat.png"), full_page=True, timeout=SHOT_TIMEOUT)
 
     # A how-many question: the short answer first, in bold, then its sentence, cited.
     bold = _ask(page, "12345热线新增了多少坐席人员？", 2)
     assert "50名" in bold.locator("strong").first.inner_text(), bold.inner_html()
-    page.screenshot(path=str(tmp_path / "shapes.png"), full_page=True)
+    page.screenshot(path=str(tmp_path / "shapes.png"), full_page=True, timeout=SHOT_TIMEOUT)
 
     # A follow-up leans on the previous question.
     _ask(page, "老农贸市场改造是怎么回事？", 3)
@@ -85,11 +89,11 @@ def _session(page, server, tmp_path):
     assert "000_" in page.inner_text("#src-4-1") and "农贸市场" in page.inner_text("#sources .src-query")
     # The chat's own 🗑 clears the follow-up context too: the same follow-up now searches only its own words.
     page.locator('#chatbot button[aria-label="Clear"], #chatbot button[title="Clear"]').first.click()
-    page.wait_for_function("!document.querySelector('#sources .turn')", timeout=10_000)
+    page.wait_for_function("!document.querySelector('#sources .turn')", timeout=30_000)
     _ask(page, "那资金呢？", 1)
     assert "农贸市场" not in page.inner_text("#sources")
     page.click("#new-chat")
-    page.wait_for_function("!document.querySelector('#sources .turn')", timeout=10_000)
+    page.wait_for_function("!document.querySelector('#sources .turn')", timeout=30_000)
 
     # Upload a GBK file (and one with markup) in the documents tab, then ask about it.
     gbk, evil = tmp_path / "青石镇古井.txt", tmp_path / "evil.txt"
@@ -108,7 +112,7 @@ def _session(page, server, tmp_path):
     page.locator("#doc-filter textarea, #doc-filter input").first.fill("古井")  # the filter reaches big indexes
     page.wait_for_function("!document.querySelector('#doc-table').innerText.includes('001_')", timeout=30_000)
     assert "青石镇古井.txt" in page.inner_text("#doc-table")
-    page.screenshot(path=str(tmp_path / "documents.png"), full_page=True)
+    page.screenshot(path=str(tmp_path / "documents.png"), full_page=True, timeout=SHOT_TIMEOUT)
     page.get_by_role("tab", name="对话 Chat").click()
     answer = _ask(page, "青石镇古井修缮工程总投资多少？", 1)
     assert "八十万元" in answer.inner_text()
@@ -121,12 +125,12 @@ def _session(page, server, tmp_path):
     assert '<img src=x onerror="window.__xss=1">' in page.inner_text("#sources .doc-view")
     assert page.locator("#sources img, #chatbot img[src=x]").count() == 0
     assert page.evaluate("window.__xss") is None and not dialogs
-    page.screenshot(path=str(tmp_path / "inert.png"), full_page=True)
+    page.screenshot(path=str(tmp_path / "inert.png"), full_page=True, timeout=SHOT_TIMEOUT)
 
     # Phone width: the panel goes under the chat and nothing needs sideways scrolling.
     page.set_viewport_size({"width": 390, "height": 844})
-    page.wait_for_function("document.documentElement.scrollWidth <= window.innerWidth + 1", timeout=10_000)
-    page.screenshot(path=str(tmp_path / "phone.png"), full_page=True)
+    page.wait_for_function("document.documentElement.scrollWidth <= window.innerWidth + 1", timeout=30_000)
+    page.screenshot(path=str(tmp_path / "phone.png"), full_page=True, timeout=SHOT_TIMEOUT)
     print(f"\nscreenshots: {tmp_path}/chat.png shapes.png documents.png inert.png phone.png")
 
 

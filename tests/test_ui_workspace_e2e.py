@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import chat_ask, open_page, shot, start_server
+from conftest import chat_ask, choose, open_page, saved_conversation, shot, start_server
 
 V1 = "通知：青石镇老桥限高四米五，货车请绕行。\n"
 V2 = "通知：青石镇老桥限高已调整为四米二，货车请绕行东环路。\n"
@@ -40,9 +40,7 @@ def upload(page, path: Path, expect: str) -> None:
 
 
 def pick_kb(page, name: str) -> None:
-    page.locator("#kb input").click()
-    page.get_by_role("option", name=name, exact=True).click()
-    page.wait_for_function(f"document.querySelector('#kb input').value === {name!r}", timeout=10_000)
+    choose(page, "#kb", name)
 
 
 def test_versions_and_knowledge_bases(page, tmp_path):
@@ -85,13 +83,11 @@ def test_versions_and_knowledge_bases(page, tmp_path):
 
     # Deleting asks for the name first.
     page.get_by_role("tab", name="知识库 Knowledge bases").click()
-    page.locator("#kb-pick input").click()
-    page.get_by_role("option", name="通知", exact=True).click()
+    choose(page, "#kb-pick", "通知")
     page.click("#kb-delete")
     page.wait_for_function("document.querySelector('#kb-status').innerText.includes('确认')", timeout=30_000)
     assert "通知" in page.inner_text("#kb-table")
-    page.locator("#kb-pick input").click()
-    page.get_by_role("option", name="通知", exact=True).click()
+    choose(page, "#kb-pick", "通知")
     page.fill("#kb-confirm textarea, #kb-confirm input", "通知")
     page.click("#kb-delete")
     page.wait_for_function("document.querySelector('#kb-status').innerText.includes('已删除')", timeout=30_000)
@@ -160,6 +156,7 @@ def test_conversation_survives_reload_and_restart_export_and_feedback(browser, t
                                timeout=30_000)
         assert "四米二" in page.inner_text("#chatbot") and "限高.txt" in page.inner_text("#sources")
         ask(page, "货车怎么走？")  # a follow-up in the reopened conversation
+        saved_conversation(page.base, 2)  # saved by a .then() after the answer: the export below must hold it
 
         page.click("#conv-bar button, #conv-bar .label-wrap")
         page.wait_for_selector("#conv-export a#export-md", timeout=30_000)
@@ -192,8 +189,7 @@ def test_conversation_survives_reload_and_restart_export_and_feedback(browser, t
         page.wait_for_selector("#question textarea", timeout=60_000)
         assert "货车怎么走" not in page.inner_text("#chatbot")
         page.click("#conv-bar button, #conv-bar .label-wrap")
-        page.locator("#conv-pick input").click()
-        page.get_by_role("option", name=re.compile("老桥限高多少")).click()
+        choose(page, "#conv-pick", re.compile("老桥限高多少"))
         page.wait_for_function("document.querySelector('#chatbot').innerText.includes('货车怎么走')",
                                timeout=30_000)
         assert "限高.txt" in page.inner_text("#sources")
