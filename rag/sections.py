@@ -8,6 +8,8 @@ verbatim counts, so a question that merely shares the topic is left to the usual
 """
 from __future__ import annotations
 
+import re
+
 from .chunk import sentences
 from .normalize import search_form
 from .replies import list_items, mark
@@ -134,3 +136,20 @@ def scoped_list(question: str, units, text: str, budget: int, count: int = 0) ->
         body = search_form(lead + "".join(text[a:b] for a, b in items))
         return coverage(units, body) + (0.2 if count and len(items) == count else 0.0)
     return max(found, key=fit) if found else []
+
+
+# '由哪些单位负责', '哪个部门牵头': a work plan names them after each measure ('（责任单位：区总工会、…）').
+_ASKS_UNITS = re.compile(r"(?:哪些|哪个|哪几个|什么)(?:单位|部门)(?:来)?(?:负责|牵头|承担|落实|配合)|"
+                         r"由(?:哪些|哪个|哪几个)(?:单位|部门)")
+_UNITS_NOTE = re.compile(r"[（(]\s*(?:责任|牵头|负责|主责|配合)单位\s*[:：][^）)\n]{2,80}[）)]")
+
+
+def responsible_units(question: str, text: str, start: int) -> tuple[int, int] | None:
+    """The '（责任单位：…）' note of the plan item holding text[start] when the question asks which units are
+    responsible; None otherwise. The note closes the item's line."""
+    if not _ASKS_UNITS.search(search_form(question)):
+        return None
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", start)
+    m = _UNITS_NOTE.search(text, line_start, len(text) if line_end < 0 else line_end)
+    return m.span() if m else None

@@ -16,6 +16,7 @@ from .lists import as_list
 from .normalize import search_form
 from .outcome import outcome_unstated
 from .plans import Cand, Part, Plan
+from .sections import responsible_units
 from .shapes import ATTITUDE, LIST, Shape, asks_reply, responder_clause
 from .spans import TITLES, is_question, people
 from .units import Unit, coverage
@@ -153,6 +154,10 @@ def shaped(shape: Shape, query, cands: list[Cand], get_text, topic: str) -> Plan
     # Pinyin names of an English question (pinyin.py), first named first; places ('… district') left out.
     names = tuple(m.terms[0] for m in sorted(getattr(query, "names", []), key=lambda m: m.start)
                   if m.terms and not m.suffix)
+    for c in cands[:2]:  # '鼓励用人单位办托由哪些单位负责' → the item's '（责任单位：…）'
+        note = responsible_units(question, get_text(c.passage.chunk.doc_id), c.start)
+        if note:
+            return Plan([Part(c.passage, [(c.start, c.end), note])])
     if shape.kind == LIST:
         return as_list(shape, question, units, cands, get_text, names)
     responder = _responder(question)

@@ -57,3 +57,13 @@ def test_what_problem_is_one_thing_not_the_outline_of_headings(tmp_path):
     a = indexed(tmp_path, {"minutes.txt": text}, abstain_threshold=0.2)
     ans = a.ask("历史遗留问题涉及的是什么问题？", AskOptions())
     assert "土地出让收入" in ans.text and "二、关于县城农贸市场" not in ans.text, ans.text
+
+
+def test_which_units_are_responsible_reads_the_items_note(tmp_path):
+    plan = ("岚山区托育服务实施方案\n\n二、主要任务\n\n"
+            "1．建设社区托育点。每个街道建设1所社区托育点。（责任单位：区卫生健康局、各街道办事处）\n\n"
+            "2．鼓励企业办托。支持产业园区为职工提供托育服务。（责任单位：区总工会、区工业园区管委会）\n")
+    a = indexed(tmp_path, {"plan.txt": plan}, abstain_threshold=0.2)
+    ans = a.ask("鼓励企业办托由哪些单位负责？", AskOptions())
+    assert "区总工会、区工业园区管委会" in ans.text and "区卫生健康局" not in ans.text, ans.text
+    assert any(c.quote.startswith("（责任单位") for c in ans.citations)
