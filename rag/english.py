@@ -93,9 +93,11 @@ def _in_own_script(text: str):
     return shown
 
 
-def english_line(names: list, answer_text: str) -> str:
+def english_line(names: list, answer_text: str, foreign: list = ()) -> str:
     """The line for an answer (empty when there is nothing sure to say). `names`: pinyin.NameMatch of the
-    question; a name several corpus terms read as shows those of them the answer contains, else the commonest."""
+    question; a name several corpus terms read as shows those of them the answer contains, else the commonest.
+    `foreign`: (word, corpus runs) of its foreign names (transliterate.py), shown only where the answer holds
+    the run: a sound match is a guess until the text it answers from says it."""
     text = _MARKS.sub("", answer_text)
     shown = _in_own_script(text)
     parts = []
@@ -104,6 +106,9 @@ def english_line(names: list, answer_text: str) -> str:
         label = f"{m.text} {m.suffix_word}" if forms else m.text
         forms = forms or [shown(t) for t in m.terms if shown(t)] or list(m.terms[:1])
         parts.append(f"{label} = {' / '.join(forms)}")
+    for word, runs in foreign:
+        if got := [shown(t) for t in runs if shown(t)]:
+            parts.append(f"{word} = {' / '.join(got[:1])}")
     parts += _facts(text)
     return " · ".join(parts)
 
@@ -116,7 +121,7 @@ def with_english_line(answer, query):
     from .normalize import cjk_ratio
     if cjk_ratio(query.text) >= 0.5 or answer.abstained:
         return answer
-    line = english_line(getattr(query, "names", []), answer.text)
+    line = english_line(getattr(query, "names", []), answer.text, getattr(query, "foreign", []))
     if not line:
         return answer
     first, sep, rest = answer.text.partition("\n")

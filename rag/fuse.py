@@ -37,6 +37,7 @@ LEARNED_WEIGHT = 0.3
 # 胡格诺: corpus_terms.proper_words) a passage holds; a weak signal, since the nearest term is sometimes a
 # neighbour (波兰 for Warsaw). 0.05-0.3 tried on xquad-en2zh half A, 0.1 kept.
 PROPER_WEIGHT = 0.1
+FOREIGN_WEIGHT = 0.1
 ENGLISH_COVER = 0.2  # coverage of an English question's units (dictionary translations, anchors)
 ENGLISH_BM25 = (0.02, 0.06)  # BM25 of an English question: base + this much times the share of terms matched
 # … plus this when it names people or places in pinyin: their Chinese are among its BM25 terms, and how often a
@@ -52,10 +53,11 @@ class Weights:
     names: float = 0.0
     learned: float = 0.0
     proper: float = 0.0
+    foreign: float = 0.0
 
 
 def weights_for(cjk_ratio: float, bm25_matched_share: float = 1.0, names: bool = False, learned: bool = False,
-                proper: bool = False) -> Weights:
+                proper: bool = False, foreign: bool = False) -> Weights:
     """cjk_ratio: share of the question's letters that are Chinese characters (0..1).
     bm25_matched_share: share of the question's keyword terms found in the candidates (0..1); with an
     English question these are its anchors (numbers, acronyms), so the more matched, the more BM25 counts.
@@ -66,24 +68,25 @@ def weights_for(cjk_ratio: float, bm25_matched_share: float = 1.0, names: bool =
     return Weights(dense=1.0, bm25=c * 0.6 + (1 - c) * english_bm25, cover=(1 - c) * ENGLISH_COVER,
                    names=(1 - c) * NAME_WEIGHT if names else 0.0,
                    learned=(1 - c) * LEARNED_WEIGHT if learned else 0.0,
-                   proper=(1 - c) * PROPER_WEIGHT if proper else 0.0)
+                   proper=(1 - c) * PROPER_WEIGHT if proper else 0.0,
+                   foreign=(1 - c) * FOREIGN_WEIGHT if foreign else 0.0)
 
 
 def combine(dense: dict[str, float], bm25: dict[str, float], cover: dict[str, float], w: Weights,
             named: dict[str, float] | None = None, learned: dict[str, float] | None = None,
-            proper: dict[str, float] | None = None) -> dict[str, float]:
+            proper: dict[str, float] | None = None, foreign: dict[str, float] | None = None) -> dict[str, float]:
     """id → fused score. An id missing from the dense list gets that list's lowest cosine (it ranked below
     all of them); missing from BM25, coverage, `named` (the share of the names its document holds) or `learned`
     (the share of the question's words whose corpus-learned translation it holds) or `proper` (the same for its
     capitalised words) counts as 0."""
     floor = min(dense.values()) if dense else 0.0
     best = max(bm25.values()) if bm25 else 0.0
-    named, learned, proper = named or {}, learned or {}, proper or {}
+    named, learned, proper, foreign = named or {}, learned or {}, proper or {}, foreign or {}
     ids = set(dense) | set(bm25) | set(cover)
     return {i: w.dense * dense.get(i, floor)
             + (w.bm25 * bm25.get(i, 0.0) / best if best > 0 else 0.0)
             + w.cover * cover.get(i, 0.0) + w.names * named.get(i, 0.0) + w.learned * learned.get(i, 0.0)
-            + w.proper * proper.get(i, 0.0) for i in ids}
+            + w.proper * proper.get(i, 0.0) + w.foreign * foreign.get(i, 0.0) for i in ids}
 
 
 def rrf(rankings: list[tuple[list[str], float]], k: int = RRF_K) -> dict[str, float]:

@@ -34,8 +34,9 @@ from pathlib import Path
 from .english_titles import COMPOUND_SURNAMES, NAME_SURNAMES, SURNAMES, links, titled_forms  # noqa: F401
 from .normalize import search_form
 from .pinyin_names import SUFFIXES, NameMatch, match_names  # noqa: F401  (matching lives there; importers use these)
+from .transliterate import runs, zh_key
 
-FORMAT = 4  # 2: aliases (a surname and a title: 杜总 → 杜宏远); 4: titled forms, rarer and compound surnames
+FORMAT = 5  # 2: aliases (杜总 → 杜宏远); 4: titled forms, rarer and compound surnames; 5: foreign names
 # Characters that end a phrase rather than a name: a surname followed by one of them is not a name.
 _FUNCTION = set("的了是在和与说道着过也都就还又而把被对向从给让这那个们么吗呢吧啊呀哦")
 _SUFFIX_CHARS = set("区县市省街村镇乡路河")
@@ -59,6 +60,8 @@ class PinyinTable:
     # the document names one person of that surname far more than any other (ALIAS_DOMINANCE).
     aliases: dict[str, list[str]] = field(default_factory=dict)
     titled: dict[str, int] = field(default_factory=dict)  # surname-and-title form → occurrences ('林市长': 5)
+    # runs of transliteration characters → occurrences ('马可尼': 3): foreign names (transliterate.py)
+    foreign: dict[str, int] = field(default_factory=dict)
 
     def terms(self, key: str) -> list[str]:
         return self.pinyin.get(key, [])
@@ -92,6 +95,8 @@ class PinyinTable:
             if glued:
                 new[glued] = new.get(glued, 0) + 1
         self.glued -= words  # also a word of its own somewhere: no longer a guess
+        for run in runs(search_form(text)):
+            self.foreign[run] = self.foreign.get(run, 0) + 1
         self._link_titles(search_form(text), new)
         for t, n in new.items():
             if t not in self.counts:
@@ -111,6 +116,15 @@ class PinyinTable:
             if form not in names:
                 names.append(form)
 
+    def foreign_keys(self) -> dict[str, list[str]]:
+        """Consonant key → the foreign-name runs that read so, commonest first (transliterate.match)."""
+        if getattr(self, "_foreign_keys", None) is None:
+            keys: dict[str, list[str]] = {}
+            for run in sorted(self.foreign, key=lambda r: (-self.foreign[r], r)):
+                keys.setdefault(zh_key(run), []).append(run)
+            self._foreign_keys = keys
+        return self._foreign_keys
+
     def _index(self, term: str) -> None:
         for key in readings(term):
             self.pinyin.setdefault(key, []).append(term)
@@ -127,14 +141,14 @@ class PinyinTable:
     def to_json(self) -> dict:
         return {"format": FORMAT, "key": self.key, "docs": sorted(self.docs), "counts": self.counts,
                 "glued": sorted(self.glued), "pinyin": self.pinyin, "given": self.given, "aliases": self.aliases,
-                "titled": self.titled}
+                "titled": self.titled, "foreign": self.foreign}
 
     @classmethod
     def from_json(cls, d: dict) -> PinyinTable:
         if d.get("format") != FORMAT:
             raise ValueError("an older table: built again")
         return cls(d["key"], set(d["docs"]), d["counts"], set(d["glued"]), d["pinyin"], d["given"],
-                   d["aliases"], d["titled"])
+                   d["aliases"], d["titled"], d["foreign"])
 
 
 @functools.lru_cache(maxsize=65_536)
@@ -226,7 +240,8 @@ def _update(store, old: PinyinTable, key: str) -> PinyinTable:
     # On a copy: another thread may be matching a question against the old table right now.
     table = PinyinTable(old.key, set(old.docs), dict(old.counts), set(old.glued),
                         {k: list(v) for k, v in old.pinyin.items()}, {k: list(v) for k, v in old.given.items()},
-                        {k: list(v) for k, v in old.aliases.items()}, dict(old.titled))
+                        {k: list(v) for k, v in old.aliases.items()}, dict(old.titled),
+                        dict(old.foreign))
     live = {d.id for d in store.documents()}
     for doc_id in sorted(live - table.docs):
         try:
