@@ -94,7 +94,17 @@ def _lemmas(word: str) -> list[str]:
                          ("ing", "e"), ("'s", "")):
         if w.endswith(suffix) and len(w) - len(suffix) >= 3:
             cands.append(w[: len(w) - len(suffix)] + repl)
+    for suffix, repl in DERIVED:
+        if w.endswith(suffix) and len(w) - len(suffix) >= 4:
+            cands.append(w[: len(w) - len(suffix)] + repl)
     return cands
+
+
+# A noun's verb, tried after the word's own entries: CC-CEDICT has 'interception' only as 阻留, 'intercept' as
+# 拦截 (what a text about football says). xquad-en2zh half A R@1 0.8866 → 0.8896, held half B unchanged; -ly,
+# -ness and -er were measured too and added nothing.
+DERIVED = (("ions", ""), ("ion", ""), ("ations", "ate"), ("ation", "ate"), ("ations", "e"), ("ation", "e"),
+           ("ments", ""), ("ment", ""))
 
 
 def translate(question: str) -> list[tuple[str, list[str]]]:
