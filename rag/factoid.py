@@ -11,12 +11,12 @@ import re
 
 from .chunk import sentences
 from .focus import about as _about
-from .focus import focus, focus_share
+from .focus import focus, focus_share, side_share
 from .focus import holds as _holds
 from .normalize import cjk_ratio, search_form
 from .plans import Cand, Part, Plan, answer_slices
 from .shapes import HOW_MANY, PRICED, TOPIC, WHEN, WHERE, WHO, Shape, unit_noun
-from .spans import best_span, is_question, plain
+from .spans import best_span, is_question, plain, tightness
 from .units import CONTEXT, Unit
 from .unstated import (
     ANCHORED,
@@ -34,6 +34,7 @@ from .unstated import (
 
 WHOLE = 6               # focus words on each side of a who question's 谁
 WHO_MARGIN = 0.15       # a later who sentence must hold this much more of the predicate to win over an earlier one
+TIGHT, LOOSE = 6, 12    # characters between a date and the question's predicate: its own date, another's
 NEAR_TOPIC = 0.6        # a sentence 'on the topic' covers at least this share of the best sentence's coverage
 WHAT = {HOW_MANY: ("具体数字", "the figure"), WHEN: ("具体时间", "the date or time"),
         WHO: ("是谁", "who it is"), WHERE: ("具体地点", "the place")}
@@ -215,7 +216,7 @@ def factoid(shape: Shape, question: str, units: list[Unit], cands: list[Cand], g
     # A who question's whole predicate tells its sentence ('谁在发布会上介绍了改造资金的来源': 资金, 来源 as
     # well as 发布会, 介绍): of the sentences naming a person, the one holding most of it answers.
     whole = near if _wide(shape, question) != (2, 3) and not english else None
-    best_who = None
+    best_who, dates = None, []
     for c in by_name + cands + extra:
         same_doc = c.passage.chunk.doc_id == cands[0].passage.chunk.doc_id
         sf = search_form(c.text)
@@ -240,7 +241,7 @@ def factoid(shape: Shape, question: str, units: list[Unit], cands: list[Cand], g
             # the asked words than the one with a date ('听证会的时间另行公布' vs '4月16日…召开发布会').
             # (The 'not set' sentence itself may lend a name from its line: that name does not answer either.)
             elsewhere = unset is not c or not c.start <= s < c.end
-            if unset and elsewhere and (unset.lex >= c.lex if english else focus_share(
+            if unset and elsewhere and not dates and (unset.lex >= c.lex if english else focus_share(
                     near, search_form(unset.text)) > focus_share(near, held)):
                 return _not_stated(shape, topic, cands, get_text, unset)
             if shape.kind == HOW_MANY and vague_elsewhere(near, held, s - a0):
@@ -251,6 +252,14 @@ def factoid(shape: Shape, question: str, units: list[Unit], cands: list[Cand], g
                 continue  # '先把今年汛期扛过去，扩建的事汛后再研究', '还要等市里批下来，我今天不能…': a date in a
                 # put-off answers nothing; nor does '今天' in a sentence about something else
             plan = Plan([Part(c.passage, slices)], lead=f"**{plain(text[s:e]).strip()}**")
+            if shape.kind == WHEN and near[1] and not english:
+                # A date far from the asked predicate ('去年…已经有9户商户主动拆除了违建') gives way to a later
+                # sentence dating the predicate itself ('11月30日前自行拆除') that holds as much of the question.
+                gap = tightness([u.forms[0] for u in near[1]], held, (s - a0, e - a0))
+                dates.append((gap, side_share(near, held), plan))
+                if dates[0][0] > LOOSE and len(dates) < 3:
+                    continue
+                return _tied(dates)
             if whole is None:
                 return plan
             share = focus_share(whole, search_form("".join(text[a:b] for a, b in slices)))
@@ -258,6 +267,8 @@ def factoid(shape: Shape, question: str, units: list[Unit], cands: list[Cand], g
                 best_who = (share, plan)
     if best_who:
         return best_who[1]
+    if dates:
+        return _tied(dates)
     if unset:
         return _not_stated(shape, topic, cands, get_text, unset)
     company = shape.unit == "company" and generic_only(question, cands)
@@ -270,6 +281,17 @@ def factoid(shape: Shape, question: str, units: list[Unit], cands: list[Cand], g
     if unset or not stated_near(shape, question, near, cands, get_text, named):
         return _not_stated(shape, topic, cands, get_text, unset)
     return None
+
+
+def _tied(dates: list[tuple[int, float, Plan]]) -> Plan:
+    """The first date found, unless it stands far from the predicate and a later one dates it (TIGHT) in a
+    sentence holding as much of the question's focus."""
+    first = dates[0]
+    if first[0] > LOOSE:
+        for gap, share, plan in dates[1:]:
+            if gap <= TIGHT and share >= first[1]:
+                return plan
+    return first[2]
 
 
 def _not_stated(shape: Shape, topic: str, cands: list[Cand], get_text, unset: Cand | None) -> Plan:

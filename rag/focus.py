@@ -49,9 +49,15 @@ def _word(w: str) -> bool:
     return len(w) >= 3 or (len(w) == 2 and known_idf(w) is not None)
 
 
+# How a text says a focus word the question uses: '从什么时候开始实施' is dated '9月1日起分三批实施'.
+_SAID_AS = {"开始": re.compile(r"[日月年]起")}
+
+
 def holds(u: Unit, sentence_sf: str) -> bool:
     """A focus word counts when it occurs; a long one also when all but one of its characters do."""
     if u.found(sentence_sf) >= 0.99:
+        return True
+    if u.forms[0] in _SAID_AS and _SAID_AS[u.forms[0]].search(sentence_sf):
         return True
     word = u.forms[0]
     return len(word) >= 3 and sum(ch in sentence_sf for ch in set(word)) >= len(set(word)) - 1
@@ -82,12 +88,18 @@ def about(near: tuple[list[Unit], list[Unit]], sentence_sf: str) -> bool:
     with a pronoun standing in for them ('她是2008年度…'). The subject before the question word is often
     dropped in the answer ('1995年加入香港电影评论学会'), so it is not required when the words after hold."""
     before, after = near
-    side = after or before
-    if not side or (not after and _PRONOUN.match(sentence_sf)):
+    if not (after or before) or (not after and _PRONOUN.match(sentence_sf)):
         return True
+    return side_share(near, sentence_sf) >= 0.5
+
+
+def side_share(near: tuple[list[Unit], list[Unit]], sentence_sf: str) -> float:
+    """0..1: the weighted share of the focus words after the question word (else before it) a sentence holds,
+    the nearest counting double."""
+    side = near[1] or near[0]
     weights = [u.weight * (2 if i == 0 else 1) for i, u in enumerate(side)]
     held = sum(w for u, w in zip(side, weights, strict=True) if holds(u, sentence_sf) or _swapped(u, sentence_sf))
-    return held >= 0.5 * sum(weights)
+    return held / sum(weights) if weights else 0.0
 
 
 

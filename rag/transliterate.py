@@ -124,11 +124,29 @@ def _vowels(word: str, term: str) -> tuple[int, float]:
     return -abs(groups - len(term)), SequenceMatcher(None, word.lower(), "".join(map(_syllable, term))).ratio()
 
 
+@functools.lru_cache(maxsize=1)
+def _syllables() -> frozenset[str]:
+    from pypinyin import Style, lazy_pinyin
+    # Not the interjections 嗯 n, 呣 m, 哼 hng, nor lone a/e/o: 'Denver', 'Seaman' would read as pinyin.
+    return frozenset(s for s in lazy_pinyin("".join(map(chr, range(0x4E00, 0x9FA6))), style=Style.NORMAL)
+                     if len(s) > 1 and s.isalpha() and s not in ("ng", "hm", "hng"))
+
+
+@functools.lru_cache(maxsize=4096)
+def is_pinyin(word: str) -> bool:
+    """'Liaochuan' (liao chuan) is a Chinese name spelled in pinyin, not a foreign one written by sound."""
+    w, syllables = word.lower(), _syllables()
+    ok = [True] + [False] * len(w)
+    for i in range(1, len(w) + 1):
+        ok[i] = any(ok[j] and w[j:i] in syllables for j in range(max(0, i - 6), i))
+    return ok[-1]
+
+
 def match(word: str, keys: dict[str, list[str]], floor: float | None = None, top: int = 2) -> list[str]:
     """The corpus runs (by their key, zh_key → runs) whose consonants best agree with the word's, at `floor`;
     among equals, the ones whose letters agree most."""
     floor = FLOOR if floor is None else floor
-    variants = _variants(word)
+    variants = [] if is_pinyin(word) else _variants(word)
     if not variants:
         return []
     scored = []

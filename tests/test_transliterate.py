@@ -34,6 +34,8 @@ def test_a_word_finds_the_run_that_sounds_like_it_and_vowels_break_ties():
     assert match("Huguenots", keys) == ["胡格诺"]  # the ending a transliteration leaves out
     assert match("Xylophone", keys) == []  # nothing near enough
     assert match("Lo", keys) == []  # too short to tell
+    # A Chinese name in pinyin is left to pinyin.py, however near its consonants come ('Liaochuan' L-S-N).
+    assert match("Liaochuan", _keys("縣裏什麼時候能覈定下來")) == []
 
 
 def test_english_question_with_a_foreign_name_finds_its_passage(config, tmp_path):
