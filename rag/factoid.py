@@ -16,7 +16,7 @@ from .focus import holds as _holds
 from .normalize import cjk_ratio, search_form
 from .plans import Cand, Part, Plan, answer_slices
 from .shapes import HOW_MANY, PRICED, TOPIC, WHEN, WHERE, WHO, Shape, unit_noun
-from .spans import best_span, is_question, plain, tightness
+from .spans import LOOSE, best_span, is_question, plain, tied, tightness
 from .units import CONTEXT, Unit
 from .unstated import (
     ANCHORED,
@@ -34,7 +34,6 @@ from .unstated import (
 
 WHOLE = 6               # focus words on each side of a who question's 谁
 WHO_MARGIN = 0.15       # a later who sentence must hold this much more of the predicate to win over an earlier one
-TIGHT, LOOSE = 6, 12    # characters between a date and the question's predicate: its own date, another's
 NEAR_TOPIC = 0.6        # a sentence 'on the topic' covers at least this share of the best sentence's coverage
 WHAT = {HOW_MANY: ("具体数字", "the figure"), WHEN: ("具体时间", "the date or time"),
         WHO: ("是谁", "who it is"), WHERE: ("具体地点", "the place")}
@@ -259,7 +258,7 @@ def factoid(shape: Shape, question: str, units: list[Unit], cands: list[Cand], g
                 dates.append((gap, side_share(near, held), plan))
                 if dates[0][0] > LOOSE and len(dates) < 3:
                     continue
-                return _tied(dates)
+                return tied(dates)
             if whole is None:
                 return plan
             share = focus_share(whole, search_form("".join(text[a:b] for a, b in slices)))
@@ -268,7 +267,7 @@ def factoid(shape: Shape, question: str, units: list[Unit], cands: list[Cand], g
     if best_who:
         return best_who[1]
     if dates:
-        return _tied(dates)
+        return tied(dates)
     if unset:
         return _not_stated(shape, topic, cands, get_text, unset)
     company = shape.unit == "company" and generic_only(question, cands)
@@ -281,17 +280,6 @@ def factoid(shape: Shape, question: str, units: list[Unit], cands: list[Cand], g
     if unset or not stated_near(shape, question, near, cands, get_text, named):
         return _not_stated(shape, topic, cands, get_text, unset)
     return None
-
-
-def _tied(dates: list[tuple[int, float, Plan]]) -> Plan:
-    """The first date found, unless it stands far from the predicate and a later one dates it (TIGHT) in a
-    sentence holding as much of the question's focus."""
-    first = dates[0]
-    if first[0] > LOOSE:
-        for gap, share, plan in dates[1:]:
-            if gap <= TIGHT and share >= first[1]:
-                return plan
-    return first[2]
 
 
 def _not_stated(shape: Shape, topic: str, cands: list[Cand], get_text, unset: Cand | None) -> Plan:

@@ -221,6 +221,9 @@ def best_span(kind: str, sentence: str, asked: str, unit: str = "", near: list[s
 NEAR_PERSON = 12
 
 
+TIGHT, LOOSE = 6, 12  # characters between a date and the question's predicate: its own date, another's
+
+
 def tightness(words: list[str], sf: str, span: tuple[int, int]) -> int:
     """Characters between a span and the nearest of the question's predicate words in sf (a large number when
     none is there): '11月30日前自行拆除' states the date of 自行拆除, '去年…已经有9户商户主动拆除了' a date
@@ -241,3 +244,14 @@ def positions(text: str, word: str) -> list[int]:
         out.append(i)
         i = text.find(word, i + 1)
     return out
+
+
+def tied(dates: list[tuple[int, float, object]]):
+    """The first date found, unless it stands far from the predicate and a later one dates it (TIGHT) in a
+    sentence holding as much of the question's focus."""
+    first = dates[0]
+    if first[0] > LOOSE:
+        for gap, share, plan in dates[1:]:
+            if gap <= TIGHT and share >= first[1]:
+                return plan
+    return first[2]

@@ -38,14 +38,13 @@ def test_a_little_earlier_is_not_a_time_of_day():
 
 
 def test_a_far_first_date_gives_way_to_one_that_dates_the_predicate():
-    from rag.factoid import LOOSE, TIGHT, _tied
     from rag.plans import Plan
-    from rag.spans import tightness
+    from rag.spans import LOOSE, TIGHT, tied, tightness
     far = "她还提到,去年滨河路西段沿街已经有7户业主自行拆除了广告牌"
     near = "给予业主一个月的整改期,12月15日前自行拆除"
     assert tightness(["自行", "拆除"], far, (far.index("去年"), far.index("去年") + 2)) > LOOSE
     assert tightness(["自行", "拆除"], near, (near.index("12"), near.index("前"))) <= TIGHT
     first, later, weaker = Plan([], lead="**去年**"), Plan([], lead="**12月15日**"), Plan([], lead="**3月**")
-    assert _tied([(15, 1.0, first), (1, 1.0, later)]) is later
-    assert _tied([(15, 1.0, first), (1, 0.5, weaker)]) is first  # holds less of the question: not the date asked
-    assert _tied([(3, 1.0, first), (1, 1.0, later)]) is first  # the first is already the predicate's date
+    assert tied([(15, 1.0, first), (1, 1.0, later)]) is later
+    assert tied([(15, 1.0, first), (1, 0.5, weaker)]) is first  # holds less of the question: not the date asked
+    assert tied([(3, 1.0, first), (1, 1.0, later)]) is first  # the first is already the predicate's date
