@@ -52,23 +52,31 @@ def section_items(question: str, text: str, budget: int) -> list[tuple[int, int]
     lines = _lines(text)
     for i, (a, b) in enumerate(lines):
         words = heading_words(text[a:b])
-        if len(words) < 2 or words not in q:
-            continue
-        style = mark(text[a:b])[0]
-        items, sub_style = [], None
-        for c, d in lines[i + 1:]:
-            m = mark(text[c:d])
-            if m and m[0] == style:
-                break  # the next section of the same level ('三、保障措施')
-            if m and m[0] != "bul" and (sub_style is None or m[0] == sub_style):
-                if sub_style is None and m[1] != 1:
-                    continue
-                sub_style = m[0]
-                items.append((c, d))
-        if len(items) < 2:
-            continue
+        if len(words) >= 2 and words in q and len(items := _items_after(text, lines, i)) >= 2:
+            return _titles(text, items, budget)
+    # The question may name the heading in its own words ('分类推进农村污水治理有哪几种方式' for
+    # '（一）分类推进治理'): the one heading most of whose topic words it holds (named_scope).
+    scope = named_scope(question, text)
+    i = next((i for i, (a, b) in enumerate(lines) if scope and b == scope[0]), None)
+    if i is not None and len(items := _items_after(text, lines, i)) >= 2:
         return _titles(text, items, budget)
     return []
+
+
+def _items_after(text: str, lines: list[tuple[int, int]], i: int) -> list[tuple[int, int]]:
+    """The first level of numbered items under heading line i, up to the next heading of its level."""
+    style = mark(text[slice(*lines[i])])[0]
+    items, sub_style = [], None
+    for c, d in lines[i + 1:]:
+        m = mark(text[c:d])
+        if m and m[0] == style:
+            break  # the next section of the same level ('三、保障措施')
+        if m and m[0] != "bul" and (sub_style is None or m[0] == sub_style):
+            if sub_style is None and m[1] != 1:
+                continue
+            sub_style = m[0]
+            items.append((c, d))
+    return items
 
 
 def _titles(text: str, items: list[tuple[int, int]], budget: int) -> list[tuple[int, int]]:
@@ -102,15 +110,18 @@ def named_scope(question: str, text: str) -> tuple[int, int] | None:
     q = search_form(question)
     lines = _lines(text)
     heads = [(i, _topics(text[a:b])) for i, (a, b) in enumerate(lines) if heading_words(text[a:b])]
-    hits = [(sum(len(w) for w in topics if w in q), i) for i, topics in heads]
-    best = max(hits, default=(0, -1))
-    if best[0] < 2 or [h for h, _ in hits].count(best[0]) > 1:
+    # Of headings naming as much, the one whose topic the question holds most of ('分类推进农村污水治理' names
+    # '（一）分类推进治理' whole, '（三）统筹推进污水治理与改厕' half).
+    hits = [((got := sum(len(w) for w in topics if w in q)), got / max(1, sum(map(len, topics))), i)
+            for i, topics in heads]
+    best = max(hits, default=(0, 0.0, -1))
+    if best[0] < 2 or [h[:2] for h in hits].count(best[:2]) > 1:
         return None
     # Most of the heading's topic, or a topic word the question puts after 关于 (it names a section so).
-    topics = dict(heads)[best[1]]
+    topics = dict(heads)[best[2]]
     if best[0] <= 0.5 * sum(len(w) for w in topics) and not any("关于" + w in q for w in topics):
         return None
-    i = best[1]
+    i = best[2]
     style = mark(text[slice(*lines[i])])[0]
     end = next((lines[j][0] for j in range(i + 1, len(lines)) if (m := mark(text[slice(*lines[j])]))
                 and m[0] == style and heading_words(text[slice(*lines[j])])), len(text))

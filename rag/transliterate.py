@@ -127,9 +127,10 @@ def _vowels(word: str, term: str) -> tuple[int, float]:
 @functools.lru_cache(maxsize=1)
 def _syllables() -> frozenset[str]:
     from pypinyin import Style, lazy_pinyin
-    # Not the interjections 嗯 n, 呣 m, 哼 hng, nor lone a/e/o: 'Denver', 'Seaman' would read as pinyin.
+    # Not the interjections 嗯 n, 呣 m, 哼 hng, lone a/e/o, nor ü written v: 'Denver' (de-nv-er), 'Seaman'
+    # would read as pinyin.
     return frozenset(s for s in lazy_pinyin("".join(map(chr, range(0x4E00, 0x9FA6))), style=Style.NORMAL)
-                     if len(s) > 1 and s.isalpha() and s not in ("ng", "hm", "hng"))
+                     if len(s) > 1 and s.isalpha() and "v" not in s and s not in ("ng", "hm", "hng"))
 
 
 @functools.lru_cache(maxsize=4096)

@@ -67,3 +67,13 @@ def test_which_units_are_responsible_reads_the_items_note(tmp_path):
     ans = a.ask("鼓励企业办托由哪些单位负责？", AskOptions())
     assert "区总工会、区工业园区管委会" in ans.text and "区卫生健康局" not in ans.text, ans.text
     assert any(c.quote.startswith("（责任单位") for c in ans.citations)
+
+
+def test_a_heading_named_in_the_question_s_own_words_gives_its_items():
+    from rag.sections import section_items
+    plan = ("临溪县农村厕所改造三年行动方案\n\n一、重点工作\n\n（一）分类推进改造\n\n"
+            "1．城郊村庄整村改造。靠近县城的村庄整村接入管网。\n\n2．平原村庄集中改造。人口集中的村庄建设公共厕所。\n\n"
+            "3．山区村庄分户改造。居住分散的村庄以户用三格式化粪池为主。\n\n"
+            "（二）统筹推进厕所改造与污水治理\n\n1．同步设计。改厕与污水治理同步设计。\n\n2．同步验收。改厕与污水治理同步验收。\n")
+    got = [plan[a:b] for a, b in section_items("分类推进农村厕所改造有哪几种方式？", plan, 400)]
+    assert [g[:8] for g in got] == ["1．城郊村庄整村", "2．平原村庄集中", "3．山区村庄分户"], got

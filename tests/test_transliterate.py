@@ -36,6 +36,7 @@ def test_a_word_finds_the_run_that_sounds_like_it_and_vowels_break_ties():
     assert match("Lo", keys) == []  # too short to tell
     # A Chinese name in pinyin is left to pinyin.py, however near its consonants come ('Liaochuan' L-S-N).
     assert match("Liaochuan", _keys("縣裏什麼時候能覈定下來")) == []
+    assert match("Denver", _keys("丹佛野马队赢得比赛")) == ["丹佛"]  # de-nv-er is no pinyin name
 
 
 def test_english_question_with_a_foreign_name_finds_its_passage(config, tmp_path):
