@@ -21,7 +21,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from rag import corpus_terms, english_phrases, fuse, pinyin_names, retrieve, transliterate  # noqa: E402
+from rag import corpus_terms, english_phrases, fuse, pinyin_names, transliterate  # noqa: E402
 from rag.config import Config  # noqa: E402
 from rag.eval import evaluate  # noqa: E402
 from rag.retrieve import Retriever  # noqa: E402
@@ -75,7 +75,6 @@ def main() -> None:
     ap.add_argument("--no-foreign-terms", action="store_true", help="foreign names not among the BM25 terms")
     ap.add_argument("--foreign-floor", type=float, default=None, help="transliterate.FLOOR")
     ap.add_argument("--foreign-weight", type=float, default=None, help="fuse.FOREIGN_WEIGHT")
-    ap.add_argument("--foreign-bm25", action="store_true", help="a foreign name raises BM25 as a pinyin name does")
     ap.add_argument("--search-foreign", type=float, default=None, help="Retriever.search_foreign_scale")
     ap.add_argument("--answer-foreign", type=float, default=None, help="Retriever.answer_foreign_scale")
     ap.add_argument("--limit", type=int, default=None)
@@ -116,7 +115,6 @@ def main() -> None:
         transliterate.FLOOR = args.foreign_floor
     if args.foreign_weight is not None:
         fuse.FOREIGN_WEIGHT = args.foreign_weight
-    retrieve.FOREIGN_BM25 = args.foreign_bm25
     if args.search_foreign is not None:
         Retriever.search_foreign_scale = args.search_foreign
     if args.answer_foreign is not None:

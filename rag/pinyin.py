@@ -116,14 +116,14 @@ class PinyinTable:
             if form not in names:
                 names.append(form)
 
+    @functools.cached_property
     def foreign_keys(self) -> dict[str, list[str]]:
-        """Consonant key → the foreign-name runs that read so, commonest first (transliterate.match)."""
-        if getattr(self, "_foreign_keys", None) is None:
-            keys: dict[str, list[str]] = {}
-            for run in sorted(self.foreign, key=lambda r: (-self.foreign[r], r)):
-                keys.setdefault(zh_key(run), []).append(run)
-            self._foreign_keys = keys
-        return self._foreign_keys
+        """Consonant key → the foreign-name runs that read so, commonest first (transliterate.match). Read by
+        questions only, once the table is built (_update reads documents into a fresh copy)."""
+        keys: dict[str, list[str]] = {}
+        for run in sorted(self.foreign, key=lambda r: (-self.foreign[r], r)):
+            keys.setdefault(zh_key(run), []).append(run)
+        return keys
 
     def _index(self, term: str) -> None:
         for key in readings(term):

@@ -20,7 +20,7 @@ from .pinyin import NameMatch, match_names
 from .records import Passage
 from .store import Store
 from .tokenize import terms as keyword_terms
-from .units import Unit, coverage, name_units, question_units
+from .units import ANCHOR_WEIGHT, Unit, coverage, name_units, question_units
 
 
 @dataclass
@@ -59,7 +59,7 @@ class Retriever:
     local_idf = 0.5
     name_aliases = True  # a pinyin name's surname-and-title forms (杜总 for 杜宏远: pinyin.py) as its forms too
     # Capitalised words read as foreign names written by sound ('Marconi' → 马可尼: transliterate.py), with their
-    # Chinese among the BM25 terms and in the capitalised words' share (fuse.PROPER_WEIGHT).
+    # Chinese among the BM25 terms and as a passage share of their own (fuse.FOREIGN_WEIGHT).
     use_foreign = True
     foreign_terms = True
     search_foreign_scale = 0.0  # a foreign name among the units whose coverage ranks passages (× ANCHOR_WEIGHT)
@@ -107,10 +107,11 @@ class Retriever:
             have = {u.label for u in units}
             search_units = units + [replace(u, weight=u.weight * self.search_name_scale)
                                     for u in self.name_units(names) if u.label not in have]
+        by_label = {w.lower(): runs for w, runs in foreign.items()}
         if foreign and self.search_foreign_scale:
-            search_units = with_forms(search_units, foreign, self.search_foreign_scale)
+            search_units = with_forms(search_units, by_label, ANCHOR_WEIGHT * self.search_foreign_scale)
         if foreign and self.answer_foreign_scale:
-            units = with_forms(units, foreign, self.answer_foreign_scale)
+            units = with_forms(units, by_label, ANCHOR_WEIGHT * self.answer_foreign_scale)
         if self.learned_units:
             units = with_learned(units, learned)
         if names and self.answer_name_scale:
@@ -157,7 +158,7 @@ class Retriever:
         """Each capitalised word with the corpus's foreign names that sound like it (transliterate.py)."""
         if not self.use_foreign or not proper:
             return {}
-        keys = pinyin.table_for(self.store).foreign_keys()
+        keys = pinyin.table_for(self.store).foreign_keys
         return {w: got for w in proper if (got := transliterate.match(w, keys))}
 
     def names(self, question: str) -> list[NameMatch]:
@@ -197,8 +198,8 @@ class Retriever:
         # A word the corpus itself writes in Latin letters ('NASUWT', 'Sky') is matched by BM25 as it is: a
         # learned neighbour of it ('nasuwt' → 突出) would only point elsewhere.
         learned_words = [(word, [] if word in matched else terms) for word, terms in query.learned]
-        w = fuse.weights_for(query.cjk, share, bool(query.names) or (FOREIGN_BM25 and bool(query.foreign)),
-                             any(terms for _, terms in learned_words), bool(query.proper), bool(query.foreign))
+        w = fuse.weights_for(query.cjk, share, bool(query.names), any(terms for _, terms in learned_words),
+                             bool(query.proper), bool(query.foreign))
         texts = ({cid: _search_text(c.text) for cid, c in by_id.items()} if w.cover or w.names or w.learned
                  or w.proper or w.foreign else {})
         units = query.units if query.search_units is None else query.search_units
@@ -206,18 +207,11 @@ class Retriever:
             units = local_idf(units, texts, self.local_idf)
         cover = {cid: coverage(units, t) for cid, t in texts.items()} if w.cover else {}
         named = self.named_documents(query, by_id, texts) if w.names else {}
-        learned = {}
-        if w.learned:  # the share of the question's words whose learned term the passage contains
-            learned = {cid: sum(any(x in t for x in terms) for _, terms in learned_words) / len(learned_words)
-                       for cid, t in texts.items()}
-        proper = {}
-        if w.proper:  # the share of the question's capitalised words whose corpus term the passage contains
-            proper = {cid: sum(any(x in t for x in terms) for _, terms in query.proper) / len(query.proper)
-                      for cid, t in texts.items()}
-        foreign = {}
-        if w.foreign:  # the share of the capitalised words whose foreign name the passage contains
-            foreign = {cid: sum(any(x in t for x in runs) for _, runs in query.foreign) / len(query.foreign)
-                       for cid, t in texts.items()}
+        # The shares of the question's words whose learned term, of its capitalised words whose corpus term,
+        # and of those whose foreign name each passage contains.
+        learned = held_share(learned_words, texts) if w.learned else {}
+        proper = held_share(query.proper, texts) if w.proper else {}
+        foreign = held_share(query.foreign, texts) if w.foreign else {}
         fused = fuse.combine(dense_score, {cid: s for cid, (s, _) in bm25_score.items()}, cover, w, named,
                              learned, proper, foreign)
         best = sorted(fused, key=lambda i: -fused[i])[:top_k]
@@ -236,9 +230,6 @@ class Retriever:
         return out
 
 
-FOREIGN_BM25 = False
-
-
 @functools.lru_cache(maxsize=20_000)
 def _search_text(text: str) -> str:
     """search_form of a candidate passage: the same passages come back question after question, and folding
@@ -246,25 +237,24 @@ def _search_text(text: str) -> str:
     return search_form(text)
 
 
+def held_share(pairs: list[tuple[str, list[str]]], texts: dict[str, str]) -> dict[str, float]:
+    """candidate id → the share of the (word, Chinese forms) pairs whose forms its text contains."""
+    return {cid: sum(any(x in t for x in forms) for _, forms in pairs) / len(pairs) for cid, t in texts.items()}
+
+
 def with_learned(units: list[Unit], learned: list[tuple[str, list[str]]]) -> list[Unit]:
     """The question's units with the corpus-learned terms as further forms of their English word (a word the
     dictionary does not know becomes a unit of its own, at the English weight)."""
     from .units import ENGLISH_WEIGHT
-    extra = {w: terms for w, terms in learned if terms}
-    out = []
-    for u in units:
-        terms = extra.pop(u.label, None)
-        out.append(replace(u, forms=u.forms + tuple(t for t in terms if t not in u.forms)) if terms else u)
-    return out + [Unit(w, tuple(terms), ENGLISH_WEIGHT) for w, terms in extra.items()]
+    return with_forms(units, {w: terms for w, terms in learned if terms}, ENGLISH_WEIGHT)
 
 
-def with_forms(units: list[Unit], extra: dict[str, list[str]], scale: float) -> list[Unit]:
-    """The units with each word's foreign-name runs as further forms (a word the dictionary does not know
-    becomes a unit of its own, at `scale` times a number's weight)."""
-    from .units import ANCHOR_WEIGHT
-    extra = {w.lower(): runs for w, runs in extra.items()}
-    out = [replace(u, forms=u.forms + tuple(r for r in extra.pop(u.label, ()) if r not in u.forms)) for u in units]
-    return out + [Unit(w, tuple(runs), ANCHOR_WEIGHT * scale) for w, runs in extra.items()]
+def with_forms(units: list[Unit], extra: dict[str, list[str]], weight: float) -> list[Unit]:
+    """The units with further forms for the words labelling them (learned terms, foreign-name runs); a word no
+    unit is labelled by becomes a unit of its own at `weight`."""
+    extra = dict(extra)
+    out = [replace(u, forms=u.forms + tuple(t for t in extra.pop(u.label, ()) if t not in u.forms)) for u in units]
+    return out + [Unit(w, tuple(terms), weight) for w, terms in extra.items()]
 
 
 def local_idf(units: list[Unit], texts: dict[str, str], power: float) -> list[Unit]:

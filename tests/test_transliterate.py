@@ -11,7 +11,7 @@ def _keys(*texts: str) -> dict[str, list[str]]:
     for text in texts:
         t.add_text(text)
     t.finish()
-    return t.foreign_keys()
+    return t.foreign_keys
 
 
 def test_both_sides_reduce_to_the_same_consonants():
